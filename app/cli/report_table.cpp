@@ -1,0 +1,41 @@
+#include "report_table.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace loadlab::cli {
+namespace {
+
+std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : "-"; }
+std::string us(double v) {
+  if (!std::isfinite(v)) return "-";
+  return v >= 10'000 ? fmt::format("{:.1f}ms", v / 1000.0) : fmt::format("{:.0f}us", v);
+}
+std::string weight(double w) { return w == std::floor(w) ? fmt::format("{:.0f}", w) : fmt::format("{:.3g}", w); }
+
+void row(std::FILE* out, const NodeSummary& s) {
+  fmt::print(out, "{:<8} {:>7} {:>9} {:>9} {:>10} {:>8} {:>9} {:>9} {:>9} {:>9}\n", s.name, weight(s.weight),
+             pct(s.expected_share), pct(s.share), s.requests, pct(s.hit_ratio), us(s.mean_us), us(s.p50_us),
+             us(s.p95_us), us(s.p99_us));
+}
+
+}  // namespace
+
+void print_report(std::FILE* out, const RunReport& r) {
+  fmt::print(out, "scenario '{}'  balancer {}  cache {}  seed {}\n\n", r.scenario, r.balancer, r.cache_policy, r.seed);
+  fmt::print(out, "{:<8} {:>7} {:>9} {:>9} {:>10} {:>8} {:>9} {:>9} {:>9} {:>9}\n", "node", "weight", "expected",
+             "share", "requests", "hit", "mean", "p50", "p95", "p99");
+  for (const NodeSummary& s : r.nodes) row(out, s);
+  fmt::print(out, "{}\n", std::string(98, '-'));
+  row(out, r.total);
+  fmt::print(out, "\nissued {}  completed {}  failed {} (cancelled {}, no node {})  in flight {}\n", r.issued,
+             r.completed, r.failed.total(), r.failed.cancelled, r.failed.no_node, r.in_flight);
+  if (r.target_rate > 0)
+    fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s (target {:.0f})\n", r.elapsed_s, r.achieved_rps, r.target_rate);
+  else
+    fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s\n", r.elapsed_s, r.achieved_rps);
+  if (r.stopped_early) fmt::print(out, "stopped early: the figures cover what ran\n");
+}
+
+}  // namespace loadlab::cli

@@ -1,0 +1,111 @@
+#include "run_command.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <mutex>
+
+#include "cli_app.h"
+#include "csv_export.h"
+#include "engine.h"
+#include "report_table.h"
+#include "scenario_json.h"
+
+namespace loadlab::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_signal(int) { g_interrupted = 1; }
+
+// Restores the previous handlers when the run ends (the end-to-end tests call run_command
+// several times in one process).
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = 0;
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+}  // namespace
+
+int run_command(const RunOptions& options) {
+  Scenario scenario;
+  try {
+    if (!options.scenario_file.empty()) scenario = load_scenario(options.scenario_file);
+    else scenario.nodes = default_nodes(3);
+    options.overrides.apply(scenario, !options.scenario_file.empty());
+    validate(scenario);
+    if (scenario.workload.requests == 0 && scenario.workload.duration_s == 0)
+      throw ScenarioError("workload.requests", "give --requests or --duration: a CLI run needs an end");
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return kBadInput;
+  }
+  if (options.save_scenario) {
+    std::ofstream out(*options.save_scenario);
+    out << scenario_to_json(scenario);
+    if (!out) {
+      fmt::print(stderr, "loadlab-cli: error: cannot write scenario to '{}'\n", *options.save_scenario);
+      return kRuntimeError;
+    }
+  }
+
+  Engine engine(scenario);
+  std::mutex snapshots_mutex;
+  std::vector<Snapshot> snapshots;
+  engine.subscribe([&](const Snapshot& s) {
+    std::lock_guard lock(snapshots_mutex);
+    snapshots.push_back(s);
+  });
+  const bool progress = !options.quiet && isatty(STDERR_FILENO);
+  InterruptGuard interrupt_guard;
+  engine.start();
+  auto last_progress = std::chrono::steady_clock::now();
+  while (!engine.wait_for(std::chrono::milliseconds(50))) {
+    if (g_interrupted) engine.request_stop();
+    if (progress && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(1)) {
+      last_progress = std::chrono::steady_clock::now();
+      std::lock_guard lock(snapshots_mutex);
+      if (!snapshots.empty()) {
+        const Snapshot& s = snapshots.back();
+        fmt::print(stderr, "\r  t={:6.1f}s  completed {:>10}  in flight {:>6}  {:>9.0f} req/s ", s.t_ms / 1000.0,
+                   s.completed, s.in_flight, s.rps);
+      }
+    }
+  }
+  if (progress) fmt::print(stderr, "\r{:80}\r", "");
+  const RunReport report = engine.report();
+  if (!options.quiet) print_report(stdout, report);
+  if (options.csv_dir) {
+    try {
+      write_run_csv(*options.csv_dir, report, snapshots, engine.node_names());
+      if (!options.quiet) fmt::print("wrote {}/summary.csv and {}/timeseries.csv\n", *options.csv_dir, *options.csv_dir);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+      return kRuntimeError;
+    }
+  }
+  if (report.in_flight != 0 || report.issued != report.completed + report.failed.total()) {
+    fmt::print(stderr, "loadlab-cli: internal error: accounting does not balance (issued {}, completed {}, failed {}, in flight {})\n",
+               report.issued, report.completed, report.failed.total(), report.in_flight);
+    return kRuntimeError;
+  }
+  return g_interrupted ? kInterrupted : kOk;
+}
+
+}  // namespace loadlab::cli

@@ -1,0 +1,138 @@
+#include "scenario_overrides.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+
+namespace loadlab::cli {
+namespace {
+
+std::vector<double> parse_list(const std::string& flag, const std::string& text) {
+  std::vector<double> values;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, end - start);
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size())
+      throw ScenarioError(flag, fmt::format("'{}' is not a number (in '{}')", item, text));
+    values.push_back(v);
+    start = end + 1;
+  }
+  return values;
+}
+
+template <class Enum>
+Enum parse_choice(const std::string& flag, const std::string& text, std::initializer_list<std::pair<const char*, Enum>> choices) {
+  std::string known;
+  for (const auto& [name, value] : choices) {
+    if (text == name) return value;
+    known += (known.empty() ? "" : ", ") + std::string(name);
+  }
+  throw ScenarioError(flag, fmt::format("unknown value '{}' (known: {})", text, known));
+}
+
+}  // namespace
+
+void ScenarioOverrides::add_to(CLI::App& app) {
+  app.add_option("--nodes", nodes, "Number of backend nodes (one worker thread each)");
+  app.add_option("--weights", weights, "Comma-separated node weights, e.g. 5,3,1 (0 takes a node out)");
+  app.add_option("--speeds", speeds, "Comma-separated speed factors; 0.5 serves twice as slowly");
+  app.add_option("--slots", slots, "Requests each node serves at once (default 1); others queue");
+  app.add_option("--balancer,-b", balancer, "Balancing policy (see `loadlab-cli list`)");
+  app.add_option("--cache", cache, "Cache policy per node (see `loadlab-cli list`)");
+  app.add_option("--cache-capacity", cache_capacity, "Objects each node's cache holds");
+  app.add_option("--mode", mode, "open (target rate), closed (clients wait for answers) or max");
+  app.add_flag("--max", max, "Same as --mode max: as fast as the engine can go");
+  app.add_option("--rate,-r", rate, "Open loop: target requests per second");
+  app.add_option("--arrival", arrival, "Open loop: constant or poisson arrivals");
+  app.add_option("--requests,-n", requests, "Stop issuing after this many requests (0: no limit)");
+  app.add_option("--duration", duration, "Stop issuing after this many seconds (0: no limit)");
+  app.add_option("--clients", clients, "Closed loop: number of clients");
+  app.add_option("--think-ms", think_ms, "Closed loop: think time between answer and next request");
+  app.add_option("--window", window, "Max mode: requests outstanding at once");
+  app.add_option("--keys", keys, "Number of distinct keys");
+  app.add_option("--popularity", popularity, "Key popularity: uniform, zipf or hotspot");
+  app.add_option("--zipf", zipf, "Zipf exponent s (implies --popularity zipf)");
+  app.add_option("--hot-fraction", hot_fraction, "Hotspot: fraction of keys that are hot");
+  app.add_option("--hot-share", hot_share, "Hotspot: fraction of requests for the hot keys");
+  app.add_option("--hit-us", hit_us, "Service time of a cache hit, microseconds");
+  app.add_option("--miss-us", miss_us, "Service time of a cache miss (backing store), microseconds");
+  app.add_option("--service", service, "Service time distribution: fixed or exponential");
+  app.add_option("--seed", seed, "Random seed: the same seed gives the same keys and choices");
+  app.add_option("--interval-ms", interval_ms, "Metrics interval in milliseconds (default 100)");
+}
+
+void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
+  std::optional<std::vector<double>> weight_list, speed_list;
+  if (weights) weight_list = parse_list("--weights", *weights);
+  if (speeds) speed_list = parse_list("--speeds", *speeds);
+
+  // Node count: --nodes, else the file's, else as many as weights or speeds were given.
+  std::size_t count = s.nodes.size();
+  if (nodes) count = *nodes;
+  else if (!from_file && weight_list) count = weight_list->size();
+  else if (!from_file && speed_list) count = speed_list->size();
+  if (count > kMaxNodes)
+    throw ScenarioError("--nodes", fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, count));
+  if (count != s.nodes.size()) {
+    std::vector<NodeSpec> resized = default_nodes(count);
+    for (std::size_t i = 0; i < std::min(count, s.nodes.size()); ++i) resized[i] = s.nodes[i];
+    s.nodes = std::move(resized);
+  }
+  auto assign = [&](const char* flag, const std::vector<double>& list, auto member) {
+    if (list.size() != s.nodes.size())
+      throw ScenarioError(flag, fmt::format("{} values given for {} nodes", list.size(), s.nodes.size()));
+    for (std::size_t i = 0; i < list.size(); ++i) s.nodes[i].*member = list[i];
+  };
+  if (weight_list) assign("--weights", *weight_list, &NodeSpec::weight);
+  if (speed_list) assign("--speeds", *speed_list, &NodeSpec::speed);
+  if (slots)
+    for (NodeSpec& n : s.nodes) n.slots = *slots;
+
+  if (balancer) s.balancer = *balancer;
+  if (cache) s.cache_policy = *cache;
+  if (cache_capacity) {
+    s.cache_capacity = *cache_capacity;
+    for (NodeSpec& n : s.nodes) n.cache_capacity.reset();
+  }
+  Workload& w = s.workload;
+  if (mode)
+    w.mode = parse_choice<Workload::Mode>("--mode", *mode, {{"open", Workload::Mode::open},
+                                                             {"closed", Workload::Mode::closed},
+                                                             {"max", Workload::Mode::max}});
+  if (max) w.mode = Workload::Mode::max;
+  if (rate) w.rate = *rate;
+  if (arrival)
+    w.arrival = parse_choice<Workload::Arrival>("--arrival", *arrival, {{"constant", Workload::Arrival::constant},
+                                                                        {"poisson", Workload::Arrival::poisson}});
+  if (requests) w.requests = *requests;
+  if (duration) w.duration_s = *duration;
+  if (clients) w.clients = *clients;
+  if (think_ms) w.think_ms = *think_ms;
+  if (window) w.window = *window;
+  if (keys) w.keys.keys = *keys;
+  if (popularity)
+    w.keys.kind = parse_choice<KeyPopularity::Kind>("--popularity", *popularity,
+                                                    {{"uniform", KeyPopularity::Kind::uniform},
+                                                     {"zipf", KeyPopularity::Kind::zipf},
+                                                     {"hotspot", KeyPopularity::Kind::hotspot}});
+  if (zipf) {
+    w.keys.kind = KeyPopularity::Kind::zipf;
+    w.keys.zipf_s = *zipf;
+  }
+  if (hot_fraction) w.keys.hot_fraction = *hot_fraction;
+  if (hot_share) w.keys.hot_share = *hot_share;
+  if (hit_us) s.service.hit_us = *hit_us;
+  if (miss_us) s.service.miss_us = *miss_us;
+  if (service)
+    s.service.distribution = parse_choice<ServiceModel::Distribution>(
+        "--service", *service, {{"fixed", ServiceModel::Distribution::fixed},
+                                {"exponential", ServiceModel::Distribution::exponential}});
+  if (seed) s.seed = *seed;
+  if (interval_ms) s.interval_ms = *interval_ms;
+}
+
+}  // namespace loadlab::cli

@@ -1,0 +1,32 @@
+#pragma once
+// `loadlab-cli run` flags. Each one that is given overrides the scenario file (or the
+// defaults); the result is validated like a file.
+#include <optional>
+#include <string>
+
+#include "scenario.h"
+
+namespace CLI {
+class App;
+}
+
+namespace loadlab::cli {
+
+struct ScenarioOverrides {
+  std::optional<std::size_t> nodes;
+  std::optional<std::string> weights, speeds;
+  std::optional<unsigned> slots;
+  std::optional<std::string> balancer, cache;
+  std::optional<std::size_t> cache_capacity;
+  std::optional<std::string> mode, arrival, popularity, service;
+  bool max = false;
+  std::optional<double> rate, duration, think_ms, zipf, hot_fraction, hot_share, hit_us, miss_us, interval_ms;
+  std::optional<std::uint64_t> requests, keys, seed;
+  std::optional<unsigned> clients, window;
+
+  void add_to(CLI::App& app);
+  // Throws ScenarioError naming the flag for a malformed list or a count mismatch.
+  void apply(Scenario& scenario, bool from_file) const;
+};
+
+}  // namespace loadlab::cli

@@ -1,0 +1,23 @@
+#pragma once
+#include <vector>
+
+#include "../balancer.h"
+#include "../random.h"
+
+namespace loadlab {
+
+// `weighted-random`: node i is chosen with probability w_i / Σw, independently per request.
+class WeightedRandom final : public Balancer {
+ public:
+  explicit WeightedRandom(std::uint64_t seed) : rng_(seed) {}
+  void set_weights(std::span<const double> weights) override;
+  std::size_t pick(const PickContext& context) override;
+  ShareModel share_model() const override { return ShareModel::weighted; }
+
+ private:
+  Rng rng_;
+  std::vector<double> cumulative_;  // running sums; a zero weight adds a zero-width step
+  double total_ = 0;
+};
+
+}  // namespace loadlab

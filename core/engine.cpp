@@ -1,0 +1,516 @@
+#include "engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+#include <stdexcept>
+
+#include "balancer_registry.h"
+#include "cache_registry.h"
+#include "key_distribution.h"
+#include "theory.h"
+
+namespace loadlab {
+namespace {
+
+constexpr std::size_t kMaxBatch = 1024;  // requests issued between two looks at control/stop
+constexpr std::int64_t kFailedClientBackoffNs = 1'000'000;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Random streams of a run, derived from its one seed so each stays the same when another
+// consumer of randomness is added.
+enum Stream : std::uint64_t { keys_stream = 1, arrivals_stream = 2, balancer_stream = 3, node_stream = 100 };
+
+double us(double ns) { return ns / 1000.0; }
+
+}  // namespace
+
+// In-flight counts as the dispatcher sees them: its own issued count minus what the node
+// has finished. Read only on the dispatcher thread.
+class Engine::Load final : public LoadView {
+ public:
+  Load(const std::vector<std::unique_ptr<Node>>& nodes, const std::vector<std::uint64_t>& dispatched)
+      : nodes_(nodes), dispatched_(dispatched) {}
+  std::size_t node_count() const override { return nodes_.size(); }
+  std::uint64_t in_flight(std::size_t node) const override {
+    const NodeCounters& c = nodes_[node]->counters();
+    return dispatched_[node] - c.completed.load(std::memory_order_acquire) -
+           c.failed_cancelled.load(std::memory_order_acquire);
+  }
+
+ private:
+  const std::vector<std::unique_ptr<Node>>& nodes_;
+  const std::vector<std::uint64_t>& dispatched_;
+};
+
+Engine::Engine(Scenario scenario) : scenario_(std::move(scenario)) {
+  validate(scenario_);
+  balancer_ = balancers().make(scenario_.balancer, BalancerOptions{derive_seed(scenario_.seed, balancer_stream)});
+  share_model_ = balancer_->share_model();
+  for (const NodeSpec& n : scenario_.nodes) weights_.push_back(n.weight);
+  balancer_->set_weights(weights_);
+  rate_ = scenario_.workload.mode == Workload::Mode::open ? scenario_.workload.rate : 0.0;
+  const std::size_t n = scenario_.nodes.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    auto cache = caches().make(scenario_.cache_policy, CacheOptions{scenario_.cache_capacity_of(i)});
+    nodes_.push_back(std::make_unique<Node>(scenario_.nodes[i], std::move(cache), scenario_.service,
+                                            derive_seed(scenario_.seed, node_stream + i), clock_,
+                                            [this](std::uint32_t client) { client_done(client); }));
+  }
+  previous_.assign(n, Histogram{});
+  current_.assign(n, Histogram{});
+  previous_samples_.assign(n, NodeSample{});
+}
+
+Engine::~Engine() {
+  request_stop();
+  if (dispatcher_.joinable()) dispatcher_.join();
+  if (collector_.joinable()) collector_.join();
+  for (auto& node : nodes_) node->shutdown();
+}
+
+void Engine::subscribe(Subscriber subscriber) {
+  if (started_) throw std::logic_error("Engine::subscribe after start");
+  subscribers_.push_back(std::move(subscriber));
+}
+
+void Engine::start() {
+  if (started_) throw std::logic_error("Engine::start called twice");
+  started_ = true;
+  clock_.restart();
+  for (auto& node : nodes_) node->start();
+  dispatcher_ = std::thread([this] { dispatch_loop(); });
+  collector_ = std::thread([this] { collect_loop(); });
+}
+
+void Engine::request_stop() {
+  stop_.store(true, std::memory_order_release);
+  wake_dispatcher();
+}
+
+bool Engine::wait_for(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(finish_mutex_);
+  return finish_cv_.wait_for(lock, timeout, [this] { return finished_; });
+}
+
+void Engine::wait() {
+  std::unique_lock lock(finish_mutex_);
+  finish_cv_.wait(lock, [this] { return finished_; });
+}
+
+bool Engine::finished() const {
+  std::lock_guard lock(finish_mutex_);
+  return finished_;
+}
+
+RunReport Engine::report() const {
+  std::lock_guard lock(finish_mutex_);
+  return report_;
+}
+
+std::vector<std::string> Engine::node_names() const {
+  std::vector<std::string> names;
+  for (const NodeSpec& n : scenario_.nodes) names.push_back(n.name);
+  return names;
+}
+
+void Engine::check_node(std::size_t node) const {
+  if (node >= nodes_.size())
+    throw std::invalid_argument(fmt::format("node index {} out of range (the run has {} nodes)", node, nodes_.size()));
+}
+
+void Engine::set_weight(std::size_t node, double weight) {
+  check_node(node);
+  std::vector<double> w = weights();
+  w[node] = weight;
+  set_weights(w);
+}
+
+void Engine::set_weights(const std::vector<double>& weights) {
+  if (weights.size() != nodes_.size())
+    throw std::invalid_argument(fmt::format("{} weights given for {} nodes", weights.size(), nodes_.size()));
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    if (!std::isfinite(weights[i]) || weights[i] < 0 || weights[i] > 1e6)
+      throw std::invalid_argument(
+          fmt::format("weight of node {} must be a finite number from 0 to 1000000 (got {})", scenario_.nodes[i].name, weights[i]));
+  {
+    std::lock_guard lock(control_mutex_);
+    weights_ = weights;
+  }
+  control_version_.fetch_add(1, std::memory_order_release);
+  wake_dispatcher();
+}
+
+std::vector<double> Engine::weights() const {
+  std::lock_guard lock(control_mutex_);
+  return weights_;
+}
+
+void Engine::set_speed(std::size_t node, double speed) {
+  check_node(node);
+  if (!std::isfinite(speed) || speed <= 0 || speed > 1000)
+    throw std::invalid_argument(fmt::format("speed must be a number > 0 and <= 1000 (got {})", speed));
+  nodes_[node]->set_speed(speed);
+}
+
+void Engine::set_cache_capacity(std::size_t node, std::size_t objects) {
+  check_node(node);
+  if (objects > kMaxCacheCapacity)
+    throw std::invalid_argument(fmt::format("cache capacity at most {} objects (got {})", kMaxCacheCapacity, objects));
+  nodes_[node]->set_cache_capacity(objects);
+}
+
+void Engine::set_rate(double rate) {
+  if (!std::isfinite(rate) || rate <= 0 || rate > kMaxRate)
+    throw std::invalid_argument(fmt::format("rate must be > 0 and <= {} requests/s (got {})", kMaxRate, rate));
+  {
+    std::lock_guard lock(control_mutex_);
+    rate_ = rate;
+  }
+  control_version_.fetch_add(1, std::memory_order_release);
+  wake_dispatcher();
+}
+
+void Engine::wake_dispatcher() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    wake_ = true;
+  }
+  wake_cv_.notify_one();
+}
+
+void Engine::client_done(std::uint32_t client) {
+  bool notify;
+  {
+    std::lock_guard lock(wake_mutex_);
+    notify = done_clients_.empty();
+    done_clients_.push_back(client);
+    wake_ = true;
+  }
+  if (notify) wake_cv_.notify_one();
+}
+
+void Engine::dispatch_loop() {
+  const Workload& w = scenario_.workload;
+  const std::size_t n = nodes_.size();
+  Rng key_rng(derive_seed(scenario_.seed, keys_stream));
+  Rng arrival_rng(derive_seed(scenario_.seed, arrivals_stream));
+  const KeyDistribution keys(w.keys);
+  std::vector<std::vector<Request>> batches(n);
+  std::vector<std::uint64_t> dispatched(n, 0);
+  const Load load(nodes_, dispatched);
+  std::uint64_t issued = 0;
+  std::uint64_t unflushed_no_node = 0;
+  const std::uint64_t limit = w.requests == 0 ? std::numeric_limits<std::uint64_t>::max() : w.requests;
+  const std::int64_t end_ns = w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9)
+                                               : std::numeric_limits<std::int64_t>::max();
+  std::uint64_t seen_version = ~0ULL;
+  double rate = rate_;
+
+  using Ready = std::pair<std::int64_t, std::uint32_t>;  // closed loop: (ready time, client)
+  std::priority_queue<Ready, std::vector<Ready>, std::greater<>> ready;
+  if (w.mode == Workload::Mode::closed)
+    for (std::uint32_t c = 0; c < w.clients; ++c) ready.emplace(0, c);
+  std::vector<std::uint32_t> done;
+
+  auto apply_control = [&] {
+    const std::uint64_t version = control_version_.load(std::memory_order_acquire);
+    if (version == seen_version) return false;
+    std::lock_guard lock(control_mutex_);
+    seen_version = version;
+    balancer_->set_weights(weights_);
+    const bool rate_changed = rate_ != rate;
+    rate = rate_;
+    return rate_changed;
+  };
+
+  // Issues one request; returns false when the balancer had no node for it.
+  auto issue = [&](std::int64_t intended_ns, std::uint32_t client) {
+    ++issued;
+    const std::uint64_t key = keys.next(key_rng);
+    const std::size_t node = balancer_->pick(PickContext{key, &load});
+    if (node == kNoNode) {
+      ++unflushed_no_node;
+      return false;
+    }
+    batches[node].push_back(Request{key, intended_ns, client});
+    ++dispatched[node];
+    return true;
+  };
+
+  // Publishes the counts before the requests: a reader that sees a request completed must
+  // also see it issued.
+  auto flush = [&] {
+    if (unflushed_no_node) {
+      bump(failed_no_node_, unflushed_no_node, std::memory_order_release);
+      unflushed_no_node = 0;
+    }
+    issued_.store(issued, std::memory_order_release);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (batches[i].empty()) continue;
+      bump(nodes_[i]->counters().issued, batches[i].size(), std::memory_order_release);
+      nodes_[i]->submit(batches[i]);
+      batches[i].clear();
+    }
+  };
+
+  auto sleep_until = [&](std::int64_t ns) {
+    std::unique_lock lock(wake_mutex_);
+    if (ns == std::numeric_limits<std::int64_t>::max()) wake_cv_.wait(lock, [&] { return wake_; });
+    else wake_cv_.wait_until(lock, clock_.at(ns), [&] { return wake_; });
+    wake_ = false;
+  };
+
+  auto outstanding = [&] {
+    std::uint64_t finished = 0;
+    for (const auto& node : nodes_)
+      finished += node->counters().completed.load(std::memory_order_acquire) +
+                  node->counters().failed_cancelled.load(std::memory_order_acquire);
+    std::uint64_t sent = 0;
+    for (std::uint64_t d : dispatched) sent += d;
+    return sent - finished;
+  };
+
+  apply_control();
+  double next_ns = 0;  // open loop: intended time of the next arrival
+  auto gap_ns = [&] {
+    const double mean = 1e9 / rate;
+    return w.arrival == Workload::Arrival::poisson ? arrival_rng.exponential(mean) : mean;
+  };
+  double last_ns = 0;
+
+  while (!stop_.load(std::memory_order_acquire) && issued < limit) {
+    const bool rate_changed = apply_control();
+    std::int64_t now = clock_.now_ns();
+    if (now >= end_ns) break;
+
+    if (w.mode == Workload::Mode::open) {
+      // A new rate applies from the last arrival on, not after the old, longer gap.
+      if (rate_changed && issued > 0) next_ns = last_ns + gap_ns();
+      if (next_ns >= static_cast<double>(end_ns)) break;
+      std::size_t count = 0;
+      while (next_ns <= static_cast<double>(now) && count < kMaxBatch && issued < limit) {
+        issue(static_cast<std::int64_t>(next_ns), kNoClient);
+        last_ns = next_ns;
+        next_ns += gap_ns();
+        ++count;
+      }
+      flush();
+      if (count == kMaxBatch) continue;
+      if (issued < limit) sleep_until(static_cast<std::int64_t>(std::min(next_ns, static_cast<double>(end_ns))));
+    } else if (w.mode == Workload::Mode::max) {
+      const std::uint64_t busy = outstanding();
+      if (busy >= w.window) {
+        // Nodes are working through a full window: give them the core.
+        std::this_thread::sleep_for(std::chrono::microseconds(20));
+        continue;
+      }
+      const std::uint64_t count = std::min<std::uint64_t>({w.window - busy, kMaxBatch, limit - issued});
+      for (std::uint64_t k = 0; k < count; ++k) issue(now, kNoClient);
+      flush();
+    } else {
+      {
+        std::lock_guard lock(wake_mutex_);
+        done.swap(done_clients_);
+      }
+      for (std::uint32_t c : done) ready.emplace(now + static_cast<std::int64_t>(w.think_ms * 1e6), c);
+      done.clear();
+      std::size_t count = 0;
+      while (!ready.empty() && ready.top().first <= now && count < kMaxBatch && issued < limit) {
+        const auto [at, client] = ready.top();
+        ready.pop();
+        if (!issue(at, client)) ready.emplace(now + std::max<std::int64_t>(static_cast<std::int64_t>(w.think_ms * 1e6), kFailedClientBackoffNs), client);
+        ++count;
+      }
+      flush();
+      if (count == kMaxBatch) continue;
+      if (issued < limit)
+        sleep_until(ready.empty() ? end_ns : std::min(ready.top().first, end_ns));
+    }
+  }
+  flush();
+  dispatch_done_.store(true, std::memory_order_release);
+}
+
+std::uint64_t Engine::total_in_flight() const {
+  std::uint64_t in_flight = 0;
+  for (const auto& node : nodes_) {
+    const NodeCounters& c = node->counters();
+    const std::uint64_t finished = c.completed.load(std::memory_order_acquire) +
+                                   c.failed_cancelled.load(std::memory_order_acquire);
+    in_flight += c.issued.load(std::memory_order_acquire) - finished;
+  }
+  return in_flight;
+}
+
+void Engine::collect_loop() {
+  const auto interval_ns = static_cast<std::int64_t>(scenario_.interval_ms * 1e6);
+  std::int64_t next_tick = interval_ns;
+  bool cancelled = false;
+  while (true) {
+    const bool dispatched_all = dispatch_done_.load(std::memory_order_acquire);
+    if (dispatched_all && stop_.load(std::memory_order_acquire) && !cancelled) {
+      for (auto& node : nodes_) node->cancel_all();
+      cancelled = true;
+    }
+    const bool over = dispatched_all && total_in_flight() == 0;
+    const std::int64_t now = clock_.now_ns();
+    if (over || now >= next_tick) {
+      const Snapshot snapshot = take_snapshot(over);
+      for (const auto& subscriber : subscribers_) subscriber(snapshot);
+      if (over) break;
+      next_tick += interval_ns;
+      if (next_tick <= now) next_tick = now + interval_ns;  // fell behind: skip, don't burst
+      continue;
+    }
+    // Poll briefly once the dispatcher is done so the end of the run is noticed promptly;
+    // otherwise sleep to the next tick (a stop request shortens the sleep).
+    const std::int64_t until = dispatched_all ? std::min(next_tick, now + 2'000'000) : std::min(next_tick, now + 10'000'000);
+    std::this_thread::sleep_until(clock_.at(until));
+  }
+  const std::int64_t elapsed = clock_.now_ns();
+  for (auto& node : nodes_) node->shutdown();
+  RunReport report = build_report(elapsed);
+  {
+    std::lock_guard lock(finish_mutex_);
+    report_ = std::move(report);
+    finished_ = true;
+  }
+  finish_cv_.notify_all();
+}
+
+Snapshot Engine::take_snapshot(bool final) {
+  const std::int64_t now = clock_.now_ns();
+  Snapshot s;
+  s.t_ms = now / 1'000'000;
+  s.interval_s = static_cast<double>(now - previous_ns_) / 1e9;
+  s.final = final;
+  const std::vector<double> weights = this->weights();
+  {
+    std::lock_guard lock(control_mutex_);
+    s.target_rate = scenario_.workload.mode == Workload::Mode::open ? rate_ : 0.0;
+  }
+  const std::vector<double> shares = expected_shares(share_model_, weights);
+  merged_.clear();
+  s.nodes.resize(nodes_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const NodeCounters& c = nodes_[i]->counters();
+    NodeSample& n = s.nodes[i];
+    // Finished counts first, issued last (see node_counters.h).
+    n.completed = c.completed.load(std::memory_order_acquire);
+    n.failed = c.failed_cancelled.load(std::memory_order_acquire);
+    n.hits = c.hits.load(std::memory_order_relaxed);
+    n.misses = c.misses.load(std::memory_order_relaxed);
+    n.queue_length = c.queue_length.load(std::memory_order_relaxed);
+    n.in_service = c.in_service.load(std::memory_order_relaxed);
+    n.issued = c.issued.load(std::memory_order_acquire);
+    n.in_flight = n.issued - n.completed - n.failed;
+    n.weight = weights[i];
+    n.expected_share = shares[i];
+    const NodeSample& prev = previous_samples_[i];
+    n.interval_completed = n.completed - prev.completed;
+    n.interval_hits = n.hits - prev.hits;
+    n.interval_misses = n.misses - prev.misses;
+    n.rps = s.interval_s > 0 ? static_cast<double>(n.interval_completed) / s.interval_s : 0.0;
+    c.latency.read_into(current_[i]);
+    interval_.assign_difference(current_[i], previous_[i]);
+    std::swap(current_[i], previous_[i]);
+    merged_.merge(interval_);
+    if (interval_.count() > 0) {
+      const auto q = interval_.quantiles({0.5, 0.95, 0.99});
+      n.p50_us = us(q[0]), n.p95_us = us(q[1]), n.p99_us = us(q[2]);
+    } else {
+      n.p50_us = n.p95_us = n.p99_us = kNaN;
+    }
+    s.completed += n.completed;
+    s.failed.cancelled += n.failed;
+    s.issued += n.issued;
+    s.in_flight += n.in_flight;
+    s.rps += n.rps;
+  }
+  s.failed.no_node = failed_no_node_.load(std::memory_order_acquire);
+  s.issued += s.failed.no_node;
+  if (merged_.count() > 0) {
+    const auto q = merged_.quantiles({0.5, 0.95, 0.99});
+    s.p50_us = us(q[0]), s.p95_us = us(q[1]), s.p99_us = us(q[2]);
+  } else {
+    s.p50_us = s.p95_us = s.p99_us = kNaN;
+  }
+  previous_samples_ = s.nodes;
+  previous_ns_ = now;
+  return s;
+}
+
+RunReport Engine::build_report(std::int64_t elapsed_ns) const {
+  RunReport r;
+  r.scenario = scenario_.name;
+  r.balancer = scenario_.balancer;
+  r.cache_policy = scenario_.cache_policy;
+  r.seed = scenario_.seed;
+  r.elapsed_s = static_cast<double>(elapsed_ns) / 1e9;
+  r.stopped_early = stop_.load();
+  r.issued = issued_.load(std::memory_order_acquire);
+  r.failed.no_node = failed_no_node_.load(std::memory_order_acquire);
+  const std::vector<double> weights = this->weights();
+  const std::vector<double> shares = expected_shares(share_model_, weights);
+  Histogram all, one;
+  std::uint64_t max_ns = 0, sum_ns = 0;
+  auto fill_latency = [](NodeSummary& s, const Histogram& h, std::uint64_t sum, std::uint64_t max) {
+    if (h.count() == 0) {
+      s.mean_us = s.p50_us = s.p95_us = s.p99_us = s.max_us = kNaN;
+      return;
+    }
+    const auto q = h.quantiles({0.5, 0.95, 0.99});
+    s.mean_us = us(static_cast<double>(sum) / static_cast<double>(h.count()));
+    s.p50_us = us(q[0]), s.p95_us = us(q[1]), s.p99_us = us(q[2]);
+    s.max_us = us(static_cast<double>(max));
+  };
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const NodeCounters& c = nodes_[i]->counters();
+    NodeSummary s;
+    s.name = scenario_.nodes[i].name;
+    s.weight = weights[i];
+    s.expected_share = shares[i];
+    s.requests = c.completed.load();
+    s.failed = c.failed_cancelled.load();
+    s.hits = c.hits.load();
+    s.misses = c.misses.load();
+    s.hit_ratio = s.hits + s.misses > 0 ? static_cast<double>(s.hits) / static_cast<double>(s.hits + s.misses) : kNaN;
+    c.latency.read_into(one);
+    const std::uint64_t node_max = c.latency_max_ns.load();
+    const std::uint64_t node_sum = c.latency_sum_ns.load();
+    fill_latency(s, one, node_sum, node_max);
+    all.merge(one);
+    max_ns = std::max(max_ns, node_max);
+    sum_ns += node_sum;
+    r.completed += s.requests;
+    r.failed.cancelled += s.failed;
+    r.in_flight += c.issued.load() - s.requests - s.failed;
+    r.total.hits += s.hits;
+    r.total.misses += s.misses;
+    r.nodes.push_back(std::move(s));
+  }
+  for (NodeSummary& s : r.nodes)
+    s.share = r.completed > 0 ? static_cast<double>(s.requests) / static_cast<double>(r.completed) : 0.0;
+  r.total.name = "total";
+  r.total.weight = 0;
+  for (double w : weights) r.total.weight += w;
+  r.total.expected_share = share_model_ == ShareModel::other ? kNaN : 1.0;
+  r.total.requests = r.completed;
+  r.total.share = r.completed > 0 ? 1.0 : 0.0;
+  r.total.failed = r.failed.total();
+  const std::uint64_t accesses = r.total.hits + r.total.misses;
+  r.total.hit_ratio = accesses > 0 ? static_cast<double>(r.total.hits) / static_cast<double>(accesses) : kNaN;
+  fill_latency(r.total, all, sum_ns, max_ns);
+  {
+    std::lock_guard lock(control_mutex_);
+    r.target_rate = scenario_.workload.mode == Workload::Mode::open ? rate_ : 0.0;
+  }
+  r.achieved_rps = r.elapsed_s > 0 ? static_cast<double>(r.completed) / r.elapsed_s : 0.0;
+  return r;
+}
+
+}  // namespace loadlab

@@ -1,0 +1,117 @@
+#pragma once
+// The engine: runs a scenario on real threads.
+//
+//   dispatcher thread ──batches──▶ node threads (Asio) ──counters──▶ collector thread ──▶ subscribers
+//
+// The dispatcher generates arrivals at their intended times, draws keys, asks the balancer
+// (only ever from this thread) and hands requests to nodes in batches. Nodes serve them on
+// timers. The collector reads the nodes' lock-free counters every interval and publishes a
+// Snapshot; nothing ever waits for a subscriber except the collector itself.
+//
+// Live control (weights, speeds, cache capacity, rate) may be called from any thread. Weight
+// and rate changes are picked up by the dispatcher before its next pick; node changes are
+// posted to the node's thread.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "balancer.h"
+#include "engine_clock.h"
+#include "histogram.h"
+#include "node.h"
+#include "run_report.h"
+#include "scenario.h"
+#include "snapshot.h"
+
+namespace loadlab {
+
+class Engine {
+ public:
+  using Subscriber = std::function<void(const Snapshot&)>;
+
+  // Validates the scenario (throws ScenarioError) and builds the nodes; starts nothing.
+  explicit Engine(Scenario scenario);
+  ~Engine();  // stops the run if it is still going
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Subscribers are called on the collector thread, in order; add them before start().
+  void subscribe(Subscriber subscriber);
+  void start();
+  // Stops issuing, fails what is queued or in service with reason `cancelled`, and ends the
+  // run with a final snapshot. Safe from any thread, any number of times.
+  void request_stop();
+  bool wait_for(std::chrono::milliseconds timeout);  // true once the run is over
+  void wait();
+  bool finished() const;
+  RunReport report() const;  // complete once finished()
+
+  const Scenario& scenario() const { return scenario_; }
+  std::vector<std::string> node_names() const;
+
+  // Live control. Throws std::invalid_argument (naming the value) for a node index out of
+  // range or a value that validate() would reject.
+  void set_weight(std::size_t node, double weight);
+  void set_weights(const std::vector<double>& weights);
+  std::vector<double> weights() const;
+  void set_speed(std::size_t node, double speed);
+  void set_cache_capacity(std::size_t node, std::size_t objects);
+  void set_rate(double requests_per_second);
+
+ private:
+  class Load;
+  void dispatch_loop();
+  void collect_loop();
+  Snapshot take_snapshot(bool final);
+  RunReport build_report(std::int64_t elapsed_ns) const;
+  void client_done(std::uint32_t client);
+  void wake_dispatcher();
+  std::uint64_t total_in_flight() const;
+  void check_node(std::size_t node) const;
+
+  Scenario scenario_;
+  EngineClock clock_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::unique_ptr<Balancer> balancer_;
+  ShareModel share_model_;
+  std::vector<Subscriber> subscribers_;
+  std::thread dispatcher_;
+  std::thread collector_;
+  bool started_ = false;
+
+  // Control: written by any thread, read by the dispatcher when the version moves.
+  mutable std::mutex control_mutex_;
+  std::vector<double> weights_;
+  double rate_;
+  std::atomic<std::uint64_t> control_version_{0};
+
+  // Waking the dispatcher early: stop, control, closed-loop answers.
+  std::mutex wake_mutex_;
+  std::condition_variable wake_cv_;
+  bool wake_ = false;
+  std::vector<std::uint32_t> done_clients_;
+
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> dispatch_done_{false};
+  std::atomic<std::uint64_t> issued_{0};          // dispatcher's own count of issued requests
+  std::atomic<std::uint64_t> failed_no_node_{0};
+
+  // Collector state.
+  std::vector<Histogram> previous_, current_;
+  Histogram interval_, merged_;
+  std::vector<NodeSample> previous_samples_;
+  std::int64_t previous_ns_ = 0;
+
+  mutable std::mutex finish_mutex_;
+  std::condition_variable finish_cv_;
+  bool finished_ = false;
+  RunReport report_;
+};
+
+}  // namespace loadlab

@@ -1,0 +1,36 @@
+#pragma once
+// Per-node counters shared between threads without locks. Each counter has exactly one
+// writer, which bumps it with a relaxed load+store (no locked read-modify-write on the hot
+// path); readers load. `issued` belongs to the dispatcher, the rest to the node's thread,
+// and they sit on separate cache lines so the two writers do not slow each other down.
+//
+// Accounting: completed and failed are stored with release after the work is done, and a
+// reader loads them (acquire) before `issued`, so issued >= completed + failed always holds
+// for the reader and in_flight = issued - completed - failed is never negative.
+#include <atomic>
+#include <cstdint>
+
+#include "histogram.h"
+
+namespace loadlab {
+
+inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1,
+                 std::memory_order order = std::memory_order_relaxed) {
+  counter.store(counter.load(std::memory_order_relaxed) + by, order);
+}
+
+struct NodeCounters {
+  alignas(64) std::atomic<std::uint64_t> issued{0};  // dispatcher: handed to this node
+
+  alignas(64) std::atomic<std::uint64_t> completed{0};
+  std::atomic<std::uint64_t> failed_cancelled{0};  // queued or in service when the run stopped
+  std::atomic<std::uint64_t> hits{0};
+  std::atomic<std::uint64_t> misses{0};
+  std::atomic<std::uint64_t> latency_sum_ns{0};
+  std::atomic<std::uint64_t> latency_max_ns{0};
+  std::atomic<std::uint64_t> queue_length{0};  // gauge: waiting for a slot
+  std::atomic<std::uint64_t> in_service{0};    // gauge: occupying a slot
+  HistogramRecorder latency;                   // cumulative, nanoseconds
+};
+
+}  // namespace loadlab

@@ -1,0 +1,14 @@
+#pragma once
+#include <cstdint>
+
+namespace loadlab {
+
+inline constexpr std::uint32_t kNoClient = 0xFFFFFFFFu;
+
+struct Request {
+  std::uint64_t key = 0;
+  std::int64_t intended_ns = 0;  // when it should have been sent: latency is measured from here
+  std::uint32_t client = kNoClient;  // closed loop: who waits for the answer
+};
+
+}  // namespace loadlab

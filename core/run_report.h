@@ -1,0 +1,42 @@
+#pragma once
+// The end-of-run summary: per node and for the whole cluster, as printed by the CLI and
+// written to summary.csv.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "snapshot.h"
+
+namespace loadlab {
+
+struct NodeSummary {
+  std::string name;
+  double weight = 0;
+  double expected_share = 0;  // NaN where the policy has no closed form
+  std::uint64_t requests = 0;  // completed
+  double share = 0;            // of all completed requests
+  std::uint64_t failed = 0;
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  double hit_ratio = 0;  // NaN when the node saw no request
+  double mean_us = 0, p50_us = 0, p95_us = 0, p99_us = 0, max_us = 0;  // NaN when empty
+};
+
+struct RunReport {
+  std::string scenario;
+  std::string balancer;
+  std::string cache_policy;
+  std::uint64_t seed = 0;
+  std::vector<NodeSummary> nodes;
+  NodeSummary total;
+  std::uint64_t issued = 0;  // counted by the dispatcher as it issued them
+  std::uint64_t completed = 0;
+  FailureCounts failed;
+  std::uint64_t in_flight = 0;  // 0 once the run is over
+  double elapsed_s = 0;
+  double target_rate = 0;  // open loop; 0 otherwise
+  double achieved_rps = 0;
+  bool stopped_early = false;
+};
+
+}  // namespace loadlab

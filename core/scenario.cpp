@@ -1,0 +1,118 @@
+#include "scenario.h"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <set>
+
+#include "balancer_registry.h"
+#include "cache_registry.h"
+
+namespace loadlab {
+namespace {
+
+void require(bool ok, const std::string& field, const std::string& problem) {
+  if (!ok) throw ScenarioError(field, problem);
+}
+
+void require_range(double value, double low, double high, const std::string& field) {
+  require(std::isfinite(value) && value >= low && value <= high, field,
+          fmt::format("must be a number from {} to {} (got {})", low, high, value));
+}
+
+}  // namespace
+
+std::string default_node_name(std::size_t index) {
+  std::string name;
+  ++index;
+  while (index > 0) {
+    --index;
+    name.insert(name.begin(), static_cast<char>('a' + index % 26));
+    index /= 26;
+  }
+  return name;
+}
+
+std::vector<NodeSpec> default_nodes(std::size_t count) {
+  std::vector<NodeSpec> nodes(count);
+  for (std::size_t i = 0; i < count; ++i) nodes[i].name = default_node_name(i);
+  return nodes;
+}
+
+std::string to_string(Workload::Mode mode) {
+  switch (mode) {
+    case Workload::Mode::open: return "open";
+    case Workload::Mode::closed: return "closed";
+    case Workload::Mode::max: return "max";
+  }
+  return "?";
+}
+
+std::string to_string(Workload::Arrival arrival) {
+  return arrival == Workload::Arrival::constant ? "constant" : "poisson";
+}
+
+std::string to_string(ServiceModel::Distribution distribution) {
+  return distribution == ServiceModel::Distribution::fixed ? "fixed" : "exponential";
+}
+
+void validate(const Scenario& s) {
+  require(!s.nodes.empty(), "nodes", "a scenario needs at least one node (got 0)");
+  require(s.nodes.size() <= kMaxNodes, "nodes",
+          fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, s.nodes.size()));
+  require(balancers().contains(s.balancer), "balancer",
+          fmt::format("unknown balancer '{}' (known: {})", s.balancer, balancers().names()));
+  require(caches().contains(s.cache_policy), "cache.policy",
+          fmt::format("unknown cache policy '{}' (known: {})", s.cache_policy, caches().names()));
+  require(s.cache_capacity <= kMaxCacheCapacity, "cache.capacity",
+          fmt::format("at most {} objects (got {})", kMaxCacheCapacity, s.cache_capacity));
+
+  std::set<std::string> names;
+  double weight_sum = 0;
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+    const NodeSpec& n = s.nodes[i];
+    const std::string at = fmt::format("nodes[{}]", i);
+    require(!n.name.empty(), at + ".name", "must not be empty");
+    require(names.insert(n.name).second, at + ".name", fmt::format("duplicate node name '{}'", n.name));
+    require(std::isfinite(n.weight) && n.weight >= 0, at + ".weight",
+            fmt::format("must be a finite number >= 0 (got {})", n.weight));
+    require(n.weight <= 1e6, at + ".weight", fmt::format("at most 1000000 (got {})", n.weight));
+    require(std::isfinite(n.speed) && n.speed > 0 && n.speed <= 1000, at + ".speed",
+            fmt::format("must be a number > 0 and <= 1000 (got {})", n.speed));
+    require(n.slots >= 1 && n.slots <= kMaxSlots, at + ".slots",
+            fmt::format("must be from 1 to {} (got {})", kMaxSlots, n.slots));
+    if (n.cache_capacity)
+      require(*n.cache_capacity <= kMaxCacheCapacity, at + ".cache_capacity",
+              fmt::format("at most {} objects (got {})", kMaxCacheCapacity, *n.cache_capacity));
+    weight_sum += n.weight;
+  }
+  require(weight_sum > 0, "nodes[].weight", "all weights are 0, so no node could take a request");
+
+  const Workload& w = s.workload;
+  if (w.mode == Workload::Mode::open)
+    require(std::isfinite(w.rate) && w.rate > 0 && w.rate <= kMaxRate, "workload.rate",
+            fmt::format("must be > 0 and <= {} requests/s (got {})", kMaxRate, w.rate));
+  require_range(w.duration_s, 0, 86400, "workload.duration_s");
+  require(w.requests <= 10'000'000'000ULL, "workload.requests",
+          fmt::format("at most 10000000000 (got {})", w.requests));
+  if (w.mode == Workload::Mode::closed) {
+    require(w.clients >= 1 && w.clients <= 100000, "workload.clients",
+            fmt::format("must be from 1 to 100000 (got {})", w.clients));
+    require_range(w.think_ms, 0, 3'600'000, "workload.think_ms");
+  }
+  if (w.mode == Workload::Mode::max)
+    require(w.window >= 1 && w.window <= 1'000'000, "workload.window",
+            fmt::format("must be from 1 to 1000000 (got {})", w.window));
+  require(w.keys.keys >= 1 && w.keys.keys <= kMaxKeys, "workload.keys",
+          fmt::format("must be from 1 to {} (got {})", kMaxKeys, w.keys.keys));
+  if (w.keys.kind == KeyPopularity::Kind::zipf) require_range(w.keys.zipf_s, 0, 10, "workload.zipf_s");
+  if (w.keys.kind == KeyPopularity::Kind::hotspot) {
+    require(std::isfinite(w.keys.hot_fraction) && w.keys.hot_fraction > 0 && w.keys.hot_fraction <= 1,
+            "workload.hot_fraction", fmt::format("must be > 0 and <= 1 (got {})", w.keys.hot_fraction));
+    require_range(w.keys.hot_share, 0, 1, "workload.hot_share");
+  }
+  require_range(s.service.hit_us, 0, 60e6, "service.hit_us");
+  require_range(s.service.miss_us, 0, 60e6, "service.miss_us");
+  require_range(s.interval_ms, 10, 10000, "interval_ms");
+}
+
+}  // namespace loadlab
