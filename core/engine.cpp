@@ -12,6 +12,7 @@
 #include "cache_registry.h"
 #include "key_distribution.h"
 #include "theory.h"
+#include "timer_slack.h"
 
 namespace loadlab {
 namespace {
@@ -194,6 +195,7 @@ void Engine::client_done(std::uint32_t client) {
 }
 
 void Engine::dispatch_loop() {
+  use_precise_timers();
   const Workload& w = scenario_.workload;
   const std::size_t n = nodes_.size();
   Rng key_rng(derive_seed(scenario_.seed, keys_stream));

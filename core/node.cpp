@@ -3,6 +3,8 @@
 #include <boost/asio/post.hpp>
 #include <cmath>
 
+#include "timer_slack.h"
+
 namespace loadlab {
 
 Node::Node(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service,
@@ -23,7 +25,10 @@ Node::~Node() { shutdown(); }
 
 void Node::start() {
   work_.emplace(io_.get_executor());
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    use_precise_timers();
+    io_.run();
+  });
 }
 
 void Node::submit(std::span<const Request> batch) {
