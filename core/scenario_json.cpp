@@ -106,7 +106,10 @@ class ObjectReader {
 
 void read_nodes(const json& value, Scenario& s) {
   if (value.is_number()) {  // "nodes": 3 is short for three default nodes
-    s.nodes = default_nodes(std::min<std::uint64_t>(whole_number("nodes", value), kMaxNodes + 1));
+    const std::uint64_t count = whole_number("nodes", value);
+    if (count > kMaxNodes)
+      throw ScenarioError("nodes", fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, count));
+    s.nodes = default_nodes(count);
     return;
   }
   if (!value.is_array())
@@ -134,7 +137,7 @@ Scenario parse_scenario(std::string_view text) {
   json root;
   try {
     root = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax errors, and numbers such as 1e400
     // e.what() carries the line and column; drop the library's "[json.exception...]" tag.
     std::string what = e.what();
     if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);

@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
 
   CLI::App* list_cmd = app.add_subcommand("list", "List the balancers and cache policies");
 
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](const CLI::App* sub) {
+                                            return sub->get_name() == argv[1];
+                                          }).empty()) {
+    fmt::print(stderr, "loadlab-cli: error: unknown command '{}' (known: run, list)\nRun with --help for usage.\n", argv[1]);
+    return kBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

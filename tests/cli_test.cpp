@@ -1,0 +1,200 @@
+// End to end: the real loadlab-cli binary in a child process, real files read back.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "csv_export.h"
+#include "csv_table.h"
+
+namespace fs = std::filesystem;
+using loadlab::test::read_csv;
+
+namespace {
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Result cli(const std::string& args) {
+  const std::string command = std::string(LOADLAB_CLI) + " " + args + " 2>&1";
+  Result r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("loadlab_cli_" + std::to_string(getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+    return path(name);
+  }
+  fs::path dir_;
+};
+
+std::vector<std::string> split(const std::string& s) { return loadlab::test::split_csv_line(s); }
+
+TEST_F(Cli, RunWritesSummaryAndTimeseriesThatParse) {
+  const Result r = cli("run --nodes 3 --balancer weighted-round-robin --weights 5,3,1 --rate 20000 "
+                       "--requests 6000 --hit-us 10 --miss-us 30 --csv " + path("out"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("expected"), std::string::npos);
+  EXPECT_NE(r.output.find("55.6%"), std::string::npos) << r.output;
+
+  const auto summary = read_csv(path("out/summary.csv"));
+  EXPECT_EQ(summary.columns, split(loadlab::kSummaryColumns));
+  ASSERT_EQ(summary.rows.size(), 4u);
+  EXPECT_EQ(summary.rows[0].at("node"), "a");
+  EXPECT_EQ(summary.rows[3].at("node"), "total");
+  EXPECT_EQ(summary.rows[3].at("requests"), "6000");
+  EXPECT_EQ(summary.rows[0].at("requests"), "3333");  // 666 cycles of 9, then a b a c a b
+  EXPECT_NEAR(std::stod(summary.rows[0].at("share")), 5.0 / 9, 0.001);
+  EXPECT_NEAR(std::stod(summary.rows[2].at("expected_share")), 1.0 / 9, 1e-6);
+  for (const auto& row : summary.rows) {
+    EXPECT_FALSE(row.count("__width_mismatch"));
+    EXPECT_GE(std::stod(row.at("p99_us")), std::stod(row.at("p50_us")));
+  }
+
+  const auto series = read_csv(path("out/timeseries.csv"));
+  EXPECT_EQ(series.columns, split(loadlab::kTimeseriesColumns));
+  ASSERT_GE(series.rows.size(), 3u);
+  EXPECT_EQ(series.rows.size() % 3, 0u);  // one row per node per interval
+  std::uint64_t total = 0;
+  for (const auto& row : series.rows) total += std::stoull(row.at("requests"));
+  EXPECT_EQ(total, 6000u);  // the intervals add up to the whole run
+}
+
+TEST_F(Cli, ScenarioFileWithFlagOverride) {
+  const std::string file = write("s.json", R"({"name": "t", "nodes": [{"weight": 1}, {"weight": 1}],
+    "workload": {"rate": 20000, "requests": 1000}, "service": {"hit_us": 5, "miss_us": 5}})");
+  const Result r = cli("run " + file + " --requests 500 --csv " + path("o"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto summary = read_csv(path("o/summary.csv"));
+  ASSERT_EQ(summary.rows.size(), 3u);
+  EXPECT_EQ(summary.rows[2].at("requests"), "500");
+}
+
+TEST_F(Cli, SaveScenarioReproducesTheRun) {
+  const std::string args = "--nodes 3 --balancer random --rate 20000 --requests 2000 --seed 5 --hit-us 5 --miss-us 5";
+  ASSERT_EQ(cli("run " + args + " --save-scenario " + path("s.json") + " --csv " + path("a")).exit_code, 0);
+  ASSERT_EQ(cli("run " + path("s.json") + " --csv " + path("b")).exit_code, 0);
+  const auto a = read_csv(path("a/summary.csv")), b = read_csv(path("b/summary.csv"));
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(a.rows[i].at("requests"), b.rows[i].at("requests"));
+    EXPECT_EQ(a.rows[i].at("hits"), b.rows[i].at("hits"));
+  }
+}
+
+struct BadCase {
+  std::string args;
+  std::string message;
+};
+
+TEST_F(Cli, BadInputExitsTwoNamesTheFieldAndWritesNothing) {
+  const std::string broken = write("broken.json", "{\"nodes\": 3,,}");
+  const std::string unknown = write("unknown.json", "{\"nodez\": 3}");
+  const std::vector<BadCase> cases = {
+      {"run --weights 5,-1,1", "nodes[1].weight"},
+      {"run --weights 5,nan,1", "nodes[1].weight: must be a finite number >= 0 (got nan)"},
+      {"run --weights 5,x,1", "--weights: 'x' is not a number"},
+      {"run --weights 0,0", "all weights are 0"},
+      {"run --nodes 0", "nodes: a scenario needs at least one node (got 0)"},
+      {"run --nodes 100000", "at most 1024 nodes"},
+      {"run --nodes 3 --weights 1,2", "--weights: 2 values given for 3 nodes"},
+      {"run --balancer magic", "unknown balancer 'magic'"},
+      {"run --cache mru", "unknown cache policy 'mru'"},
+      {"run --rate -5", "workload.rate"},
+      {"run --mode burst", "--mode: unknown value 'burst'"},
+      {"run --requests 0", "give --requests or --duration"},
+      {"run " + broken, "not valid JSON"},
+      {"run " + unknown, "nodez: unknown field"},
+      {"run " + path("missing.json"), "cannot open scenario file"},
+      {"run --no-such-flag", "no-such-flag"},
+      {"frobnicate", "unknown command 'frobnicate'"},
+  };
+  for (const BadCase& c : cases) {
+    const Result r = cli(c.args + " --csv " + path("never"));
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
+    EXPECT_FALSE(fs::exists(path("never"))) << c.args;
+  }
+}
+
+TEST_F(Cli, HelpAndVersionAndList) {
+  const Result help = cli("run --help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* flag : {"--nodes", "--weights", "--balancer", "--cache", "--rate", "--requests", "--csv",
+                           "--max", "--zipf", "--seed", "--clients"})
+    EXPECT_NE(help.output.find(flag), std::string::npos) << flag;
+  const Result top = cli("--help");
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.output.find("Exit codes"), std::string::npos);
+  const Result version = cli("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.output.find(LOADLAB_VERSION_STRING), std::string::npos);
+  const Result list = cli("list");
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.output.find("weighted-round-robin"), std::string::npos);
+  EXPECT_NE(list.output.find("lru"), std::string::npos);
+}
+
+TEST_F(Cli, EveryPresetRuns) {
+  int presets = 0;
+  for (const auto& entry : fs::directory_iterator(LOADLAB_PRESETS_DIR)) {
+    if (entry.path().extension() != ".json") continue;
+    ++presets;
+    const Result r = cli("run " + entry.path().string() + " --requests 400 --rate 20000 --csv " + path("p"));
+    EXPECT_EQ(r.exit_code, 0) << entry.path() << "\n" << r.output;
+    EXPECT_EQ(read_csv(path("p/summary.csv")).rows.back().at("requests"), "400") << entry.path();
+  }
+  EXPECT_GE(presets, 3);
+}
+
+TEST_F(Cli, InterruptStopsCleanlyAndStillWritesCsv) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string out = path("int");
+    FILE* devnull = freopen("/dev/null", "w", stdout);
+    (void)devnull;
+    execl(LOADLAB_CLI, LOADLAB_CLI, "run", "--nodes", "2", "--rate", "2000", "--miss-us", "2000", "--hit-us", "2000",
+          "--duration", "60", "--csv", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  kill(child, SIGINT);
+  int status = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  waitpid(child, &status, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const auto summary = read_csv(path("int/summary.csv"));
+  ASSERT_EQ(summary.rows.size(), 3u);
+  const auto& total = summary.rows[2];
+  EXPECT_GT(std::stoull(total.at("requests")), 100u);
+  EXPECT_GT(std::stoull(total.at("failed")), 0u);  // offered 2000/s to 1000/s of capacity
+}
+
+}  // namespace
