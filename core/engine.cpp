@@ -243,6 +243,17 @@ void Engine::dispatch_loop() {
     return true;
   };
 
+  auto outstanding = [&] {
+    std::uint64_t finished = 0;
+    for (const auto& node : nodes_)
+      finished += node->counters().completed.load(std::memory_order_acquire) +
+                  node->counters().failed_cancelled.load(std::memory_order_acquire);
+    std::uint64_t sent = 0;
+    for (std::uint64_t d : dispatched) sent += d;
+    return sent - finished;
+  };
+
+  std::uint64_t peak = 0;
   // Publishes the counts before the requests: a reader that sees a request completed must
   // also see it issued.
   auto flush = [&] {
@@ -257,6 +268,10 @@ void Engine::dispatch_loop() {
       nodes_[i]->submit(batches[i]);
       batches[i].clear();
     }
+    if (const std::uint64_t now_out = outstanding(); now_out > peak) {
+      peak = now_out;
+      peak_in_flight_.store(peak, std::memory_order_relaxed);
+    }
   };
 
   auto sleep_until = [&](std::int64_t ns) {
@@ -266,15 +281,6 @@ void Engine::dispatch_loop() {
     wake_ = false;
   };
 
-  auto outstanding = [&] {
-    std::uint64_t finished = 0;
-    for (const auto& node : nodes_)
-      finished += node->counters().completed.load(std::memory_order_acquire) +
-                  node->counters().failed_cancelled.load(std::memory_order_acquire);
-    std::uint64_t sent = 0;
-    for (std::uint64_t d : dispatched) sent += d;
-    return sent - finished;
-  };
 
   apply_control();
   double next_ns = 0;  // open loop: intended time of the next arrival
@@ -456,6 +462,7 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
   r.stopped_early = stop_.load();
   r.issued = issued_.load(std::memory_order_acquire);
   r.failed.no_node = failed_no_node_.load(std::memory_order_acquire);
+  r.peak_in_flight = peak_in_flight_.load(std::memory_order_relaxed);
   const std::vector<double> weights = this->weights();
   const std::vector<double> shares = expected_shares(share_model_, weights);
   Histogram all, one;

@@ -101,6 +101,7 @@ class Engine {
   std::atomic<bool> dispatch_done_{false};
   std::atomic<std::uint64_t> issued_{0};          // dispatcher's own count of issued requests
   std::atomic<std::uint64_t> failed_no_node_{0};
+  std::atomic<std::uint64_t> peak_in_flight_{0};  // written by the dispatcher
 
   // Collector state.
   std::vector<Histogram> previous_, current_;

@@ -33,6 +33,10 @@ struct RunReport {
   std::uint64_t completed = 0;
   FailureCounts failed;
   std::uint64_t in_flight = 0;  // 0 once the run is over
+  // Most requests outstanding at once, as the dispatcher counted them after each batch (an
+  // upper bound on the truth: what it reads as finished may lag). Bounded by the window in
+  // max mode and by the clients in closed loop.
+  std::uint64_t peak_in_flight = 0;
   double elapsed_s = 0;
   double target_rate = 0;  // open loop; 0 otherwise
   double achieved_rps = 0;

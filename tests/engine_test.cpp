@@ -21,7 +21,9 @@ Scenario small_scenario(std::size_t nodes = 3) {
   return s;
 }
 
-// Runs to the end and collects every snapshot.
+// Collects every snapshot. A snapshot reads the nodes one after another, so cluster sums
+// are consistent per node but not frozen in time; the exact bounds are checked against the
+// dispatcher's own count (RunReport::peak_in_flight).
 struct Recorder {
   std::mutex mutex;
   std::vector<Snapshot> snapshots;
@@ -178,8 +180,9 @@ TEST(Engine, ClosedLoopNeverExceedsItsClients) {
   const RunReport r = engine.report();
   expect_balanced(r);
   EXPECT_EQ(r.completed, 3000u);
-  for (const Snapshot& snap : rec.snapshots) ASSERT_LE(snap.in_flight, 5u);
-  expect_snapshots_sane(rec.snapshots, 5);
+  EXPECT_LE(r.peak_in_flight, 5u);
+  EXPECT_GE(r.peak_in_flight, 1u);
+  expect_snapshots_sane(rec.snapshots, 3000);
 }
 
 TEST(Engine, MaxModeRespectsWindow) {
@@ -197,7 +200,9 @@ TEST(Engine, MaxModeRespectsWindow) {
   const RunReport r = engine.report();
   expect_balanced(r);
   EXPECT_EQ(r.completed, 200'000u);
-  for (const Snapshot& snap : rec.snapshots) ASSERT_LE(snap.in_flight, 64u);
+  EXPECT_LE(r.peak_in_flight, 64u);
+  EXPECT_GE(r.peak_in_flight, 2u);
+  expect_snapshots_sane(rec.snapshots, 200'000);
 }
 
 TEST(Engine, AllWeightsZeroLiveFailsWithReasonNoNode) {
