@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 
@@ -94,7 +95,9 @@ int run_command(const RunOptions& options) {
   if (options.csv_dir) {
     try {
       write_run_csv(*options.csv_dir, report, snapshots, engine.node_names());
-      if (!options.quiet) fmt::print("wrote {}/summary.csv and {}/timeseries.csv\n", *options.csv_dir, *options.csv_dir);
+      const std::filesystem::path dir(*options.csv_dir);
+      if (!options.quiet)
+        fmt::print("wrote {} and {}\n", (dir / "summary.csv").string(), (dir / "timeseries.csv").string());
     } catch (const std::exception& e) {
       fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
       return kRuntimeError;
