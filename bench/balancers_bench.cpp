@@ -19,7 +19,7 @@ class FlatLoad final : public LoadView {
 
 void BM_Pick(benchmark::State& state, const std::string& name) {
   const auto nodes = static_cast<std::size_t>(state.range(0));
-  auto balancer = balancers().make(name, BalancerOptions{1});
+  auto balancer = balancers().make(name, BalancerOptions{1, {}});
   std::vector<double> weights(nodes);
   for (std::size_t i = 0; i < nodes; ++i) weights[i] = 1 + static_cast<double>(i % 5);
   balancer->set_weights(weights);

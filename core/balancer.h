@@ -13,12 +13,26 @@ namespace loadlab {
 
 inline constexpr std::size_t kNoNode = std::numeric_limits<std::size_t>::max();
 
-// What a load-aware policy may read about the nodes at the moment of the pick.
+// What a load-aware policy may read about the nodes at the moment of the pick. The engine's
+// view reads the nodes' counters; tests and benchmarks supply their own.
 class LoadView {
  public:
   virtual ~LoadView() = default;
   virtual std::size_t node_count() const = 0;
+  // Requests sent to the node and not yet finished (queued or in service).
   virtual std::uint64_t in_flight(std::size_t node) const = 0;
+  // Σ in_flight over all nodes. The engine keeps it current per dispatch batch (it may count
+  // completions of the last ≤ 1024 requests late), so bounded-load stays O(log n) per pick.
+  virtual std::uint64_t total_in_flight() const {
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < node_count(); ++i) total += in_flight(i);
+    return total;
+  }
+  // Latency feedback for peak EWMA: requests the node has finished and the sum of their
+  // latencies, both cumulative, and the engine's clock.
+  virtual std::uint64_t completed(std::size_t /*node*/) const { return 0; }
+  virtual std::uint64_t latency_sum_ns(std::size_t /*node*/) const { return 0; }
+  virtual std::int64_t now_ns() const { return 0; }
 };
 
 struct PickContext {
@@ -43,6 +57,11 @@ class Balancer {
   // The chosen node, or kNoNode when no node can take the request.
   virtual std::size_t pick(const PickContext& context) = 0;
   virtual ShareModel share_model() const = 0;
+  // Whether the policy aims at shares proportional to the weights (so imbalance is judged
+  // per unit of weight) or treats every node in rotation alike.
+  virtual bool honours_weights() const { return share_model() != ShareModel::equal; }
+  // Whether the node depends only on the key (so "keys moved when a node leaves" is defined).
+  virtual bool key_affine() const { return false; }
 };
 
 }  // namespace loadlab

@@ -3,12 +3,14 @@
 #include <cstdint>
 
 #include "balancer.h"
+#include "balancer_params.h"
 #include "registry.h"
 
 namespace loadlab {
 
 struct BalancerOptions {
   std::uint64_t seed = 1;  // for randomized policies
+  BalancerParams params;
 };
 
 using BalancerRegistry = Registry<Balancer, BalancerOptions>;

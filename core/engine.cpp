@@ -29,30 +29,44 @@ double us(double ns) { return ns / 1000.0; }
 
 }  // namespace
 
-// In-flight counts as the dispatcher sees them: its own issued count minus what the node
-// has finished. Read only on the dispatcher thread.
+// What load-aware balancers read, as the dispatcher sees it: its own count of requests sent
+// minus what the node has finished. Read only on the dispatcher thread.
 class Engine::Load final : public LoadView {
  public:
-  Load(const std::vector<std::unique_ptr<Node>>& nodes, const std::vector<std::uint64_t>& dispatched)
-      : nodes_(nodes), dispatched_(dispatched) {}
+  Load(const std::vector<std::unique_ptr<Node>>& nodes, const std::vector<std::uint64_t>& dispatched,
+       const std::uint64_t& total, const EngineClock& clock)
+      : nodes_(nodes), dispatched_(dispatched), total_(total), clock_(clock) {}
   std::size_t node_count() const override { return nodes_.size(); }
   std::uint64_t in_flight(std::size_t node) const override {
     const NodeCounters& c = nodes_[node]->counters();
     return dispatched_[node] - c.completed.load(std::memory_order_acquire) -
            c.failed_cancelled.load(std::memory_order_acquire);
   }
+  std::uint64_t total_in_flight() const override { return total_; }
+  std::uint64_t completed(std::size_t node) const override {
+    return nodes_[node]->counters().completed.load(std::memory_order_acquire);
+  }
+  std::uint64_t latency_sum_ns(std::size_t node) const override {
+    return nodes_[node]->counters().latency_sum_ns.load(std::memory_order_relaxed);
+  }
+  std::int64_t now_ns() const override { return clock_.now_ns(); }
 
  private:
   const std::vector<std::unique_ptr<Node>>& nodes_;
   const std::vector<std::uint64_t>& dispatched_;
+  const std::uint64_t& total_;  // outstanding at the last flush plus sent since
+  const EngineClock& clock_;
 };
 
 Engine::Engine(Scenario scenario) : scenario_(std::move(scenario)) {
   validate(scenario_);
-  balancer_ = balancers().make(scenario_.balancer, BalancerOptions{derive_seed(scenario_.seed, balancer_stream)});
+  const BalancerOptions options{derive_seed(scenario_.seed, balancer_stream), scenario_.balancer_params};
+  balancer_ = balancers().make(scenario_.balancer, options);
   share_model_ = balancer_->share_model();
+  if (balancer_->key_affine()) theory_balancer_ = balancers().make(scenario_.balancer, options);
   for (const NodeSpec& n : scenario_.nodes) weights_.push_back(n.weight);
   balancer_->set_weights(weights_);
+  expected_ = compute_expected(weights_);
   rate_ = scenario_.workload.mode == Workload::Mode::open ? scenario_.workload.rate : 0.0;
   const std::size_t n = scenario_.nodes.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -137,12 +151,26 @@ void Engine::set_weights(const std::vector<double>& weights) {
     if (!std::isfinite(weights[i]) || weights[i] < 0 || weights[i] > 1e6)
       throw std::invalid_argument(
           fmt::format("weight of node {} must be a finite number from 0 to 1000000 (got {})", scenario_.nodes[i].name, weights[i]));
+  std::vector<double> expected = compute_expected(weights);
   {
     std::lock_guard lock(control_mutex_);
     weights_ = weights;
+    expected_ = std::move(expected);
   }
   control_version_.fetch_add(1, std::memory_order_release);
   wake_dispatcher();
+}
+
+std::vector<double> Engine::compute_expected(const std::vector<double>& weights) {
+  if (!theory_balancer_) return expected_shares(share_model_, weights);
+  std::lock_guard lock(theory_mutex_);  // two threads may change weights at once
+  theory_balancer_->set_weights(weights);
+  return key_owned_shares(*theory_balancer_, KeyDistribution(scenario_.workload.keys), weights.size());
+}
+
+std::vector<double> Engine::expected_shares_now() const {
+  std::lock_guard lock(control_mutex_);
+  return expected_;
 }
 
 std::vector<double> Engine::weights() const {
@@ -203,7 +231,8 @@ void Engine::dispatch_loop() {
   const KeyDistribution keys(w.keys);
   std::vector<std::vector<Request>> batches(n);
   std::vector<std::uint64_t> dispatched(n, 0);
-  const Load load(nodes_, dispatched);
+  std::uint64_t total_in_flight = 0;
+  const Load load(nodes_, dispatched, total_in_flight, clock_);
   std::uint64_t issued = 0;
   std::uint64_t unflushed_no_node = 0;
   const std::uint64_t limit = w.requests == 0 ? std::numeric_limits<std::uint64_t>::max() : w.requests;
@@ -240,6 +269,7 @@ void Engine::dispatch_loop() {
     }
     batches[node].push_back(Request{key, intended_ns, client});
     ++dispatched[node];
+    ++total_in_flight;
     return true;
   };
 
@@ -268,8 +298,9 @@ void Engine::dispatch_loop() {
       nodes_[i]->submit(batches[i]);
       batches[i].clear();
     }
-    if (const std::uint64_t now_out = outstanding(); now_out > peak) {
-      peak = now_out;
+    total_in_flight = outstanding();
+    if (total_in_flight > peak) {
+      peak = total_in_flight;
       peak_in_flight_.store(peak, std::memory_order_relaxed);
     }
   };
@@ -390,6 +421,10 @@ void Engine::collect_loop() {
   finish_cv_.notify_all();
 }
 
+double Engine::load_per_weight(double requests, double weight) const {
+  return balancer_->honours_weights() ? requests / weight : requests;
+}
+
 Snapshot Engine::take_snapshot(bool final) {
   const std::int64_t now = clock_.now_ns();
   Snapshot s;
@@ -401,7 +436,7 @@ Snapshot Engine::take_snapshot(bool final) {
     std::lock_guard lock(control_mutex_);
     s.target_rate = scenario_.workload.mode == Workload::Mode::open ? rate_ : 0.0;
   }
-  const std::vector<double> shares = expected_shares(share_model_, weights);
+  const std::vector<double> shares = expected_shares_now();
   merged_.clear();
   s.nodes.resize(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
@@ -441,6 +476,10 @@ Snapshot Engine::take_snapshot(bool final) {
   }
   s.failed.no_node = failed_no_node_.load(std::memory_order_acquire);
   s.issued += s.failed.no_node;
+  std::vector<double> loads;
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (weights[i] > 0) loads.push_back(load_per_weight(static_cast<double>(s.nodes[i].interval_completed), weights[i]));
+  s.imbalance = imbalance(loads);
   if (merged_.count() > 0) {
     const auto q = merged_.quantiles({0.5, 0.95, 0.99});
     s.p50_us = us(q[0]), s.p95_us = us(q[1]), s.p99_us = us(q[2]);
@@ -464,7 +503,7 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
   r.failed.no_node = failed_no_node_.load(std::memory_order_acquire);
   r.peak_in_flight = peak_in_flight_.load(std::memory_order_relaxed);
   const std::vector<double> weights = this->weights();
-  const std::vector<double> shares = expected_shares(share_model_, weights);
+  const std::vector<double> shares = expected_shares_now();
   Histogram all, one;
   std::uint64_t max_ns = 0, sum_ns = 0;
   auto fill_latency = [](NodeSummary& s, const Histogram& h, std::uint64_t sum, std::uint64_t max) {
@@ -507,7 +546,12 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
   r.total.name = "total";
   r.total.weight = 0;
   for (double w : weights) r.total.weight += w;
-  r.total.expected_share = share_model_ == ShareModel::other ? kNaN : 1.0;
+  std::vector<double> loads;
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (weights[i] > 0) loads.push_back(load_per_weight(static_cast<double>(r.nodes[i].requests), weights[i]));
+  r.imbalance = imbalance(loads);
+  r.honours_weights = balancer_->honours_weights();
+  r.total.expected_share = std::isnan(shares.empty() ? kNaN : shares[0]) ? kNaN : 1.0;
   r.total.requests = r.completed;
   r.total.share = r.completed > 0 ? 1.0 : 0.0;
   r.total.failed = r.failed.total();

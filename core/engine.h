@@ -60,6 +60,8 @@ class Engine {
   void set_weight(std::size_t node, double weight);
   void set_weights(const std::vector<double>& weights);
   std::vector<double> weights() const;
+  // What theory expects each node's share to be under the current weights.
+  std::vector<double> expected_shares_now() const;
   void set_speed(std::size_t node, double speed);
   void set_cache_capacity(std::size_t node, std::size_t objects);
   void set_rate(double requests_per_second);
@@ -74,12 +76,17 @@ class Engine {
   void wake_dispatcher();
   std::uint64_t total_in_flight() const;
   void check_node(std::size_t node) const;
+  std::vector<double> compute_expected(const std::vector<double>& weights);
+  double load_per_weight(double requests, double weight) const;
 
   Scenario scenario_;
   EngineClock clock_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unique_ptr<Balancer> balancer_;
   ShareModel share_model_;
+  // A second instance of a key-affine balancer, for theory: which node owns which key.
+  std::unique_ptr<Balancer> theory_balancer_;
+  std::mutex theory_mutex_;
   std::vector<Subscriber> subscribers_;
   std::thread dispatcher_;
   std::thread collector_;
@@ -88,6 +95,7 @@ class Engine {
   // Control: written by any thread, read by the dispatcher when the version moves.
   mutable std::mutex control_mutex_;
   std::vector<double> weights_;
+  std::vector<double> expected_;  // theory's shares for weights_
   double rate_;
   std::atomic<std::uint64_t> control_version_{0};
 

@@ -41,6 +41,8 @@ struct RunReport {
   double target_rate = 0;  // open loop; 0 otherwise
   double achieved_rps = 0;
   bool stopped_early = false;
+  Imbalance imbalance;
+  bool honours_weights = false;  // whether imbalance is per unit of weight  // of requests per node in rotation (per unit of weight for weighted policies)
 };
 
 }  // namespace loadlab

@@ -55,12 +55,32 @@ std::string to_string(ServiceModel::Distribution distribution) {
   return distribution == ServiceModel::Distribution::fixed ? "fixed" : "exponential";
 }
 
+bool is_prime(std::uint64_t n) {
+  if (n < 2) return false;
+  for (std::uint64_t d = 2; d * d <= n; ++d)
+    if (n % d == 0) return false;
+  return true;
+}
+
 void validate(const Scenario& s) {
   require(!s.nodes.empty(), "nodes", "a scenario needs at least one node (got 0)");
   require(s.nodes.size() <= kMaxNodes, "nodes",
           fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, s.nodes.size()));
   require(balancers().contains(s.balancer), "balancer",
           fmt::format("unknown balancer '{}' (known: {})", s.balancer, balancers().names()));
+  const BalancerParams& bp = s.balancer_params;
+  require(bp.choices >= 1 && bp.choices <= kMaxChoices, "balancer.choices",
+          fmt::format("must be from 1 to {} (got {})", kMaxChoices, bp.choices));
+  require(std::isfinite(bp.decay_ms) && bp.decay_ms > 0 && bp.decay_ms <= 3'600'000, "balancer.decay_ms",
+          fmt::format("must be > 0 and <= 3600000 ms (got {})", bp.decay_ms));
+  require(bp.vnodes >= 1 && bp.vnodes <= kMaxVnodes, "balancer.vnodes",
+          fmt::format("must be from 1 to {} (got {})", kMaxVnodes, bp.vnodes));
+  require(bp.table_size >= 2 && bp.table_size <= kMaxMaglevTableSize && is_prime(bp.table_size),
+          "balancer.table_size", fmt::format("must be a prime from 2 to {} (got {})", kMaxMaglevTableSize, bp.table_size));
+  require(bp.table_size >= s.nodes.size(), "balancer.table_size",
+          fmt::format("must be at least the node count {} (got {})", s.nodes.size(), bp.table_size));
+  require(std::isfinite(bp.balance_factor) && bp.balance_factor > 1 && bp.balance_factor <= 100,
+          "balancer.balance_factor", fmt::format("must be > 1 and <= 100 (got {})", bp.balance_factor));
   require(caches().contains(s.cache_policy), "cache.policy",
           fmt::format("unknown cache policy '{}' (known: {})", s.cache_policy, caches().names()));
   require(s.cache_capacity <= kMaxCacheCapacity, "cache.capacity",

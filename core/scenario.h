@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "balancer_params.h"
 #include "key_distribution.h"
 
 namespace loadlab {
@@ -65,6 +66,7 @@ struct Scenario {
   std::string description;
   std::uint64_t seed = 1;
   std::string balancer = "round-robin";
+  BalancerParams balancer_params;
   std::string cache_policy = "lru";
   std::size_t cache_capacity = 100;
   std::vector<NodeSpec> nodes;

@@ -149,7 +149,22 @@ Scenario parse_scenario(std::string_view text) {
   r.read("name", s.name);
   r.read("description", s.description);
   r.read_count("seed", s.seed);
-  r.read("balancer", s.balancer);
+  if (const json* b = r.find("balancer")) {
+    // "balancer": "p2c", or with tuning: "balancer": {"policy": "p2c", "choices": 3}
+    if (b->is_object()) {
+      ObjectReader br(*b, "balancer");
+      br.read("policy", s.balancer);
+      BalancerParams& p = s.balancer_params;
+      br.read_count("choices", p.choices);
+      br.read("decay_ms", p.decay_ms);
+      br.read_count("vnodes", p.vnodes);
+      br.read_count("table_size", p.table_size);
+      br.read("balance_factor", p.balance_factor);
+      br.reject_unknown();
+    } else {
+      r.read("balancer", s.balancer);
+    }
+  }
   r.read("interval_ms", s.interval_ms);
   if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
 
@@ -215,7 +230,9 @@ std::string scenario_to_json(const Scenario& s) {
   j["name"] = s.name;
   j["description"] = s.description;
   j["seed"] = s.seed;
-  j["balancer"] = s.balancer;
+  const BalancerParams& p = s.balancer_params;
+  j["balancer"] = {{"policy", s.balancer},  {"choices", p.choices},       {"decay_ms", p.decay_ms},
+                   {"vnodes", p.vnodes},    {"table_size", p.table_size}, {"balance_factor", p.balance_factor}};
   j["cache"] = {{"policy", s.cache_policy}, {"capacity", s.cache_capacity}};
   auto& nodes = j["nodes"] = nlohmann::ordered_json::array();
   for (const NodeSpec& n : s.nodes) {

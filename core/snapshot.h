@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "imbalance.h"
+
 namespace loadlab {
 
 struct NodeSample {
@@ -46,6 +48,7 @@ struct Snapshot {
   double rps = 0;
   double target_rate = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;
+  Imbalance imbalance;  // of the requests completed in this interval, per unit of weight
 };
 
 }  // namespace loadlab

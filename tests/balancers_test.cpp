@@ -28,7 +28,7 @@ std::vector<double> shares(Balancer& b, std::size_t nodes, int count) {
 }
 
 std::unique_ptr<Balancer> make(const char* name, std::vector<double> weights, std::uint64_t seed = 42) {
-  auto b = balancers().make(name, BalancerOptions{seed});
+  auto b = balancers().make(name, BalancerOptions{seed, {}});
   b->set_weights(weights);
   return b;
 }

@@ -6,6 +6,7 @@
 
 #include "balancer_registry.h"
 #include "cache_registry.h"
+#include "compare_command.h"
 #include "loadlab_version.h"
 #include "run_command.h"
 
@@ -37,12 +38,22 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--save-scenario", run.save_scenario, "Also write the effective scenario as JSON");
   run_cmd->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
 
+  CompareOptions compare;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Run the same seeded workload through several balancers and compare them in one table");
+  compare_cmd->add_option("scenario", compare.scenario_file, "Scenario JSON file; flags override its fields");
+  compare_cmd->add_option("--balancers", compare.balancers, "Comma-separated balancers, e.g. round-robin,p2c,maglev")
+      ->required();
+  compare.overrides.add_to(*compare_cmd, /*with_balancer=*/false);
+  compare_cmd->add_option("--csv", compare.csv_dir, "Write compare.csv into this directory");
+  compare_cmd->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors");
+
   CLI::App* list_cmd = app.add_subcommand("list", "List the balancers and cache policies");
 
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](const CLI::App* sub) {
                                             return sub->get_name() == argv[1];
                                           }).empty()) {
-    fmt::print(stderr, "loadlab-cli: error: unknown command '{}' (known: run, list)\nRun with --help for usage.\n", argv[1]);
+    fmt::print(stderr, "loadlab-cli: error: unknown command '{}' (known: run, compare, list)\nRun with --help for usage.\n", argv[1]);
     return kBadInput;
   }
   try {
@@ -61,6 +72,7 @@ int main(int argc, char** argv) {
     print_catalog();
     return kOk;
   }
+  if (compare_cmd->parsed()) return compare_command(compare);
   return run_command(run);
 }
 

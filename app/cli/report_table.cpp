@@ -35,7 +35,17 @@ void print_report(std::FILE* out, const RunReport& r) {
     fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s (target {:.0f})\n", r.elapsed_s, r.achieved_rps, r.target_rate);
   else
     fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s\n", r.elapsed_s, r.achieved_rps);
+  if (std::isfinite(r.imbalance.max_mean))
+    fmt::print(out, "imbalance{}: max/mean {:.3f}  CV {:.3f}  Jain {:.4f}\n",
+               r.honours_weights ? " per unit of weight" : "", r.imbalance.max_mean, r.imbalance.cv, r.imbalance.jain);
   if (r.stopped_early) fmt::print(out, "stopped early: the figures cover what ran\n");
+}
+
+void print_key_movement(std::FILE* out, const KeyMovement& m, const std::vector<std::string>& names) {
+  const std::string node = m.removed_node < names.size() ? names[m.removed_node] : std::to_string(m.removed_node);
+  fmt::print(out, "keys moved when node {} leaves: {} (ideal {}), when it joins: {} (ideal {}); key space max/mean {:.3f}\n",
+             node, pct(m.moved_on_remove), pct(m.ideal_on_remove), pct(m.moved_on_add), pct(m.ideal_on_add),
+             m.ownership_max_mean);
 }
 
 }  // namespace loadlab::cli

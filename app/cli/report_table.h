@@ -1,11 +1,17 @@
 #pragma once
 #include <cstdio>
 
+#include <string>
+#include <vector>
+
+#include "key_movement.h"
 #include "run_report.h"
 
 namespace loadlab::cli {
 
 // The per-node table `loadlab-cli run` prints: theory (expected share) beside measurement.
 void print_report(std::FILE* out, const RunReport& report);
+// For hashing balancers: how many keys move when the last node leaves or joins.
+void print_key_movement(std::FILE* out, const KeyMovement& movement, const std::vector<std::string>& node_names);
 
 }  // namespace loadlab::cli

@@ -11,6 +11,7 @@
 #include "cli_app.h"
 #include "csv_export.h"
 #include "engine.h"
+#include "key_movement.h"
 #include "report_table.h"
 #include "scenario_json.h"
 
@@ -44,15 +45,59 @@ class InterruptGuard {
 
 }  // namespace
 
+bool interrupted() { return g_interrupted != 0; }
+
+Scenario effective_scenario(const std::string& scenario_file, const ScenarioOverrides& overrides) {
+  Scenario scenario;
+  if (!scenario_file.empty()) scenario = load_scenario(scenario_file);
+  else scenario.nodes = default_nodes(3);
+  overrides.apply(scenario, !scenario_file.empty());
+  validate(scenario);
+  if (scenario.workload.requests == 0 && scenario.workload.duration_s == 0)
+    throw ScenarioError("workload.requests", "give --requests or --duration: a CLI run needs an end");
+  return scenario;
+}
+
+RunResult execute(const Scenario& scenario, bool progress) {
+  Engine engine(scenario);
+  std::mutex snapshots_mutex;
+  RunResult result;
+  engine.subscribe([&](const Snapshot& s) {
+    std::lock_guard lock(snapshots_mutex);
+    result.snapshots.push_back(s);
+  });
+  InterruptGuard interrupt_guard;
+  engine.start();
+  auto last_progress = std::chrono::steady_clock::now();
+  while (!engine.wait_for(std::chrono::milliseconds(50))) {
+    if (g_interrupted) engine.request_stop();
+    if (progress && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(1)) {
+      last_progress = std::chrono::steady_clock::now();
+      std::lock_guard lock(snapshots_mutex);
+      if (!result.snapshots.empty()) {
+        const Snapshot& s = result.snapshots.back();
+        fmt::print(stderr, "\r  t={:6.1f}s  completed {:>10}  in flight {:>6}  {:>9.0f} req/s ", s.t_ms / 1000.0,
+                   s.completed, s.in_flight, s.rps);
+      }
+    }
+  }
+  if (progress) fmt::print(stderr, "\r{:80}\r", "");
+  result.report = engine.report();
+  result.node_names = engine.node_names();
+  result.interrupted = g_interrupted != 0;
+  const RunReport& r = result.report;
+  result.balanced = r.in_flight == 0 && r.issued == r.completed + r.failed.total();
+  if (!result.balanced)
+    fmt::print(stderr,
+               "loadlab-cli: internal error: accounting does not balance (issued {}, completed {}, failed {}, in flight {})\n",
+               r.issued, r.completed, r.failed.total(), r.in_flight);
+  return result;
+}
+
 int run_command(const RunOptions& options) {
   Scenario scenario;
   try {
-    if (!options.scenario_file.empty()) scenario = load_scenario(options.scenario_file);
-    else scenario.nodes = default_nodes(3);
-    options.overrides.apply(scenario, !options.scenario_file.empty());
-    validate(scenario);
-    if (scenario.workload.requests == 0 && scenario.workload.duration_s == 0)
-      throw ScenarioError("workload.requests", "give --requests or --duration: a CLI run needs an end");
+    scenario = effective_scenario(options.scenario_file, options.overrides);
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kBadInput;
@@ -66,35 +111,17 @@ int run_command(const RunOptions& options) {
     }
   }
 
-  Engine engine(scenario);
-  std::mutex snapshots_mutex;
-  std::vector<Snapshot> snapshots;
-  engine.subscribe([&](const Snapshot& s) {
-    std::lock_guard lock(snapshots_mutex);
-    snapshots.push_back(s);
-  });
-  const bool progress = !options.quiet && isatty(STDERR_FILENO);
-  InterruptGuard interrupt_guard;
-  engine.start();
-  auto last_progress = std::chrono::steady_clock::now();
-  while (!engine.wait_for(std::chrono::milliseconds(50))) {
-    if (g_interrupted) engine.request_stop();
-    if (progress && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(1)) {
-      last_progress = std::chrono::steady_clock::now();
-      std::lock_guard lock(snapshots_mutex);
-      if (!snapshots.empty()) {
-        const Snapshot& s = snapshots.back();
-        fmt::print(stderr, "\r  t={:6.1f}s  completed {:>10}  in flight {:>6}  {:>9.0f} req/s ", s.t_ms / 1000.0,
-                   s.completed, s.in_flight, s.rps);
-      }
-    }
+  const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO));
+  const RunReport& report = result.report;
+  if (!options.quiet) {
+    print_report(stdout, report);
+    if (const auto m = measure_key_movement(scenario.balancer, scenario.balancer_params, result.report_weights(),
+                                            scenario.workload.keys.keys))
+      print_key_movement(stdout, *m, result.node_names);
   }
-  if (progress) fmt::print(stderr, "\r{:80}\r", "");
-  const RunReport report = engine.report();
-  if (!options.quiet) print_report(stdout, report);
   if (options.csv_dir) {
     try {
-      write_run_csv(*options.csv_dir, report, snapshots, engine.node_names());
+      write_run_csv(*options.csv_dir, report, result.snapshots, result.node_names);
       const std::filesystem::path dir(*options.csv_dir);
       if (!options.quiet)
         fmt::print("wrote {} and {}\n", (dir / "summary.csv").string(), (dir / "timeseries.csv").string());
@@ -103,12 +130,8 @@ int run_command(const RunOptions& options) {
       return kRuntimeError;
     }
   }
-  if (report.in_flight != 0 || report.issued != report.completed + report.failed.total()) {
-    fmt::print(stderr, "loadlab-cli: internal error: accounting does not balance (issued {}, completed {}, failed {}, in flight {})\n",
-               report.issued, report.completed, report.failed.total(), report.in_flight);
-    return kRuntimeError;
-  }
-  return g_interrupted ? kInterrupted : kOk;
+  if (!result.balanced) return kRuntimeError;
+  return result.interrupted ? kInterrupted : kOk;
 }
 
 }  // namespace loadlab::cli

@@ -1,8 +1,12 @@
 #pragma once
+// `loadlab-cli run`, and the pieces `compare` shares with it.
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "run_report.h"
 #include "scenario_overrides.h"
+#include "snapshot.h"
 
 namespace loadlab::cli {
 
@@ -13,6 +17,25 @@ struct RunOptions {
   std::optional<std::string> save_scenario;
   bool quiet = false;
 };
+
+struct RunResult {
+  RunReport report;
+  std::vector<Snapshot> snapshots;
+  std::vector<std::string> node_names;
+  bool interrupted = false;
+  bool balanced = true;  // issued = completed + failed and nothing left in flight
+  std::vector<double> report_weights() const {
+    std::vector<double> w;
+    for (const NodeSummary& n : report.nodes) w.push_back(n.weight);
+    return w;
+  }
+};
+
+// The scenario file (if any) with the flags applied, validated. Throws ScenarioError.
+Scenario effective_scenario(const std::string& scenario_file, const ScenarioOverrides& overrides);
+// Runs to the end (or Ctrl-C, which stops the run cleanly), collecting every snapshot.
+RunResult execute(const Scenario& scenario, bool progress);
+bool interrupted();
 
 int run_command(const RunOptions& options);
 

@@ -36,12 +36,17 @@ Enum parse_choice(const std::string& flag, const std::string& text, std::initial
 
 }  // namespace
 
-void ScenarioOverrides::add_to(CLI::App& app) {
+void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--nodes", nodes, "Number of backend nodes (one worker thread each)");
   app.add_option("--weights", weights, "Comma-separated node weights, e.g. 5,3,1 (0 takes a node out)");
   app.add_option("--speeds", speeds, "Comma-separated speed factors; 0.5 serves twice as slowly");
   app.add_option("--slots", slots, "Requests each node serves at once (default 1); others queue");
-  app.add_option("--balancer,-b", balancer, "Balancing policy (see `loadlab-cli list`)");
+  if (with_balancer) app.add_option("--balancer,-b", balancer, "Balancing policy (see `loadlab-cli list`)");
+  app.add_option("--choices", choices, "p2c: nodes sampled per pick (default 2)");
+  app.add_option("--decay-ms", decay_ms, "peak-ewma: decay time of the latency average, ms (default 10000)");
+  app.add_option("--vnodes", vnodes, "ring-hash, bounded-load: ring points per unit of weight (default 100)");
+  app.add_option("--table-size", table_size, "maglev: lookup table size, a prime (default 65537)");
+  app.add_option("--balance-factor", balance_factor, "bounded-load: max load as a multiple of the mean (default 1.25)");
   app.add_option("--cache", cache, "Cache policy per node (see `loadlab-cli list`)");
   app.add_option("--cache-capacity", cache_capacity, "Objects each node's cache holds");
   app.add_option("--mode", mode, "open (target rate), closed (clients wait for answers) or max");
@@ -93,6 +98,11 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
     for (NodeSpec& n : s.nodes) n.slots = *slots;
 
   if (balancer) s.balancer = *balancer;
+  if (choices) s.balancer_params.choices = *choices;
+  if (decay_ms) s.balancer_params.decay_ms = *decay_ms;
+  if (vnodes) s.balancer_params.vnodes = *vnodes;
+  if (table_size) s.balancer_params.table_size = *table_size;
+  if (balance_factor) s.balancer_params.balance_factor = *balance_factor;
   if (cache) s.cache_policy = *cache;
   if (cache_capacity) {
     s.cache_capacity = *cache_capacity;

@@ -23,8 +23,11 @@ struct ScenarioOverrides {
   std::optional<double> rate, duration, think_ms, zipf, hot_fraction, hot_share, hit_us, miss_us, interval_ms;
   std::optional<std::uint64_t> requests, keys, seed;
   std::optional<unsigned> clients, window;
+  std::optional<unsigned> choices, vnodes;
+  std::optional<double> decay_ms, balance_factor;
+  std::optional<std::uint64_t> table_size;
 
-  void add_to(CLI::App& app);
+  void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.
   void apply(Scenario& scenario, bool from_file) const;
 };

@@ -1,0 +1,57 @@
+#include "peak_ewma.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace loadlab {
+
+namespace {
+// Finagle's penalty for a node with requests outstanding but no latency measured yet.
+constexpr double kPenalty = static_cast<double>(std::int64_t{0x7FFFFFFFFFFFFFFF} >> 16);
+}  // namespace
+
+void PeakEwma::set_weights(std::span<const double> weights) {
+  weight_.assign(weights.begin(), weights.end());
+  state_.resize(weights.size());  // keep what was learned about nodes that stay
+  eligible_.clear();
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    if (weights[i] > 0) eligible_.push_back(i);
+}
+
+void PeakEwma::observe(State& s, double rtt_ns, std::int64_t now_ns) const {
+  const double elapsed = static_cast<double>(std::max<std::int64_t>(now_ns - s.stamp_ns, 0));
+  const double w = std::exp(-elapsed / tau_ns_);
+  s.cost = rtt_ns > s.cost ? rtt_ns : s.cost * w + rtt_ns * (1.0 - w);
+  s.stamp_ns = now_ns;
+}
+
+double PeakEwma::load(std::size_t node, const LoadView& view) {
+  State& s = state_[node];
+  const std::int64_t now = view.now_ns();
+  const std::uint64_t completed = view.completed(node);
+  if (completed > s.completed) {
+    const std::uint64_t sum = view.latency_sum_ns(node);
+    observe(s, static_cast<double>(sum - s.latency_sum_ns) / static_cast<double>(completed - s.completed), now);
+    s.completed = completed;
+    s.latency_sum_ns = sum;
+  }
+  observe(s, 0.0, now);  // decay toward 0 while no answers come (Finagle's get())
+  const auto outstanding = static_cast<double>(view.in_flight(node));
+  const double cost = s.cost == 0.0 && outstanding != 0 ? kPenalty + outstanding : s.cost * (outstanding + 1);
+  return cost / weight_[node];
+}
+
+std::size_t PeakEwma::pick(const PickContext& context) {
+  const std::size_t n = eligible_.size();
+  if (n == 0) return kNoNode;
+  if (n == 1 || !context.load) return eligible_[n == 1 ? 0 : rng_.below(n)];
+  // Two distinct nodes, uniformly (Finagle's P2C).
+  const std::size_t a = rng_.below(n);
+  std::size_t b = rng_.below(n - 1);
+  if (b >= a) ++b;
+  const double load_a = load(eligible_[a], *context.load);
+  const double load_b = load(eligible_[b], *context.load);
+  return load_b < load_a ? eligible_[b] : eligible_[a];
+}
+
+}  // namespace loadlab
