@@ -132,6 +132,11 @@ TEST_F(Cli, BadInputExitsTwoNamesTheFieldAndWritesNothing) {
       {"run " + path("missing.json"), "cannot open scenario file"},
       {"run --no-such-flag", "no-such-flag"},
       {"frobnicate", "unknown command 'frobnicate'"},
+      {"run -b maglev --table-size 1000", "balancer.table_size: must be a prime"},
+      {"run -b p2c --choices 0", "balancer.choices"},
+      {"run -b bounded-load --balance-factor 0.9", "balancer.balance_factor: must be > 1"},
+      {"compare --balancers p2c,magic -n 10", "--balancers: unknown balancer 'magic'"},
+      {"compare --balancers , -n 10", "give at least one balancer"},
   };
   for (const BadCase& c : cases) {
     const Result r = cli(c.args + " --csv " + path("never"));
@@ -195,6 +200,46 @@ TEST_F(Cli, InterruptStopsCleanlyAndStillWritesCsv) {
   const auto& total = summary.rows[2];
   EXPECT_GT(std::stoull(total.at("requests")), 100u);
   EXPECT_GT(std::stoull(total.at("failed")), 0u);  // offered 2000/s to 1000/s of capacity
+}
+
+TEST_F(Cli, CompareRunsEachBalancerOnTheSameWorkloadAndWritesOneTable) {
+  const Result r = cli("compare --balancers round-robin,p2c,ring-hash,key-hash --nodes 4 --rate 20000 "
+                       "--requests 4000 --hit-us 20 --miss-us 40 --keys 5000 --csv " + path("cmp"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto table = read_csv(path("cmp/compare.csv"));
+  ASSERT_EQ(table.rows.size(), 4u);
+  EXPECT_EQ(table.columns.front(), "balancer");
+  const std::vector<std::string> names{"round-robin", "p2c", "ring-hash", "key-hash"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(table.rows[i].at("balancer"), names[i]);
+    EXPECT_EQ(table.rows[i].at("requests"), "4000");
+    EXPECT_GT(std::stod(table.rows[i].at("jain")), 0.5);
+  }
+  // Round robin splits exactly; keys moved is defined only for the hashing balancers, and
+  // consistent hashing moves far fewer keys than hash mod n.
+  EXPECT_LT(std::stod(table.rows[0].at("share_error")), 0.001);
+  EXPECT_EQ(table.rows[0].at("keys_moved_remove"), "");
+  EXPECT_EQ(table.rows[1].at("keys_moved_remove"), "");
+  const double ring = std::stod(table.rows[2].at("keys_moved_remove"));
+  const double modulo = std::stod(table.rows[3].at("keys_moved_remove"));
+  EXPECT_NEAR(std::stod(table.rows[2].at("keys_moved_ideal")), 0.25, 1e-9);
+  EXPECT_LT(ring, 0.4);
+  EXPECT_GT(modulo, 0.7);
+  EXPECT_NE(r.output.find("share err"), std::string::npos);
+}
+
+TEST_F(Cli, BalancerTuningFromFileAndFlags) {
+  const std::string file = write("tuned.json", R"({"nodes": 3, "balancer": {"policy": "p2c", "choices": 3},
+      "workload": {"rate": 20000, "requests": 1000}, "service": {"hit_us": 10, "miss_us": 20}})");
+  const Result r = cli("run " + file + " --save-scenario " + path("saved.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(path("saved.json"));
+  std::stringstream saved;
+  saved << in.rdbuf();
+  EXPECT_NE(saved.str().find("\"choices\": 3"), std::string::npos) << saved.str();
+  const Result bad = cli("run " + write("bad.json", R"({"nodes": 2, "balancer": {"policy": "p2c", "choises": 3}})"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("balancer.choises: unknown field"), std::string::npos) << bad.output;
 }
 
 }  // namespace

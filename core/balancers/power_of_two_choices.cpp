@@ -1,30 +1,22 @@
 #include "power_of_two_choices.h"
 
-#include <algorithm>
-
 namespace loadlab {
 
 void PowerOfTwoChoices::set_weights(std::span<const double> weights) {
   weight_.assign(weights.begin(), weights.end());
   eligible_.clear();
-  cumulative_.clear();
   equal_weights_ = true;
-  double total = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (weights[i] <= 0) continue;
     if (!eligible_.empty() && weights[i] != weights[eligible_.front()]) equal_weights_ = false;
     eligible_.push_back(i);
-    total += weights[i];
-    cumulative_.push_back(total);
   }
-  if (equal_weights_) cumulative_.clear();
+  by_weight_.build(equal_weights_ ? std::span<const double>{} : weights);
 }
 
 std::size_t PowerOfTwoChoices::sample() {
   if (equal_weights_) return eligible_[rng_.below(eligible_.size())];
-  const double u = rng_.uniform() * cumulative_.back();
-  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
-  return eligible_[it == cumulative_.end() ? eligible_.size() - 1 : static_cast<std::size_t>(it - cumulative_.begin())];
+  return by_weight_.draw(rng_);
 }
 
 std::size_t PowerOfTwoChoices::pick(const PickContext& context) {

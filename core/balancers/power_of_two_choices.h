@@ -1,6 +1,7 @@
 #pragma once
 #include <vector>
 
+#include "../alias_table.h"
 #include "../balancer.h"
 #include "../random.h"
 
@@ -11,7 +12,7 @@ namespace loadlab {
 // request to the one with the fewest in flight; the first sampled wins a tie. With unequal
 // weights the samples are drawn with probability w_i / Σw and compared on
 // (in_flight + 1) / w_i, so a heavier node is both offered more often and allowed more
-// outstanding work. O(choices) per pick with equal weights, O(choices · log n) otherwise.
+// outstanding work. O(choices) per pick (weighted draws use an alias table).
 class PowerOfTwoChoices final : public Balancer {
  public:
   PowerOfTwoChoices(std::uint64_t seed, unsigned choices) : rng_(seed), choices_(choices < 1 ? 1 : choices) {}
@@ -27,7 +28,7 @@ class PowerOfTwoChoices final : public Balancer {
   unsigned choices_;
   std::vector<std::size_t> eligible_;  // nodes with weight > 0
   std::vector<double> weight_;
-  std::vector<double> cumulative_;     // over eligible_, only when weights differ
+  AliasTable by_weight_;               // over all nodes, only when weights differ
   bool equal_weights_ = true;
 };
 

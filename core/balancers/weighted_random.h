@@ -1,12 +1,14 @@
 #pragma once
 #include <vector>
 
+#include "../alias_table.h"
 #include "../balancer.h"
 #include "../random.h"
 
 namespace loadlab {
 
-// `weighted-random`: node i is chosen with probability w_i / Σw, independently per request.
+// `weighted-random`: node i is chosen with probability w_i / Σw, independently per request,
+// in O(1) through an alias table.
 class WeightedRandom final : public Balancer {
  public:
   explicit WeightedRandom(std::uint64_t seed) : rng_(seed) {}
@@ -16,8 +18,7 @@ class WeightedRandom final : public Balancer {
 
  private:
   Rng rng_;
-  std::vector<double> cumulative_;  // running sums; a zero weight adds a zero-width step
-  double total_ = 0;
+  AliasTable table_;
 };
 
 }  // namespace loadlab
