@@ -203,6 +203,18 @@ void Engine::set_rate(double rate) {
   wake_dispatcher();
 }
 
+void Engine::pause() {
+  paused_.store(true, std::memory_order_release);
+  wake_dispatcher();
+}
+
+void Engine::resume() {
+  paused_.store(false, std::memory_order_release);
+  wake_dispatcher();
+}
+
+RunReport Engine::report_now() const { return build_report(clock_.now_ns()); }
+
 void Engine::wake_dispatcher() {
   {
     std::lock_guard lock(wake_mutex_);
@@ -236,10 +248,12 @@ void Engine::dispatch_loop() {
   std::uint64_t issued = 0;
   std::uint64_t unflushed_no_node = 0;
   const std::uint64_t limit = w.requests == 0 ? std::numeric_limits<std::uint64_t>::max() : w.requests;
-  const std::int64_t end_ns = w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9)
+  std::int64_t end_ns = w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9)
                                                : std::numeric_limits<std::int64_t>::max();
   std::uint64_t seen_version = ~0ULL;
   double rate = rate_;
+  double next_ns = 0;  // open loop: intended time of the next arrival
+  double last_ns = 0;
 
   using Ready = std::pair<std::int64_t, std::uint32_t>;  // closed loop: (ready time, client)
   std::priority_queue<Ready, std::vector<Ready>, std::greater<>> ready;
@@ -314,14 +328,34 @@ void Engine::dispatch_loop() {
 
 
   apply_control();
-  double next_ns = 0;  // open loop: intended time of the next arrival
   auto gap_ns = [&] {
     const double mean = 1e9 / rate;
     return w.arrival == Workload::Arrival::poisson ? arrival_rng.exponential(mean) : mean;
   };
-  double last_ns = 0;
+
+  // Waits out a pause and shifts every pending intended time (and the end) by its length.
+  auto wait_while_paused = [&] {
+    const std::int64_t began = clock_.now_ns();
+    {
+      std::unique_lock lock(wake_mutex_);
+      wake_cv_.wait(lock, [&] { return !paused_.load(std::memory_order_acquire) || stop_.load(std::memory_order_acquire); });
+      wake_ = false;
+    }
+    const std::int64_t paused_for = clock_.now_ns() - began;
+    next_ns += static_cast<double>(paused_for);
+    last_ns += static_cast<double>(paused_for);
+    if (end_ns != std::numeric_limits<std::int64_t>::max()) end_ns += paused_for;
+    std::vector<Ready> shifted;
+    while (!ready.empty()) shifted.push_back(ready.top()), ready.pop();
+    for (auto [at, client] : shifted) ready.emplace(at + paused_for, client);
+  };
 
   while (!stop_.load(std::memory_order_acquire) && issued < limit) {
+    if (paused_.load(std::memory_order_acquire)) {
+      flush();
+      wait_while_paused();
+      continue;
+    }
     const bool rate_changed = apply_control();
     std::int64_t now = clock_.now_ns();
     if (now >= end_ns) break;

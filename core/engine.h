@@ -66,6 +66,15 @@ class Engine {
   void set_cache_capacity(std::size_t node, std::size_t objects);
   void set_rate(double requests_per_second);
 
+  // Pause stops issuing; requests already sent are still served (the queues drain) and
+  // snapshots keep coming. Resume continues the arrival schedule shifted by the pause, so
+  // no burst of "late" arrivals follows and latency is still measured from intended times.
+  void pause();
+  void resume();
+  bool paused() const { return paused_.load(std::memory_order_acquire); }
+  // The figures so far, while the run goes on (report() is the final one).
+  RunReport report_now() const;
+
  private:
   class Load;
   void dispatch_loop();
@@ -106,6 +115,7 @@ class Engine {
   std::vector<std::uint32_t> done_clients_;
 
   std::atomic<bool> stop_{false};
+  std::atomic<bool> paused_{false};
   std::atomic<bool> dispatch_done_{false};
   std::atomic<std::uint64_t> issued_{0};          // dispatcher's own count of issued requests
   std::atomic<std::uint64_t> failed_no_node_{0};
