@@ -2,10 +2,11 @@
 # Installs what LoadLab needs to build, test and run on Debian 12, using Debian's packages
 # only. Run as root (or with sudo). Does nothing when everything is already there.
 set -euo pipefail
+# Note: qt6-charts-dev needs libqt6opengl6-dev for its CMake config but does not depend on it.
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev libqt6opengl6-dev
   libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth

@@ -1,0 +1,132 @@
+// `loadlab`: the desktop workbench. Where no display is available it says so and runs the
+// chosen preset headless instead, printing the same table as `loadlab-cli run`.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFile>
+#include <QIcon>
+#include <QTimer>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/report_table.h"
+#include "cli/run_command.h"
+#include "loadlab_version.h"
+#include "main_window.h"
+#include "scenario_json.h"
+
+namespace {
+
+void add_options(QCommandLineParser& parser) {
+  parser.setApplicationDescription(QStringLiteral("LoadLab: load balancing and caching on real worker threads, live."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addOption({QStringLiteral("preset"), QStringLiteral("Open the preset NAME (a file name in resources/presets without .json)."),
+                    QStringLiteral("NAME")});
+  parser.addOption({QStringLiteral("scenario"), QStringLiteral("Open the scenario file FILE."), QStringLiteral("FILE")});
+  parser.addOption({QStringLiteral("autostart"), QStringLiteral("Start the run at once.")});
+  parser.addOption({QStringLiteral("quit-after"), QStringLiteral("Quit after SECONDS."), QStringLiteral("SECONDS")});
+  parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Before quitting, save the whole window to FILE.png."),
+                    QStringLiteral("FILE")});
+  parser.addOption({QStringLiteral("stats"), QStringLiteral("Before quitting, print the UI tick time and the engine's throughput.")});
+}
+
+bool has_display() {
+  for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+    if (const char* s = std::getenv(v); s && *s) return true;
+  return false;
+}
+
+// No display: run the preset (or file) as loadlab-cli would and print its table.
+int run_headless(int argc, char** argv) {
+  QCoreApplication app(argc, argv);
+  QCoreApplication::setApplicationVersion(QStringLiteral(LOADLAB_VERSION));
+  QCommandLineParser parser;
+  add_options(parser);
+  parser.process(app);
+  const QString preset = parser.value(QStringLiteral("preset")).isEmpty() ? QStringLiteral("weights-5-3-1")
+                                                                          : parser.value(QStringLiteral("preset"));
+  std::fprintf(stderr, "loadlab: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open;\n"
+                       "running %s headless instead. Under xvfb-run, or with QT_QPA_PLATFORM=offscreen, the window runs.\n\n",
+               parser.isSet(QStringLiteral("scenario")) ? qPrintable(parser.value(QStringLiteral("scenario")))
+                                                          : qPrintable("preset " + preset));
+  loadlab::Scenario scenario;
+  try {
+    if (parser.isSet(QStringLiteral("scenario"))) {
+      scenario = loadlab::load_scenario(parser.value(QStringLiteral("scenario")).toStdString());
+    } else {
+      QFile f(QStringLiteral(":/presets/%1.json").arg(preset));
+      if (!f.open(QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "loadlab: error: no preset named '%s'\n", qPrintable(preset));
+        return 2;
+      }
+      scenario = loadlab::parse_scenario(f.readAll().toStdString());
+    }
+  } catch (const loadlab::ScenarioError& e) {
+    std::fprintf(stderr, "loadlab: error: %s\n", e.what());
+    return 2;
+  }
+  if (scenario.workload.requests == 0 && scenario.workload.duration_s == 0) scenario.workload.duration_s = 10;
+  const auto result = loadlab::cli::execute(scenario, false);
+  loadlab::cli::print_report(stdout, result.report);
+  return result.balanced ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Q_INIT_RESOURCE(loadlab);
+  if (!has_display()) return run_headless(argc, argv);
+
+  QApplication app(argc, argv);
+  QCoreApplication::setOrganizationName(QStringLiteral("LoadLab"));
+  QCoreApplication::setApplicationName(QStringLiteral("LoadLab"));
+  QCoreApplication::setApplicationVersion(QStringLiteral(LOADLAB_VERSION));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/loadlab.svg")));
+  QCommandLineParser parser;
+  add_options(parser);
+  parser.process(app);
+
+  loadlab::ui::MainWindow window;
+  if (parser.isSet(QStringLiteral("preset")) && !window.open_preset(parser.value(QStringLiteral("preset")))) {
+    std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(window.message()));
+    return 2;
+  }
+  if (parser.isSet(QStringLiteral("scenario")) && !window.open_file(parser.value(QStringLiteral("scenario")))) {
+    std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(window.message()));
+    return 2;
+  }
+  const bool stats = parser.isSet(QStringLiteral("stats"));
+  window.set_force_repaint(stats);
+  window.show();
+  if (parser.isSet(QStringLiteral("autostart"))) window.start();
+
+  if (parser.isSet(QStringLiteral("quit-after"))) {
+    bool ok = false;
+    const double seconds = parser.value(QStringLiteral("quit-after")).toDouble(&ok);
+    if (!ok || seconds < 0) {
+      std::fprintf(stderr, "loadlab: error: --quit-after: expected seconds >= 0 (got '%s')\n",
+                   qPrintable(parser.value(QStringLiteral("quit-after"))));
+      return 2;
+    }
+    const QString screenshot = parser.value(QStringLiteral("screenshot"));
+    QTimer::singleShot(static_cast<int>(seconds * 1000), &window, [&window, screenshot, stats] {
+      int code = 0;
+      if (!screenshot.isEmpty() && !window.grab().save(screenshot, "PNG")) {
+        std::fprintf(stderr, "loadlab: error: could not write %s\n", qPrintable(screenshot));
+        code = 1;
+      }
+      if (stats) {
+        const auto t = window.tick_stats();
+        double rps = 0;
+        if (window.engine()) {
+          const auto r = window.engine()->report_now();
+          rps = r.elapsed_s > 0 ? static_cast<double>(r.completed) / r.elapsed_s : 0;
+        }
+        std::printf("ui ticks %zu  mean %.2f ms  max %.2f ms  engine %.0f req/s\n", t.ticks, t.mean_ms, t.max_ms, rps);
+      }
+      window.close();
+      QCoreApplication::exit(code);
+    });
+  }
+  return app.exec();
+}

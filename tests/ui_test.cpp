@@ -1,0 +1,184 @@
+// The window under the offscreen platform: it opens on every preset, runs, follows a weight
+// drag, pauses, exports CSV with the documented columns, and survives a broken file.
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+
+#include "csv_export.h"
+#include "csv_table.h"
+#include "main_window.h"
+#include "node_table.h"
+#include "share_bars.h"
+#include "time_chart.h"
+
+namespace loadlab::ui {
+namespace {
+
+// Processes events until `done` holds or the timeout passes.
+bool wait_until(const std::function<bool()>& done, int timeout_ms = 5000) {
+  QElapsedTimer t;
+  t.start();
+  while (!done()) {
+    if (t.elapsed() > timeout_ms) return false;
+    QTest::qWait(20);
+  }
+  return true;
+}
+
+std::uint64_t completed(const MainWindow& w) { return w.history().empty() ? 0 : w.history().latest().completed; }
+
+class Window : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    window_ = std::make_unique<MainWindow>();
+    window_->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window_.get()));
+  }
+  void TearDown() override { window_.reset(); }
+  std::unique_ptr<MainWindow> window_;
+};
+
+TEST_F(Window, OpensOnEveryPreset) {
+  const QStringList presets = MainWindow::preset_names();
+  ASSERT_GE(presets.size(), 5);
+  for (const QString& name : presets) {
+    ASSERT_TRUE(window_->open_preset(name)) << name.toStdString() << ": " << window_->message().toStdString();
+    EXPECT_EQ(window_->node_table()->rowCount(), static_cast<int>(window_->scenario().nodes.size()));
+    EXPECT_EQ(window_->hit_chart()->series_count(), window_->scenario().nodes.size());
+    EXPECT_FALSE(window_->scenario().description.empty()) << name.toStdString();
+  }
+}
+
+TEST_F(Window, StartStreamsSnapshotsIntoEveryChart) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 8; }));
+  EXPECT_EQ(window_->state(), MainWindow::State::running);
+  const auto& bars = window_->share_bars()->bars();
+  ASSERT_EQ(bars.size(), 3u);
+  EXPECT_GT(bars[0].rps, 0);
+  EXPECT_NEAR(bars[0].expected_share, 5.0 / 9, 1e-9);  // theory is drawn beside the measurement
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_GT(window_->in_flight_chart()->point_count(i), 0) << i;
+    EXPECT_GT(window_->hit_chart()->point_count(i), 0) << i;
+  }
+  EXPECT_GT(window_->latency_chart()->point_count(2), 0);  // p99
+}
+
+TEST_F(Window, DraggingAWeightMovesTheEngineAndTheShares) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 5; }));
+  // Drag a's slider to weight 1: weights 1, 3, 1 give a 20%.
+  window_->node_table()->weight_slider(0)->setValue(1 * NodeTable::kSliderSteps);
+  EXPECT_DOUBLE_EQ(window_->engine()->weights()[0], 1.0);
+  EXPECT_DOUBLE_EQ(window_->node_table()->weight_box(0)->value(), 1.0);
+  const std::size_t at = window_->history().size();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= at + 14; }));
+  const auto& bars = window_->share_bars()->bars();
+  EXPECT_NEAR(bars[0].expected_share, 0.2, 1e-9);
+  EXPECT_NEAR(bars[0].share, 0.2, 0.05);  // smooth WRR is exact; the tolerance covers the last interval's edge
+}
+
+TEST_F(Window, AllWeightsZeroIsRefusedWithAMessage) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->start();
+  const std::size_t n = window_->scenario().nodes.size();
+  for (std::size_t i = 0; i < n; ++i) window_->node_table()->weight_box(i)->setValue(0);
+  EXPECT_GT(window_->scenario().nodes[n - 1].weight, 0);
+  EXPECT_GT(window_->engine()->weights()[n - 1], 0);
+  EXPECT_DOUBLE_EQ(window_->node_table()->weight_box(n - 1)->value(), window_->scenario().nodes[n - 1].weight);
+  EXPECT_TRUE(window_->message().contains("weight")) << window_->message().toStdString();
+  EXPECT_EQ(window_->state(), MainWindow::State::running);
+}
+
+TEST_F(Window, PauseStopsTheCountersAndStepRunsOneInterval) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  QTest::keyClick(window_.get(), Qt::Key_Space);  // the Start shortcut
+  ASSERT_EQ(window_->state(), MainWindow::State::running);
+  ASSERT_TRUE(wait_until([&] { return completed(*window_) > 200; }));
+  QTest::keyClick(window_.get(), Qt::Key_Space);
+  ASSERT_EQ(window_->state(), MainWindow::State::paused);
+  QTest::qWait(400);  // queues drain
+  const std::uint64_t a = completed(*window_);
+  QTest::qWait(500);
+  EXPECT_EQ(completed(*window_), a) << "requests completed while paused";
+  window_->step();
+  QTest::qWait(600);
+  const std::uint64_t b = completed(*window_);
+  EXPECT_GT(b, a);
+  // One 100 ms interval at the preset's rate, with slack for timer granularity.
+  EXPECT_LT(b - a, static_cast<std::uint64_t>(window_->scenario().workload.rate * 0.3));
+  EXPECT_EQ(window_->state(), MainWindow::State::paused);
+}
+
+TEST_F(Window, ExportWritesTheDocumentedCsv) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 5; }));
+  QTemporaryDir dir;
+  ASSERT_TRUE(window_->export_csv(dir.path()));
+  const auto summary = test::read_csv((dir.path() + "/summary.csv").toStdString());
+  const auto series = test::read_csv((dir.path() + "/timeseries.csv").toStdString());
+  std::string header;
+  for (const auto& c : summary.columns) header += (header.empty() ? "" : ",") + c;
+  EXPECT_EQ(header, kSummaryColumns);
+  ASSERT_EQ(summary.rows.size(), 4u);
+  EXPECT_EQ(summary.rows[3].at("node"), "total");
+  EXPECT_GT(std::stoull(summary.rows[3].at("requests")), 0u);
+  header.clear();
+  for (const auto& c : series.columns) header += (header.empty() ? "" : ",") + c;
+  EXPECT_EQ(header, kTimeseriesColumns);
+  EXPECT_GE(series.rows.size(), 15u);
+  ASSERT_TRUE(window_->export_png(dir.path() + "/charts.png"));
+  EXPECT_GT(QFileInfo(dir.path() + "/charts.png").size(), 1000);
+}
+
+TEST_F(Window, InvalidScenarioFileShowsTheErrorAndKeepsTheWindowUsable) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
+  QTemporaryDir dir;
+  const QString bad = dir.path() + "/bad.json";
+  std::ofstream(bad.toStdString()) << R"({"nodes": [{"weight": -3}]})";
+  EXPECT_FALSE(window_->open_file(bad));
+  EXPECT_TRUE(window_->message().contains("nodes[0].weight")) << window_->message().toStdString();
+  // Still the same scenario, still running, and the counters keep moving.
+  EXPECT_EQ(window_->scenario().name, "Weights 5/3/1");
+  EXPECT_EQ(window_->state(), MainWindow::State::running);
+  const std::uint64_t before = completed(*window_);
+  ASSERT_TRUE(wait_until([&] { return completed(*window_) > before; }));
+}
+
+TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {
+  ASSERT_TRUE(window_->open_preset("slow-node"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
+  auto* box = window_->findChildren<QComboBox*>().front();  // the balancer box comes first
+  box->setCurrentText("p2c");
+  EXPECT_EQ(window_->scenario().balancer, "p2c");
+  EXPECT_EQ(window_->engine()->scenario().balancer, "p2c");
+  EXPECT_TRUE(window_->message().contains("restarted")) << window_->message().toStdString();
+}
+
+}  // namespace
+}  // namespace loadlab::ui
+
+int main(int argc, char** argv) {
+  // Headless unless the caller chose a platform (xvfb-run can override).
+  if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+  Q_INIT_RESOURCE(loadlab);
+  QApplication app(argc, argv);
+  QCoreApplication::setOrganizationName("LoadLabTests");  // keep the user's settings untouched
+  QCoreApplication::setApplicationName("ui_tests");
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,38 @@
+#pragma once
+// The per-node controls: weight (slider and spin box), speed and cache capacity, with each
+// node's colour and its measured share. Edits are emitted as signals; the window applies
+// them to the running engine (and refuses, with a message, what the engine would reject).
+#include <QTableWidget>
+#include <vector>
+
+#include "scenario.h"
+
+class QSlider;
+class QDoubleSpinBox;
+class QSpinBox;
+
+namespace loadlab::ui {
+
+class NodeTable : public QTableWidget {
+  Q_OBJECT
+ public:
+  enum Column { color_column, name_column, weight_slider_column, weight_column, speed_column, cache_column, share_column };
+  static constexpr int kSliderSteps = 10;  // slider positions per unit of weight
+
+  explicit NodeTable(QWidget* parent = nullptr);
+  void set_nodes(const std::vector<NodeSpec>& nodes, std::size_t default_cache);
+  // Shows a node's weight without emitting weight_changed (e.g. after a refused edit).
+  void show_weight(std::size_t node, double weight);
+  void show_shares(const std::vector<double>& measured, const std::vector<double>& expected);
+  QSlider* weight_slider(std::size_t node) const;
+  QDoubleSpinBox* weight_box(std::size_t node) const;
+  QDoubleSpinBox* speed_box(std::size_t node) const;
+  QSpinBox* cache_box(std::size_t node) const;
+
+ Q_SIGNALS:
+  void weight_changed(std::size_t node, double weight);
+  void speed_changed(std::size_t node, double speed);
+  void cache_changed(std::size_t node, std::size_t objects);
+};
+
+}  // namespace loadlab::ui

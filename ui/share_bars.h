@@ -1,0 +1,36 @@
+#pragma once
+// Per-node request rate as bars, with theory's prediction drawn on each bar as a marker:
+// the expected rate T_i = share_i · T, where T is the measured total. Painted directly
+// (one paint per tick, any node count) so theory and measurement sit on the same bar.
+#include <QColor>
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+namespace loadlab::ui {
+
+class ShareBars : public QWidget {
+  Q_OBJECT
+ public:
+  struct Bar {
+    QString name;
+    QColor color;
+    double rps = 0;             // measured, requests per second
+    double expected_rps = -1;   // theory; < 0 when the policy has no closed form
+    double share = 0;           // measured share of the total
+    double expected_share = -1;
+  };
+  explicit ShareBars(QWidget* parent = nullptr);
+  void set_bars(std::vector<Bar> bars);
+  const std::vector<Bar>& bars() const { return bars_; }
+  QSize minimumSizeHint() const override { return {320, 220}; }
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+
+ private:
+  std::vector<Bar> bars_;
+  double scale_max_ = 0;  // eases down so the axis does not jump every tick
+};
+
+}  // namespace loadlab::ui

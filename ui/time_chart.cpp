@@ -1,0 +1,100 @@
+#include "time_chart.h"
+
+#include <QChart>
+#include <QLineSeries>
+#include <QPen>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+
+namespace loadlab::ui {
+
+TimeChart::TimeChart(const QString& title, const QString& y_title, QWidget* parent)
+    : QChartView(new QChart, parent), x_axis_(new QValueAxis), y_axis_(new QValueAxis) {
+  QChart* c = chart();
+  c->setTitle(title);
+  c->setAnimationOptions(QChart::NoAnimation);
+  c->legend()->setAlignment(Qt::AlignRight);
+  c->setMargins(QMargins(4, 4, 4, 4));
+  x_axis_->setTitleText(tr("seconds"));
+  x_axis_->setLabelFormat("%.0f");
+  x_axis_->setTickType(QValueAxis::TicksDynamic);
+  x_axis_->setTickAnchor(0);
+  y_axis_->setTitleText(y_title);
+  y_axis_->setLabelFormat("%g");
+  c->addAxis(x_axis_, Qt::AlignBottom);
+  c->addAxis(y_axis_, Qt::AlignLeft);
+  setRenderHint(QPainter::Antialiasing);
+  setMinimumSize(320, 200);
+}
+
+void TimeChart::set_series(const std::vector<QString>& names, const std::vector<QColor>& colors) {
+  QChart* c = chart();
+  for (QLineSeries* s : series_) {
+    c->removeSeries(s);
+    delete s;
+  }
+  series_.clear();
+  colors_ = colors;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    auto* s = new QLineSeries;
+    s->setName(names[i]);
+    QPen pen(colors[i]);
+    pen.setWidthF(2.5);
+    s->setPen(pen);
+    c->addSeries(s);
+    s->attachAxis(x_axis_);
+    s->attachAxis(y_axis_);
+    series_.push_back(s);
+  }
+  // A legend for 64 nodes would hide the chart; the node table carries the colours.
+  c->legend()->setVisible(names.size() <= 12);
+}
+
+void TimeChart::set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max) {
+  double top = 0;
+  for (std::size_t i = 0; i < series_.size() && i < points.size(); ++i) {
+    series_[i]->replace(points[i]);
+    for (const QPointF& p : points[i])
+      if (std::isfinite(p.y())) top = std::max(top, p.y());
+  }
+  if (y_max <= 0) {
+    // Round up to 1, 2 or 5 × 10^k so the axis changes rarely.
+    const double v = std::max(top * 1.1, 1e-9);
+    const double magnitude = std::pow(10.0, std::floor(std::log10(v)));
+    y_max = 10 * magnitude;
+    for (double m : {1.0, 2.0, 5.0})
+      if (m * magnitude >= v) {
+        y_max = m * magnitude;
+        break;
+      }
+  }
+  const double span = std::max(x_to, x_from + 1) - x_from;
+  // Whole, evenly spaced seconds (1, 2, 5, 10, 20 ...) whatever the window's span.
+  double step = 1;
+  for (double s : {1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0})
+    if (span / s <= 7) {
+      step = s;
+      break;
+    }
+  x_axis_->setTickInterval(step);
+  x_axis_->setRange(x_from, x_from + span);
+  y_axis_->setRange(0, y_max);
+}
+
+qsizetype TimeChart::point_count(std::size_t series) const {
+  return series < series_.size() ? series_[series]->count() : 0;
+}
+
+void TimeChart::set_dark(bool dark) {
+  chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+  chart()->setAnimationOptions(QChart::NoAnimation);
+  // The theme resets series pens; restore the node colours.
+  for (std::size_t i = 0; i < series_.size(); ++i) {
+    QPen pen(colors_[i]);
+    pen.setWidthF(2.5);
+    series_[i]->setPen(pen);
+  }
+}
+
+}  // namespace loadlab::ui

@@ -1,0 +1,36 @@
+#pragma once
+// A live line chart over time: one QChart, many series, updated the fast way (a whole point
+// list per series with replace(), no animations, one setRange() per axis per tick). Our own
+// small interface, so the charting library can change (Qt Charts is deprecated from Qt 6.10).
+#include <QChartView>
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <vector>
+
+class QLineSeries;
+class QValueAxis;
+
+namespace loadlab::ui {
+
+class TimeChart : public QChartView {
+  Q_OBJECT
+ public:
+  TimeChart(const QString& title, const QString& y_title, QWidget* parent = nullptr);
+  // Replaces the series (names and colours); their points start empty.
+  void set_series(const std::vector<QString>& names, const std::vector<QColor>& colors);
+  // One point list per series, in the order given to set_series. y_max <= 0 scales to fit.
+  void set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max = 0);
+  std::size_t series_count() const { return series_.size(); }
+  qsizetype point_count(std::size_t series) const;
+  void set_dark(bool dark);
+
+ private:
+  std::vector<QLineSeries*> series_;
+  std::vector<QColor> colors_;
+  QValueAxis* x_axis_;
+  QValueAxis* y_axis_;
+};
+
+}  // namespace loadlab::ui
