@@ -98,6 +98,10 @@ void MainWindow::build_charts() {
   grid->addWidget(latency_chart_, 0, 1);
   grid->addWidget(hit_chart_, 1, 0);
   grid->addWidget(in_flight_chart_, 1, 1);
+  for (int k = 0; k < 2; ++k) {
+    grid->setRowStretch(k, 1);
+    grid->setColumnStretch(k, 1);
+  }
   layout->addLayout(grid, 1);
   setCentralWidget(central);
 
@@ -721,7 +725,7 @@ void MainWindow::show_message(const QString& text, bool error) {
     });
 }
 
-QString MainWindow::message() const { return banner_->isVisible() ? banner_->text() : QString(); }
+QString MainWindow::message() const { return banner_->isVisibleTo(this) ? banner_->text() : QString(); }
 
 // ---------------------------------------------------------------------------------------------
 // Export

@@ -1,6 +1,7 @@
 #include "share_bars.h"
 
 #include <QPainter>
+#include <QLocale>
 #include <QPainterPath>
 #include <algorithm>
 #include <cmath>
@@ -63,7 +64,7 @@ void ShareBars::paintEvent(QPaintEvent*) {
     p.drawLine(plot.left(), y, plot.right(), y);
     p.setPen(pal.color(QPalette::Text));
     p.drawText(QRect(0, y - line / 2, left - 6, line), Qt::AlignRight | Qt::AlignVCenter,
-               QString::number(v, 'g', 4));
+               QLocale().toString(v, 'f', v < 10 && v != std::floor(v) ? 1 : 0));
   }
   if (bars_.empty()) {
     p.drawText(plot, Qt::AlignCenter, tr("Press Start (Space) to send requests"));
