@@ -31,6 +31,7 @@
 #include "balancer_registry.h"
 #include "cache_registry.h"
 #include "csv_export.h"
+#include "key_movement.h"
 #include "node_palette.h"
 #include "node_table.h"
 #include "scenario_json.h"
@@ -108,8 +109,13 @@ void MainWindow::build_charts() {
   status_rate_ = new QLabel;
   status_requests_ = new QLabel;
   status_time_ = new QLabel;
+  status_balance_ = new QLabel;
+  status_balance_->setToolTip(tr("Imbalance of the last interval over the nodes in rotation (per unit of weight for "
+                                 "weighted policies): max/mean and Jain's fairness index, 1 is perfect. For hashing "
+                                 "balancers: the keys that would change node if the last node left."));
   statusBar()->addWidget(status_rate_, 1);
   statusBar()->addWidget(status_requests_, 1);
+  statusBar()->addWidget(status_balance_, 2);
   statusBar()->addPermanentWidget(status_time_);
 }
 
@@ -482,6 +488,15 @@ void MainWindow::start() {
     show_message(tr("Cannot start: %1").arg(QString::fromUtf8(e.what())), true);
     return;
   }
+  std::vector<double> weights;
+  for (const NodeSpec& n : scenario_.nodes) weights.push_back(n.weight);
+  const auto moved = measure_key_movement(scenario_.balancer, scenario_.balancer_params, weights,
+                                          scenario_.workload.keys.keys);
+  keys_moved_ = moved ? tr("  ·  keys moved if %1 leaves: %2% (ideal %3%)")
+                            .arg(to_q(scenario_.nodes[moved->removed_node].name))
+                            .arg(100 * moved->moved_on_remove, 0, 'f', 1)
+                            .arg(100 * moved->ideal_on_remove, 0, 'f', 1)
+                      : QString();
   std::shared_ptr<SnapshotFeed> feed = feed_;
   feed->take();
   engine_->subscribe([feed](const Snapshot& s) { feed->push(s); });
@@ -631,6 +646,7 @@ void MainWindow::redraw() {
     status_rate_->setText(tr("Ready: press Start (Space)"));
     status_requests_->clear();
     status_time_->clear();
+    status_balance_->clear();
     table_->show_shares(std::vector<double>(n, 0), {});
     return;
   }
@@ -701,6 +717,12 @@ void MainWindow::redraw() {
                                 .arg(last.completed)
                                 .arg(last.failed.total())
                                 .arg(last.in_flight));
+  const Imbalance& im = last.imbalance;
+  status_balance_->setText(std::isfinite(im.jain) ? tr("max/mean %1  ·  Jain %2%3")
+                                                        .arg(im.max_mean, 0, 'f', 2)
+                                                        .arg(im.jain, 0, 'f', 3)
+                                                        .arg(keys_moved_)
+                                                  : keys_moved_);
   const QString state = state_ == State::paused ? tr("paused") : state_ == State::running ? tr("running") : tr("stopped");
   status_time_->setText(tr("%1  %2 s%3").arg(state).arg(t_end, 0, 'f', 1).arg(slow_motion_ ? tr("  (slow motion)") : QString()));
 }

@@ -121,6 +121,8 @@ class MainWindow : public QMainWindow {
   QLabel* status_rate_;
   QLabel* status_requests_;
   QLabel* status_time_;
+  QLabel* status_balance_;
+  QString keys_moved_;  // for hashing balancers: what a node leaving would move
   QComboBox* balancer_box_;
   QComboBox* cache_box_;
   QComboBox* speed_box_;
