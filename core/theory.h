@@ -1,5 +1,6 @@
 #pragma once
 // What theory predicts, to draw beside what was measured.
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -18,5 +19,20 @@ std::vector<double> expected_shares(ShareModel model, std::span<const double> we
 // space is larger than kMaxKeyTheoryKeys (one pick per key would take too long).
 std::vector<double> key_owned_shares(Balancer& balancer, const KeyDistribution& keys, std::size_t nodes);
 inline constexpr std::uint64_t kMaxKeyTheoryKeys = 1'000'000;
+
+// Cache hit ratios under the independent reference model, for key probabilities p_i
+// (summing to 1) and a cache of C objects:
+// - LRU, Che's approximation (Che, Tung & Wang 2002): the characteristic time T solves
+//   Σ (1 − e^{−p_i T}) = C, and the hit ratio is Σ p_i (1 − e^{−p_i T}).
+// - FIFO and RANDOM (Fricker, Robert & Roberts 2012): T solves Σ p_i T / (1 + p_i T) = C,
+//   and the hit ratio is Σ p_i · p_i T / (1 + p_i T).
+// Both are 1 when C reaches the number of keys with p_i > 0.
+double che_lru_hit_ratio(std::span<const double> probabilities, double capacity);
+double fifo_hit_ratio(std::span<const double> probabilities, double capacity);
+// The same models over a finite trace in which key i is requested c_i times (p_i = c_i/N):
+// the first request of each key is a compulsory miss, the others hit with the model's
+// per-key probability. Returns the expected number of misses.
+double che_lru_trace_misses(std::span<const std::uint64_t> counts, double capacity);
+double fifo_trace_misses(std::span<const std::uint64_t> counts, double capacity);
 
 }  // namespace loadlab

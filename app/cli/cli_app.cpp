@@ -6,6 +6,7 @@
 
 #include "balancer_registry.h"
 #include "cache_registry.h"
+#include "cachesim_command.h"
 #include "compare_command.h"
 #include "loadlab_version.h"
 #include "run_command.h"
@@ -48,12 +49,35 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--csv", compare.csv_dir, "Write compare.csv into this directory");
   compare_cmd->add_flag("--quiet,-q", compare.quiet, "Print nothing but errors");
 
+  CachesimOptions sim;
+  CLI::App* sim_cmd = app.add_subcommand("cachesim", "Replay a trace through cache policies at several sizes");
+  sim_cmd->add_option("trace", sim.trace, "Trace file: text (one key per line), CSV with a header, or oracleGeneral")
+      ->required();
+  sim_cmd->add_option("--policies", sim.policies, "Comma-separated policies (default: all, and belady)");
+  sim_cmd->add_option("--sizes", sim.sizes, "Cache sizes: object counts (1000) or fractions of the distinct keys (0.01)");
+  sim_cmd->add_flag("--mrc", sim.mrc, "Miss-ratio curve: 16 sizes from 0.1% to 100% of the distinct keys");
+  sim_cmd->add_option("--format", sim.format, "auto (by extension), text, csv or oracleGeneral");
+  sim_cmd->add_option("--key-column", sim.key_column, "CSV: the key column (default key, id or obj_id, else the first)");
+  sim_cmd->add_option("--size-column", sim.size_column, "CSV: the size column (default size or obj_size when present)");
+  sim_cmd->add_option("--threads", sim.threads, "Worker threads (default: all cores)");
+  sim_cmd->add_option("--csv", sim.csv, "Write the results as CSV to this file");
+  sim_cmd->add_flag("--quiet,-q", sim.quiet, "Print nothing but errors");
+
+  TraceOptions trace;
+  CLI::App* trace_cmd = app.add_subcommand("trace", "Write a synthetic Zipf trace (CSV, text or oracleGeneral)");
+  trace_cmd->add_option("--zipf", trace.zipf, "Zipf exponent s (default 1.0)");
+  trace_cmd->add_option("--keys", trace.keys, "Distinct keys (default 100000)");
+  trace_cmd->add_option("--requests", trace.requests, "Requests (default 1000000)");
+  trace_cmd->add_option("--seed", trace.seed, "Random seed (default 1)");
+  trace_cmd->add_option("--out", trace.out, "Output file; .csv, .oracleGeneral or anything else for text")->required();
+  trace_cmd->add_option("--format", trace.format, "auto (by extension), text, csv or oracleGeneral");
+
   CLI::App* list_cmd = app.add_subcommand("list", "List the balancers and cache policies");
 
   if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](const CLI::App* sub) {
                                             return sub->get_name() == argv[1];
                                           }).empty()) {
-    fmt::print(stderr, "loadlab-cli: error: unknown command '{}' (known: run, compare, list)\nRun with --help for usage.\n", argv[1]);
+    fmt::print(stderr, "loadlab-cli: error: unknown command '{}' (known: run, compare, cachesim, trace, list)\nRun with --help for usage.\n", argv[1]);
     return kBadInput;
   }
   try {
@@ -73,6 +97,8 @@ int main(int argc, char** argv) {
     return kOk;
   }
   if (compare_cmd->parsed()) return compare_command(compare);
+  if (sim_cmd->parsed()) return cachesim_command(sim);
+  if (trace_cmd->parsed()) return trace_command(trace);
   return run_command(run);
 }
 

@@ -1,0 +1,177 @@
+#include "cachesim_command.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+
+#include "cache_sim.h"
+#include "cli_app.h"
+#include "key_distribution.h"
+#include "scenario.h"
+#include "theory.h"
+#include "trace.h"
+
+namespace loadlab::cli {
+
+const char* const kCachesimColumns = "policy,cache_size,requests,misses,miss_ratio,mreq_per_s,model_miss_ratio";
+
+namespace {
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    out.push_back(item);
+  }
+  return out;
+}
+
+// Object counts ("1000") or fractions of the distinct keys ("0.01").
+std::vector<std::size_t> parse_sizes(const std::string& text, std::uint64_t distinct) {
+  std::vector<std::size_t> sizes;
+  for (const std::string& item : split(text)) {
+    double v = 0;
+    const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), v);
+    if (item.empty() || error != std::errc{} || end != item.data() + item.size() || !std::isfinite(v))
+      throw ScenarioError("--sizes", fmt::format("'{}' is not a number", item));
+    if (v <= 0) throw ScenarioError("--sizes", fmt::format("sizes must be > 0 (got {})", item));
+    const bool fraction = item.find('.') != std::string::npos || v < 1;
+    if (fraction && v > 1) throw ScenarioError("--sizes", fmt::format("a fraction must be at most 1 (got {})", item));
+    if (!fraction && v > static_cast<double>(kMaxCacheCapacity))
+      throw ScenarioError("--sizes", fmt::format("at most {} objects (got {})", kMaxCacheCapacity, item));
+    const double objects = fraction ? std::max(1.0, std::round(v * static_cast<double>(distinct))) : v;
+    sizes.push_back(static_cast<std::size_t>(objects));
+  }
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
+
+// A miss-ratio curve: 16 sizes, evenly spaced in log scale from 0.1% to 100% of the keys.
+std::vector<std::size_t> mrc_sizes(std::uint64_t distinct) {
+  std::vector<std::size_t> sizes;
+  for (int i = 0; i < 16; ++i) {
+    const double f = std::pow(10.0, -3.0 + 3.0 * i / 15.0);
+    sizes.push_back(static_cast<std::size_t>(std::max(1.0, std::round(f * static_cast<double>(distinct)))));
+  }
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
+
+std::string num(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : ""; }
+
+}  // namespace
+
+int cachesim_command(const CachesimOptions& options) {
+  std::vector<std::string> policies = split(options.policies);
+  Trace trace;
+  std::vector<std::size_t> sizes;
+  try {
+    for (const std::string& p : policies)
+      if (!is_sim_policy(p))
+        throw ScenarioError("--policies", fmt::format("unknown policy '{}' (known: {})", p, sim_policy_names()));
+    TraceReadOptions read;
+    read.format = parse_trace_format(options.format);
+    read.key_column = options.key_column;
+    read.size_column = options.size_column;
+    trace = read_trace(options.trace, read);
+    if (trace.keys.empty()) throw TraceError(fmt::format("{}: the trace holds no requests", options.trace));
+    const std::uint64_t distinct = trace.distinct_keys();
+    sizes = options.mrc ? mrc_sizes(distinct) : parse_sizes(options.sizes, distinct);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return kBadInput;
+  }
+
+  // Popularity of each key in this trace, for the models.
+  std::unordered_map<std::uint64_t, std::uint64_t> count_of;
+  for (std::uint64_t k : trace.keys) ++count_of[k];
+  std::vector<std::uint64_t> counts;
+  counts.reserve(count_of.size());
+  for (const auto& [k, c] : count_of) counts.push_back(c);
+
+  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const auto results = simulate_all(policies, sizes, trace.keys, threads);
+  auto model = [&](const SimResult& r) -> double {
+    const double n = static_cast<double>(r.requests);
+    if (r.policy == "lru") return che_lru_trace_misses(counts, static_cast<double>(r.cache_size)) / n;
+    if (r.policy == "fifo") return fifo_trace_misses(counts, static_cast<double>(r.cache_size)) / n;
+    return std::numeric_limits<double>::quiet_NaN();
+  };
+
+  if (!options.quiet) {
+    fmt::print("trace {}: {} requests, {} distinct keys; {} thread(s)\n\n", options.trace, trace.keys.size(),
+               counts.size(), threads);
+    fmt::print("{:<10} {:>10} {:>12} {:>12} {:>10} {:>10} {:>10}\n", "policy", "size", "requests", "misses",
+               "miss ratio", "model", "Mreq/s");
+    for (const SimResult& r : results) {
+      const double m = model(r);
+      fmt::print("{:<10} {:>10} {:>12} {:>12} {:>10.4f} {:>10} {:>10.1f}\n", r.policy, r.cache_size, r.requests,
+                 r.misses, r.miss_ratio(), std::isfinite(m) ? fmt::format("{:.4f}", m) : "-", r.mreq_per_s());
+    }
+    fmt::print("\nmodel: Che's approximation for lru and its FIFO/RANDOM analogue for fifo, from this trace's key\n"
+               "counts (independent reference model; each key's first request counted as a compulsory miss).\n");
+  }
+  if (options.csv) {
+    std::ofstream out(*options.csv, std::ios::binary | std::ios::trunc);
+    out << kCachesimColumns << '\n';
+    for (const SimResult& r : results)
+      out << fmt::format("{},{},{},{},{},{},{}\n", r.policy, r.cache_size, r.requests, r.misses, num(r.miss_ratio(), 6),
+                         num(r.mreq_per_s(), 2), num(model(r), 6));
+    out.flush();
+    if (!out) {
+      fmt::print(stderr, "loadlab-cli: error: cannot write '{}'\n", *options.csv);
+      return kRuntimeError;
+    }
+    if (!options.quiet) fmt::print("wrote {}\n", *options.csv);
+  }
+  return kOk;
+}
+
+int trace_command(const TraceOptions& o) {
+  TraceFormat format;
+  try {
+    format = parse_trace_format(o.format);
+    if (format == TraceFormat::automatic) {
+      const std::string ext = std::filesystem::path(o.out).extension().string();
+      format = ext == ".csv" ? TraceFormat::csv
+               : (ext == ".oracleGeneral" || ext == ".bin") ? TraceFormat::oracle_general
+                                                            : TraceFormat::text;
+    }
+    if (!std::isfinite(o.zipf) || o.zipf < 0 || o.zipf > 10)
+      throw ScenarioError("--zipf", fmt::format("must be from 0 to 10 (got {})", o.zipf));
+    if (o.keys < 1 || o.keys > kMaxKeys) throw ScenarioError("--keys", fmt::format("must be from 1 to {} (got {})", kMaxKeys, o.keys));
+    if (o.requests < 1 || o.requests > 1'000'000'000)
+      throw ScenarioError("--requests", fmt::format("must be from 1 to 1000000000 (got {})", o.requests));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return kBadInput;
+  }
+  KeyPopularity p;
+  p.kind = KeyPopularity::Kind::zipf;
+  p.keys = o.keys;
+  p.zipf_s = o.zipf;
+  const KeyDistribution keys(p);
+  Rng rng(o.seed);
+  Trace t;
+  t.keys.reserve(o.requests);
+  for (std::uint64_t i = 0; i < o.requests; ++i) t.keys.push_back(keys.next(rng));
+  try {
+    write_trace(o.out, t, format);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return kRuntimeError;
+  }
+  fmt::print("wrote {} requests over {} keys (Zipf s = {}, seed {}) to {}\n", o.requests, o.keys, o.zipf, o.seed, o.out);
+  return kOk;
+}
+
+}  // namespace loadlab::cli

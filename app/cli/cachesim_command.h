@@ -1,0 +1,37 @@
+#pragma once
+// `loadlab-cli cachesim`: replay a trace through eviction policies at several sizes, with
+// the Che (LRU) and FIFO models beside the measured LRU and FIFO miss ratios.
+#include <optional>
+#include <string>
+
+namespace loadlab::cli {
+
+struct CachesimOptions {
+  std::string trace;
+  std::string policies = "lru,fifo,clock,sieve,lfu,arc,s3fifo,wtinylfu,belady";
+  std::string sizes = "0.01,0.1";
+  bool mrc = false;
+  std::string format = "auto";
+  std::string key_column, size_column;
+  unsigned threads = 0;  // 0: all cores
+  std::optional<std::string> csv;
+  bool quiet = false;
+};
+
+extern const char* const kCachesimColumns;
+
+int cachesim_command(const CachesimOptions& options);
+
+// `loadlab-cli trace`: a synthetic Zipf trace.
+struct TraceOptions {
+  double zipf = 1.0;
+  std::uint64_t keys = 100'000;
+  std::uint64_t requests = 1'000'000;
+  std::uint64_t seed = 1;
+  std::string out;
+  std::string format = "auto";  // by extension: .csv, .oracleGeneral/.bin, else text
+};
+
+int trace_command(const TraceOptions& options);
+
+}  // namespace loadlab::cli

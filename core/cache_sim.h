@@ -1,0 +1,33 @@
+#pragma once
+// The trace-driven cache simulator behind `loadlab-cli cachesim`: every policy of the cache
+// registry plus `belady`, over in-memory keys, one (policy, size) pair per task, the pairs
+// spread over worker threads.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace loadlab {
+
+struct SimResult {
+  std::string policy;
+  std::size_t cache_size = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t misses = 0;
+  double seconds = 0;  // simulation time of this pair alone (single thread)
+  double miss_ratio() const { return requests ? static_cast<double>(misses) / static_cast<double>(requests) : 0; }
+  double mreq_per_s() const { return seconds > 0 ? static_cast<double>(requests) / seconds / 1e6 : 0; }
+};
+
+// True for the registry's policies and for "belady"; "none" is not a simulator policy.
+bool is_sim_policy(const std::string& name);
+std::string sim_policy_names();
+
+// One policy at one size. `next` (next_use of keys) is needed only by belady.
+SimResult simulate(const std::string& policy, const std::vector<std::uint64_t>& keys,
+                   const std::vector<std::uint64_t>& next, std::size_t cache_size);
+
+// Every policy at every size, on `threads` threads; results in policy-major order.
+std::vector<SimResult> simulate_all(const std::vector<std::string>& policies, const std::vector<std::size_t>& sizes,
+                                    const std::vector<std::uint64_t>& keys, unsigned threads);
+
+}  // namespace loadlab
