@@ -158,6 +158,25 @@ TEST_F(Window, InvalidScenarioFileShowsTheErrorAndKeepsTheWindowUsable) {
   ASSERT_TRUE(wait_until([&] { return completed(*window_) > before; }));
 }
 
+TEST_F(Window, HitRatioChartShowsCheModelThatFollowsTheBalancer) {
+  ASSERT_TRUE(window_->open_preset("cache-affinity"));
+  ASSERT_EQ(window_->hit_chart()->reference_count(), 4u);
+  auto mean = [&] {
+    double sum = 0;
+    for (double v : window_->hit_chart()->reference_values()) sum += v;
+    return sum / 4;
+  };
+  const double round_robin = mean();
+  EXPECT_NEAR(round_robin, 53, 3);  // percent, as the preset's text says
+  auto* box = window_->findChildren<QComboBox*>().front();
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
+  box->setCurrentText("ring-hash");
+  EXPECT_EQ(window_->engine()->scenario().balancer, "ring-hash");
+  EXPECT_EQ(window_->hit_chart()->reference_count(), 4u);
+  EXPECT_GT(mean(), round_robin + 10);  // each node now caches a hotter quarter of the keys
+}
+
 TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {
   ASSERT_TRUE(window_->open_preset("slow-node"));
   window_->start();

@@ -30,6 +30,7 @@
 
 #include "balancer_registry.h"
 #include "cache_registry.h"
+#include "cache_theory.h"
 #include "csv_export.h"
 #include "key_movement.h"
 #include "node_palette.h"
@@ -454,6 +455,7 @@ void MainWindow::refresh_controls() {
   in_flight_chart_->set_series(names, colors);
   latency_chart_->set_series({QStringLiteral("p50"), QStringLiteral("p95"), QStringLiteral("p99")},
                              {QColor(0x56B4E9), QColor(0xE69F00), QColor(0xD55E00)});
+  update_hit_model();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,6 +499,7 @@ void MainWindow::start() {
                             .arg(100 * moved->moved_on_remove, 0, 'f', 1)
                             .arg(100 * moved->ideal_on_remove, 0, 'f', 1)
                       : QString();
+  update_hit_model();
   std::shared_ptr<SnapshotFeed> feed = feed_;
   feed->take();
   engine_->subscribe([feed](const Snapshot& s) { feed->push(s); });
@@ -569,6 +572,34 @@ void MainWindow::set_slow_motion(bool slow) {
   show_message(slow ? tr("Slow motion: time runs ten times slower.") : tr("Normal speed."), false);
 }
 
+// Che's prediction of each node's LRU hit ratio, drawn as dashed lines on the hit-ratio
+// chart (one line per node up to eight nodes, their mean beyond).
+void MainWindow::update_hit_model() {
+  hit_model_dirty_ = false;
+  std::vector<double> weights;
+  std::vector<std::size_t> capacities;
+  for (std::size_t i = 0; i < scenario_.nodes.size(); ++i) {
+    weights.push_back(scenario_.nodes[i].weight);
+    capacities.push_back(scenario_.cache_capacity_of(i));
+  }
+  std::vector<double> hit = scenario_.cache_policy == "none" ? std::vector<double>{}
+                                                              : node_lru_hit_ratios(scenario_, weights, capacities);
+  std::vector<double> values;
+  std::vector<QColor> colors;
+  if (hit.size() <= 8) {
+    for (std::size_t i = 0; i < hit.size(); ++i) {
+      values.push_back(100 * hit[i]);
+      colors.push_back(node_color(i));
+    }
+  } else {
+    double sum = 0;
+    for (double h : hit) sum += h;
+    values.push_back(100 * sum / static_cast<double>(hit.size()));
+    colors.push_back(palette().color(QPalette::Text));
+  }
+  hit_chart_->set_references(values, colors, tr("LRU model (Che)"));
+}
+
 void MainWindow::on_weight(std::size_t node, double weight) {
   std::vector<double> weights;
   for (const NodeSpec& n : scenario_.nodes) weights.push_back(n.weight);
@@ -586,6 +617,7 @@ void MainWindow::on_weight(std::size_t node, double weight) {
   try {
     if (engine_) engine_->set_weight(node, weight);
     scenario_.nodes[node].weight = weight;
+    hit_model_dirty_ = true;  // for hashing balancers the keys each node owns change
   } catch (const std::exception& e) {
     table_->show_weight(node, scenario_.nodes[node].weight);
     show_message(QString::fromUtf8(e.what()), true);
@@ -605,6 +637,7 @@ void MainWindow::on_cache(std::size_t node, std::size_t objects) {
   try {
     if (engine_) engine_->set_cache_capacity(node, objects);
     scenario_.nodes[node].cache_capacity = objects;
+    hit_model_dirty_ = true;
   } catch (const std::exception& e) {
     show_message(QString::fromUtf8(e.what()), true);
   }
@@ -616,6 +649,7 @@ void MainWindow::on_cache(std::size_t node, std::size_t objects) {
 void MainWindow::tick() {
   QElapsedTimer timer;
   timer.start();
+  if (hit_model_dirty_) update_hit_model();  // coalesces a slider drag into one update per tick
   std::vector<Snapshot> fresh = feed_->take();
   for (Snapshot& s : fresh) history_.add(std::move(s));
   if (!fresh.empty()) redraw();

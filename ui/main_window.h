@@ -123,6 +123,8 @@ class MainWindow : public QMainWindow {
   QLabel* status_time_;
   QLabel* status_balance_;
   QString keys_moved_;  // for hashing balancers: what a node leaving would move
+  void update_hit_model();
+  bool hit_model_dirty_ = false;
   QComboBox* balancer_box_;
   QComboBox* cache_box_;
   QComboBox* speed_box_;

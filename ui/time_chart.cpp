@@ -1,6 +1,8 @@
 #include "time_chart.h"
 
 #include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPen>
 #include <QValueAxis>
@@ -51,6 +53,34 @@ void TimeChart::set_series(const std::vector<QString>& names, const std::vector<
   c->legend()->setVisible(names.size() <= 12);
 }
 
+void TimeChart::set_references(const std::vector<double>& values, const std::vector<QColor>& colors,
+                               const QString& name) {
+  QChart* c = chart();
+  for (QLineSeries* s : references_) {
+    c->removeSeries(s);
+    delete s;
+  }
+  references_.clear();
+  reference_values_ = values;
+  reference_colors_ = colors;
+  reference_name_ = name;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    auto* s = new QLineSeries;
+    s->setName(i == 0 ? name : QString());
+    QPen pen(colors[i]);
+    pen.setWidthF(2);
+    pen.setStyle(Qt::DashLine);
+    s->setPen(pen);
+    c->addSeries(s);
+    s->attachAxis(x_axis_);
+    s->attachAxis(y_axis_);
+    references_.push_back(s);
+  }
+  // Only the first reference line gets a legend entry.
+  for (std::size_t i = 1; i < references_.size(); ++i)
+    for (QLegendMarker* m : c->legend()->markers(references_[i])) m->setVisible(false);
+}
+
 void TimeChart::set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max) {
   double top = 0;
   for (std::size_t i = 0; i < series_.size() && i < points.size(); ++i) {
@@ -77,6 +107,8 @@ void TimeChart::set_points(const std::vector<QList<QPointF>>& points, double x_f
       step = s;
       break;
     }
+  for (std::size_t i = 0; i < references_.size(); ++i)
+    references_[i]->replace(QList<QPointF>{{x_from, reference_values_[i]}, {x_from + span, reference_values_[i]}});
   x_axis_->setTickInterval(step);
   x_axis_->setRange(x_from, x_from + span);
   y_axis_->setRange(0, y_max);
@@ -95,6 +127,7 @@ void TimeChart::set_dark(bool dark) {
     pen.setWidthF(2.5);
     series_[i]->setPen(pen);
   }
+  set_references(std::vector<double>(reference_values_), std::vector<QColor>(reference_colors_), QString(reference_name_));
 }
 
 }  // namespace loadlab::ui

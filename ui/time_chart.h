@@ -22,6 +22,10 @@ class TimeChart : public QChartView {
   void set_series(const std::vector<QString>& names, const std::vector<QColor>& colors);
   // One point list per series, in the order given to set_series. y_max <= 0 scales to fit.
   void set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max = 0);
+  // Dashed horizontal reference lines (theory), one per value; an empty list removes them.
+  void set_references(const std::vector<double>& values, const std::vector<QColor>& colors, const QString& name);
+  std::size_t reference_count() const { return references_.size(); }
+  const std::vector<double>& reference_values() const { return reference_values_; }
   std::size_t series_count() const { return series_.size(); }
   qsizetype point_count(std::size_t series) const;
   void set_dark(bool dark);
@@ -29,6 +33,10 @@ class TimeChart : public QChartView {
  private:
   std::vector<QLineSeries*> series_;
   std::vector<QColor> colors_;
+  std::vector<QLineSeries*> references_;
+  std::vector<double> reference_values_;
+  std::vector<QColor> reference_colors_;
+  QString reference_name_;
   QValueAxis* x_axis_;
   QValueAxis* y_axis_;
 };
