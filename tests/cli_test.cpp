@@ -242,4 +242,33 @@ TEST_F(Cli, BalancerTuningFromFileAndFlags) {
   EXPECT_NE(bad.output.find("balancer.choises: unknown field"), std::string::npos) << bad.output;
 }
 
+TEST_F(Cli, TraceThenCachesimWritesTheDocumentedTable) {
+  ASSERT_EQ(cli("trace --zipf 1.0 --keys 2000 --requests 50000 --seed 3 --out " + path("z.oracleGeneral")).exit_code, 0);
+  const Result r = cli("cachesim " + path("z.oracleGeneral") + " --sizes 100,0.1 --policies lru,fifo,sieve,belady --csv " +
+                       path("sim.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto table = read_csv(path("sim.csv"));
+  std::string header;
+  for (const auto& c : table.columns) header += (header.empty() ? "" : ",") + c;
+  EXPECT_EQ(header, "policy,cache_size,requests,misses,miss_ratio,mreq_per_s,model_miss_ratio");
+  ASSERT_EQ(table.rows.size(), 8u);  // 4 policies x 2 sizes
+  for (const auto& row : table.rows) EXPECT_EQ(row.at("requests"), "50000");
+  // The model is given for lru and fifo only, and lands near the measurement.
+  EXPECT_NEAR(std::stod(table.rows[0].at("model_miss_ratio")), std::stod(table.rows[0].at("miss_ratio")), 0.02);
+  EXPECT_EQ(table.rows[4].at("model_miss_ratio"), "");
+  // belady is the lower bound at each size.
+  EXPECT_LE(std::stod(table.rows[6].at("miss_ratio")), std::stod(table.rows[0].at("miss_ratio")));
+}
+
+TEST_F(Cli, CachesimBadInputNamesTheLineOrValue) {
+  write("bad.csv", "key\n1\n\"\"\n");
+  const Result bad = cli("cachesim " + path("bad.csv"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("bad.csv:3: empty key"), std::string::npos) << bad.output;
+  write("t.txt", "1\n2\n");
+  EXPECT_EQ(cli("cachesim " + path("t.txt") + " --sizes 1.5").exit_code, 2);
+  EXPECT_EQ(cli("cachesim " + path("t.txt") + " --policies lru,mru").exit_code, 2);
+  EXPECT_EQ(cli("trace --zipf -1 --out " + path("x.csv")).exit_code, 2);
+}
+
 }  // namespace
