@@ -10,6 +10,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth
+  desktop-file-utils appstream help2man dpkg-dev file
 )
 
 missing=()
