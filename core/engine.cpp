@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+
+#include "health.h"
 #include <cmath>
 #include <limits>
 #include <queue>
@@ -39,8 +41,7 @@ class Engine::Load final : public LoadView {
   std::size_t node_count() const override { return nodes_.size(); }
   std::uint64_t in_flight(std::size_t node) const override {
     const NodeCounters& c = nodes_[node]->counters();
-    return dispatched_[node] - c.completed.load(std::memory_order_acquire) -
-           c.failed_cancelled.load(std::memory_order_acquire);
+    return dispatched_[node] - c.finished();
   }
   std::uint64_t total_in_flight() const override { return total_; }
   std::uint64_t completed(std::size_t node) const override {
@@ -75,6 +76,10 @@ Engine::Engine(Scenario scenario) : scenario_(std::move(scenario)) {
                                             derive_seed(scenario_.seed, node_stream + i), clock_,
                                             [this](std::uint32_t client) { client_done(client); }));
   }
+  available_ = std::make_unique<std::atomic<bool>[]>(n);
+  for (std::size_t i = 0; i < n; ++i) available_[i].store(true);
+  faults_ = scenario_.faults;
+  std::stable_sort(faults_.begin(), faults_.end(), [](const FaultEvent& a, const FaultEvent& b) { return a.at_s < b.at_s; });
   previous_.assign(n, Histogram{});
   current_.assign(n, Histogram{});
   previous_samples_.assign(n, NodeSample{});
@@ -261,14 +266,49 @@ void Engine::dispatch_loop() {
     for (std::uint32_t c = 0; c < w.clients; ++c) ready.emplace(0, c);
   std::vector<std::uint32_t> done;
 
+  // Health checking decides which nodes the balancer may pick; slow start scales weights.
+  HealthTracker health(scenario_.health, n);
+  std::vector<double> configured = weights(), effective(n);
+  std::vector<std::uint64_t> seen_failed(n, 0), seen_completed(n, 0);
+  std::int64_t last_ramp_ns = 0;
+  auto apply_weights = [&](std::int64_t now) {
+    for (std::size_t i = 0; i < n; ++i) effective[i] = configured[i] * health.weight_factor(i, now);
+    balancer_->set_weights(effective);
+  };
+  auto health_step = [&](std::int64_t now) {
+    bool changed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeCounters& c = nodes_[i]->counters();
+      const std::uint64_t failed = c.failed_down.load(std::memory_order_acquire);
+      const std::uint64_t completed = c.completed.load(std::memory_order_acquire);
+      changed = health.observe(i, failed - seen_failed[i], completed - seen_completed[i], now) || changed;
+      seen_failed[i] = failed;
+      seen_completed[i] = completed;
+    }
+    if (health.probe_due(now))
+      for (std::size_t i = 0; i < n; ++i) changed = health.probe(i, nodes_[i]->up(), now) || changed;
+    changed = health.expire(now) || changed;
+    if (changed)
+      for (std::size_t i = 0; i < n; ++i) available_[i].store(health.available(i), std::memory_order_release);
+    if (!changed && health.ramping(now) && now - last_ramp_ns > 50'000'000) changed = true;
+    if (changed) {
+      last_ramp_ns = now;
+      apply_weights(now);
+    }
+  };
+
   auto apply_control = [&] {
     const std::uint64_t version = control_version_.load(std::memory_order_acquire);
     if (version == seen_version) return false;
-    std::lock_guard lock(control_mutex_);
-    seen_version = version;
-    balancer_->set_weights(weights_);
-    const bool rate_changed = rate_ != rate;
-    rate = rate_;
+    bool rate_changed;
+    {
+      std::lock_guard lock(control_mutex_);
+      seen_version = version;
+      configured = weights_;
+      rate_changed = rate_ != rate;
+      rate = rate_;
+    }
+    apply_weights(clock_.now_ns());
     return rate_changed;
   };
 
@@ -290,8 +330,7 @@ void Engine::dispatch_loop() {
   auto outstanding = [&] {
     std::uint64_t finished = 0;
     for (const auto& node : nodes_)
-      finished += node->counters().completed.load(std::memory_order_acquire) +
-                  node->counters().failed_cancelled.load(std::memory_order_acquire);
+      finished += node->counters().finished();
     std::uint64_t sent = 0;
     for (std::uint64_t d : dispatched) sent += d;
     return sent - finished;
@@ -358,6 +397,7 @@ void Engine::dispatch_loop() {
     }
     const bool rate_changed = apply_control();
     std::int64_t now = clock_.now_ns();
+    health_step(now);
     if (now >= end_ns) break;
 
     if (w.mode == Workload::Mode::open) {
@@ -412,8 +452,7 @@ std::uint64_t Engine::total_in_flight() const {
   std::uint64_t in_flight = 0;
   for (const auto& node : nodes_) {
     const NodeCounters& c = node->counters();
-    const std::uint64_t finished = c.completed.load(std::memory_order_acquire) +
-                                   c.failed_cancelled.load(std::memory_order_acquire);
+    const std::uint64_t finished = c.finished();
     in_flight += c.issued.load(std::memory_order_acquire) - finished;
   }
   return in_flight;
@@ -431,6 +470,7 @@ void Engine::collect_loop() {
     }
     const bool over = dispatched_all && total_in_flight() == 0;
     const std::int64_t now = clock_.now_ns();
+    apply_due_faults(now);
     if (over || now >= next_tick) {
       const Snapshot snapshot = take_snapshot(over);
       for (const auto& subscriber : subscribers_) subscriber(snapshot);
@@ -455,6 +495,54 @@ void Engine::collect_loop() {
   finish_cv_.notify_all();
 }
 
+void Engine::apply_due_faults(std::int64_t now_ns) {
+  for (; next_fault_ < faults_.size() && static_cast<std::int64_t>(faults_[next_fault_].at_s * 1e9) <= now_ns; ++next_fault_) {
+    const FaultEvent& f = faults_[next_fault_];
+    switch (f.action) {
+      case FaultEvent::Action::kill: nodes_[f.node]->kill(); break;
+      case FaultEvent::Action::revive: nodes_[f.node]->revive(); break;
+      case FaultEvent::Action::speed: nodes_[f.node]->set_speed(f.speed); break;
+      case FaultEvent::Action::spikes: nodes_[f.node]->set_spikes(f.probability, f.extra_us); break;
+    }
+  }
+}
+
+void Engine::kill(std::size_t node) {
+  check_node(node);
+  nodes_[node]->kill();
+}
+
+void Engine::revive(std::size_t node) {
+  check_node(node);
+  nodes_[node]->revive();
+}
+
+void Engine::set_spikes(std::size_t node, double probability, double extra_us) {
+  check_node(node);
+  if (!std::isfinite(probability) || probability < 0 || probability > 1)
+    throw std::invalid_argument(fmt::format("spike probability must be from 0 to 1 (got {})", probability));
+  if (!std::isfinite(extra_us) || extra_us < 0 || extra_us > 60e6)
+    throw std::invalid_argument(fmt::format("spike duration must be from 0 to 60000000 us (got {})", extra_us));
+  nodes_[node]->set_spikes(probability, extra_us);
+}
+
+bool Engine::node_up(std::size_t node) const { return nodes_.at(node)->up(); }
+bool Engine::node_available(std::size_t node) const { return available_[node].load(std::memory_order_acquire); }
+
+std::vector<double> Engine::expected_for_availability(const std::vector<double>& weights) {
+  std::vector<double> masked = weights;
+  bool all = true;
+  for (std::size_t i = 0; i < masked.size(); ++i)
+    if (!available_[i].load(std::memory_order_acquire)) masked[i] = 0, all = false;
+  if (all) return expected_shares_now();
+  if (masked == masked_weights_) return masked_expected_;  // key ownership is costly to recompute
+  masked_weights_ = masked;
+  bool any = false;
+  for (double w : masked) any = any || w > 0;
+  masked_expected_ = any ? compute_expected(masked) : std::vector<double>(masked.size(), 0.0);
+  return masked_expected_;
+}
+
 double Engine::load_per_weight(double requests, double weight) const {
   return balancer_->honours_weights() ? requests / weight : requests;
 }
@@ -470,7 +558,7 @@ Snapshot Engine::take_snapshot(bool final) {
     std::lock_guard lock(control_mutex_);
     s.target_rate = scenario_.workload.mode == Workload::Mode::open ? rate_ : 0.0;
   }
-  const std::vector<double> shares = expected_shares_now();
+  const std::vector<double> shares = expected_for_availability(weights);
   merged_.clear();
   s.nodes.resize(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
@@ -478,7 +566,9 @@ Snapshot Engine::take_snapshot(bool final) {
     NodeSample& n = s.nodes[i];
     // Finished counts first, issued last (see node_counters.h).
     n.completed = c.completed.load(std::memory_order_acquire);
-    n.failed = c.failed_cancelled.load(std::memory_order_acquire);
+    const std::uint64_t cancelled = c.failed_cancelled.load(std::memory_order_acquire);
+    n.failed_down = c.failed_down.load(std::memory_order_acquire);
+    n.failed = cancelled + n.failed_down;
     n.hits = c.hits.load(std::memory_order_relaxed);
     n.misses = c.misses.load(std::memory_order_relaxed);
     n.queue_length = c.queue_length.load(std::memory_order_relaxed);
@@ -487,6 +577,8 @@ Snapshot Engine::take_snapshot(bool final) {
     n.in_flight = n.issued - n.completed - n.failed;
     n.weight = weights[i];
     n.expected_share = shares[i];
+    n.up = nodes_[i]->up();
+    n.available = available_[i].load(std::memory_order_acquire);
     const NodeSample& prev = previous_samples_[i];
     n.interval_completed = n.completed - prev.completed;
     n.interval_hits = n.hits - prev.hits;
@@ -503,7 +595,8 @@ Snapshot Engine::take_snapshot(bool final) {
       n.p50_us = n.p95_us = n.p99_us = kNaN;
     }
     s.completed += n.completed;
-    s.failed.cancelled += n.failed;
+    s.failed.cancelled += cancelled;
+    s.failed.node_down += n.failed_down;
     s.issued += n.issued;
     s.in_flight += n.in_flight;
     s.rps += n.rps;
@@ -557,7 +650,9 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
     s.weight = weights[i];
     s.expected_share = shares[i];
     s.requests = c.completed.load();
-    s.failed = c.failed_cancelled.load();
+    const std::uint64_t cancelled = c.failed_cancelled.load();
+    s.failed_down = c.failed_down.load();
+    s.failed = cancelled + s.failed_down;
     s.hits = c.hits.load();
     s.misses = c.misses.load();
     s.hit_ratio = s.hits + s.misses > 0 ? static_cast<double>(s.hits) / static_cast<double>(s.hits + s.misses) : kNaN;
@@ -569,7 +664,8 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
     max_ns = std::max(max_ns, node_max);
     sum_ns += node_sum;
     r.completed += s.requests;
-    r.failed.cancelled += s.failed;
+    r.failed.cancelled += cancelled;
+    r.failed.node_down += s.failed_down;
     r.in_flight += c.issued.load() - s.requests - s.failed;
     r.total.hits += s.hits;
     r.total.misses += s.misses;
@@ -589,6 +685,7 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
   r.total.requests = r.completed;
   r.total.share = r.completed > 0 ? 1.0 : 0.0;
   r.total.failed = r.failed.total();
+  r.total.failed_down = r.failed.node_down;
   const std::uint64_t accesses = r.total.hits + r.total.misses;
   r.total.hit_ratio = accesses > 0 ? static_cast<double>(r.total.hits) / static_cast<double>(accesses) : kNaN;
   fill_latency(r.total, all, sum_ns, max_ns);

@@ -69,6 +69,15 @@ class Engine {
   // Pause stops issuing; requests already sent are still served (the queues drain) and
   // snapshots keep coming. Resume continues the arrival schedule shifted by the pause, so
   // no burst of "late" arrivals follows and latency is still measured from intended times.
+  // Faults, from any thread. A killed node fails what it holds and what it is sent with
+  // reason node_down until revived; the balancer keeps picking it until health checking
+  // (scenario.health) notices. Revived nodes start with an empty cache.
+  void kill(std::size_t node);
+  void revive(std::size_t node);
+  void set_spikes(std::size_t node, double probability, double extra_us);
+  bool node_up(std::size_t node) const;
+  bool node_available(std::size_t node) const;  // what health checking believes
+
   void pause();
   void resume();
   bool paused() const { return paused_.load(std::memory_order_acquire); }
@@ -87,6 +96,8 @@ class Engine {
   void check_node(std::size_t node) const;
   std::vector<double> compute_expected(const std::vector<double>& weights);
   double load_per_weight(double requests, double weight) const;
+  void apply_due_faults(std::int64_t now_ns);
+  std::vector<double> expected_for_availability(const std::vector<double>& weights);
 
   Scenario scenario_;
   EngineClock clock_;
@@ -121,7 +132,12 @@ class Engine {
   std::atomic<std::uint64_t> failed_no_node_{0};
   std::atomic<std::uint64_t> peak_in_flight_{0};  // written by the dispatcher
 
+  std::unique_ptr<std::atomic<bool>[]> available_;  // written by the dispatcher
+  std::vector<FaultEvent> faults_;                   // by time; applied by the collector
+  std::size_t next_fault_ = 0;
+
   // Collector state.
+  std::vector<double> masked_weights_, masked_expected_;
   std::vector<Histogram> previous_, current_;
   Histogram interval_, merged_;
   std::vector<NodeSample> previous_samples_;

@@ -49,7 +49,11 @@ void Node::drain_inbox() {
     batch_.swap(inbox_);
     drain_posted_ = false;
   }
-  for (const Request& r : batch_) queue_.push_back(r);
+  if (down_) {
+    for (const Request& r : batch_) fail(r);
+  } else {
+    for (const Request& r : batch_) queue_.push_back(r);
+  }
   batch_.clear();
   pump();
 }
@@ -67,9 +71,8 @@ void Node::serve(const Request& r) {
   const bool hit = cache_->access(r.key);
   bump(hit ? counters_.hits : counters_.misses);
   const double mean_us = (hit ? service_.hit_us : service_.miss_us) / speed_;
-  const double us = service_.distribution == ServiceModel::Distribution::exponential
-                        ? rng_.exponential(mean_us)
-                        : mean_us;
+  double us = service_.distribution == ServiceModel::Distribution::exponential ? rng_.exponential(mean_us) : mean_us;
+  if (spike_probability_ > 0 && rng_.uniform() < spike_probability_) us += spike_us_;
   const auto ns = static_cast<std::int64_t>(std::llround(us * 1000.0));
   if (ns <= 0) {
     complete(r);
@@ -108,6 +111,50 @@ void Node::complete(const Request& r) {
     counters_.latency_max_ns.store(latency, std::memory_order_relaxed);
   bump(counters_.completed, 1, std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
+}
+
+void Node::fail(const Request& r) {
+  bump(counters_.failed_down, 1, std::memory_order_release);
+  if (r.client != kNoClient && client_done_) client_done_(r.client);
+}
+
+void Node::kill() {
+  up_.store(false, std::memory_order_release);
+  boost::asio::post(io_, [this] {
+    down_ = true;
+    {
+      std::lock_guard lock(inbox_mutex_);
+      for (const Request& r : inbox_) queue_.push_back(r);
+      inbox_.clear();
+    }
+    for (const Request& r : queue_) fail(r);
+    queue_.clear();
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      Slot& slot = *slots_[i];
+      if (!slot.busy) continue;
+      slot.busy = false;
+      slot.timer.cancel();
+      free_slots_.push_back(i);
+      fail(slot.request);
+    }
+    busy_slots_ = 0;
+    cache_->clear();
+    publish_gauges();
+  });
+}
+
+void Node::revive() {
+  boost::asio::post(io_, [this] {
+    down_ = false;
+    up_.store(true, std::memory_order_release);
+  });
+}
+
+void Node::set_spikes(double probability, double extra_us) {
+  boost::asio::post(io_, [this, probability, extra_us] {
+    spike_probability_ = probability;
+    spike_us_ = extra_us;
+  });
 }
 
 void Node::publish_gauges() {

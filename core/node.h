@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -46,6 +47,14 @@ class Node {
   void set_cache_capacity(std::size_t objects);
   // Any thread: fail everything queued or in service with reason `cancelled`.
   void cancel_all();
+  // Any thread. Kill: the node stops serving; what is queued or in service fails with
+  // reason node_down, and so does everything sent to it until it is revived. Revive: it
+  // serves again, with an empty cache (a restarted process is cold).
+  void kill();
+  void revive();
+  bool up() const { return up_.load(std::memory_order_acquire); }
+  // A sick node: each request, with this probability, takes `extra_us` longer.
+  void set_spikes(double probability, double extra_us);
   // Stops the thread (after cancel_all, or when idle) and joins it.
   void shutdown();
 
@@ -67,6 +76,7 @@ class Node {
   void finish(std::size_t slot, std::uint64_t generation);
   void complete(const Request& request);
   void publish_gauges();
+  void fail(const Request& request);  // node_down, on the node's thread
 
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
@@ -88,6 +98,9 @@ class Node {
   Rng rng_;
   const EngineClock& clock_;
   ClientDone client_done_;
+  bool down_ = false;  // node thread's copy of !up_
+  double spike_probability_ = 0, spike_us_ = 0;
+  std::atomic<bool> up_{true};
   NodeCounters counters_;
 };
 

@@ -24,6 +24,7 @@ struct NodeCounters {
 
   alignas(64) std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> failed_cancelled{0};  // queued or in service when the run stopped
+  std::atomic<std::uint64_t> failed_down{0};       // sent to the node while it was down, or lost when it was killed
   std::atomic<std::uint64_t> hits{0};
   std::atomic<std::uint64_t> misses{0};
   std::atomic<std::uint64_t> latency_sum_ns{0};
@@ -31,6 +32,12 @@ struct NodeCounters {
   std::atomic<std::uint64_t> queue_length{0};  // gauge: waiting for a slot
   std::atomic<std::uint64_t> in_service{0};    // gauge: occupying a slot
   HistogramRecorder latency;                   // cumulative, nanoseconds
+
+  // Requests that left the node, completed or failed; load before `issued` (see above).
+  std::uint64_t failed() const {
+    return failed_cancelled.load(std::memory_order_acquire) + failed_down.load(std::memory_order_acquire);
+  }
+  std::uint64_t finished() const { return completed.load(std::memory_order_acquire) + failed(); }
 };
 
 }  // namespace loadlab

@@ -15,7 +15,8 @@ struct NodeSummary {
   double expected_share = 0;  // NaN where the policy has no closed form
   std::uint64_t requests = 0;  // completed
   double share = 0;            // of all completed requests
-  std::uint64_t failed = 0;
+  std::uint64_t failed = 0;       // all reasons
+  std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   double hit_ratio = 0;  // NaN when the node saw no request

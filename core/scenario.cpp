@@ -51,6 +51,16 @@ std::string to_string(Workload::Arrival arrival) {
   return arrival == Workload::Arrival::constant ? "constant" : "poisson";
 }
 
+std::string to_string(FaultEvent::Action action) {
+  switch (action) {
+    case FaultEvent::Action::kill: return "kill";
+    case FaultEvent::Action::revive: return "revive";
+    case FaultEvent::Action::speed: return "speed";
+    case FaultEvent::Action::spikes: return "spikes";
+  }
+  return "?";
+}
+
 std::string to_string(ServiceModel::Distribution distribution) {
   return distribution == ServiceModel::Distribution::fixed ? "fixed" : "exponential";
 }
@@ -133,6 +143,32 @@ void validate(const Scenario& s) {
   require_range(s.service.hit_us, 0, 60e6, "service.hit_us");
   require_range(s.service.miss_us, 0, 60e6, "service.miss_us");
   require_range(s.interval_ms, 10, 10000, "interval_ms");
+
+  const HealthCheckConfig& h = s.health;
+  require_range(h.active_interval_ms, 0, 60000, "health.active_interval_ms");
+  require(h.fall >= 1 && h.fall <= 100, "health.fall", fmt::format("must be from 1 to 100 (got {})", h.fall));
+  require(h.rise >= 1 && h.rise <= 100, "health.rise", fmt::format("must be from 1 to 100 (got {})", h.rise));
+  require(h.max_fails <= 1'000'000, "health.max_fails", fmt::format("at most 1000000 (got {})", h.max_fails));
+  require_range(h.fail_timeout_s, 0, 3600, "health.fail_timeout_s");
+  require(h.consecutive_failures <= 1'000'000, "health.consecutive_failures",
+          fmt::format("at most 1000000 (got {})", h.consecutive_failures));
+  require_range(h.base_ejection_s, 0, 3600, "health.base_ejection_s");
+  require_range(h.slow_start_s, 0, 3600, "health.slow_start_s");
+  require(s.faults.size() <= 100'000, "faults", fmt::format("at most 100000 events (got {})", s.faults.size()));
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    const FaultEvent& f = s.faults[i];
+    const std::string at = fmt::format("faults[{}]", i);
+    require_range(f.at_s, 0, 86400, at + ".at_s");
+    require(f.node < s.nodes.size(), at + ".node",
+            fmt::format("node index {} out of range (the scenario has {} nodes)", f.node, s.nodes.size()));
+    if (f.action == FaultEvent::Action::speed)
+      require(std::isfinite(f.speed) && f.speed > 0 && f.speed <= 1000, at + ".speed",
+              fmt::format("must be a number > 0 and <= 1000 (got {})", f.speed));
+    if (f.action == FaultEvent::Action::spikes) {
+      require_range(f.probability, 0, 1, at + ".probability");
+      require_range(f.extra_us, 0, 60e6, at + ".extra_us");
+    }
+  }
 }
 
 }  // namespace loadlab

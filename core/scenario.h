@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "balancer_params.h"
+#include "health.h"
 #include "key_distribution.h"
 
 namespace loadlab {
@@ -61,6 +62,17 @@ struct Workload {
   KeyPopularity keys;
 };
 
+// A scheduled fault: at `at_s` seconds into the run, do `action` to node `node`.
+struct FaultEvent {
+  enum class Action { kill, revive, speed, spikes };
+  double at_s = 0;
+  std::size_t node = 0;
+  Action action = Action::kill;
+  double speed = 1;          // Action::speed
+  double probability = 0;    // Action::spikes: share of requests that are slowed ...
+  double extra_us = 0;       // ... by this much
+};
+
 struct Scenario {
   std::string name = "untitled";
   std::string description;
@@ -73,6 +85,8 @@ struct Scenario {
   Workload workload;
   ServiceModel service;
   double interval_ms = 100;  // how often metrics are sampled
+  HealthCheckConfig health;
+  std::vector<FaultEvent> faults;
 
   std::size_t cache_capacity_of(std::size_t node) const {
     return nodes[node].cache_capacity.value_or(cache_capacity);
@@ -96,5 +110,6 @@ void validate(const Scenario& scenario);
 std::string to_string(Workload::Mode mode);
 std::string to_string(Workload::Arrival arrival);
 std::string to_string(ServiceModel::Distribution distribution);
+std::string to_string(FaultEvent::Action action);
 
 }  // namespace loadlab

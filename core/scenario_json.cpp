@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -207,8 +208,49 @@ Scenario parse_scenario(std::string_view text) {
                     {"exponential", ServiceModel::Distribution::exponential}});
     sr.reject_unknown();
   }
-  r.reject_unknown();
   if (s.nodes.empty() && r.find("nodes") == nullptr) s.nodes = default_nodes(3);
+
+  if (const json* health = r.find("health")) {
+    HealthCheckConfig& h = s.health;
+    ObjectReader hr(*health, "health");
+    hr.read("active_interval_ms", h.active_interval_ms);
+    hr.read_count("fall", h.fall);
+    hr.read_count("rise", h.rise);
+    hr.read_count("max_fails", h.max_fails);
+    hr.read("fail_timeout_s", h.fail_timeout_s);
+    hr.read_count("consecutive_failures", h.consecutive_failures);
+    hr.read("base_ejection_s", h.base_ejection_s);
+    hr.read("slow_start_s", h.slow_start_s);
+    hr.reject_unknown();
+  }
+
+  if (const json* faults = r.find("faults")) {
+    if (!faults->is_array()) throw ScenarioError("faults", fmt::format("expected a list of events (got {})", shown(*faults)));
+    for (std::size_t i = 0; i < faults->size(); ++i) {
+      const std::string at = fmt::format("faults[{}]", i);
+      ObjectReader fr((*faults)[i], at);
+      FaultEvent f;
+      fr.read("at_s", f.at_s);
+      std::string node;
+      fr.read("node", node);
+      if (fr.find("node") == nullptr) throw ScenarioError(at + ".node", "missing: name the node, e.g. \"node\": \"b\"");
+      const auto it = std::find_if(s.nodes.begin(), s.nodes.end(), [&](const NodeSpec& n) { return n.name == node; });
+      if (it == s.nodes.end()) {
+        std::string names;
+        for (const NodeSpec& n : s.nodes) names += (names.empty() ? "" : ", ") + n.name;
+        throw ScenarioError(at + ".node", fmt::format("unknown node '{}' (nodes: {})", node, names));
+      }
+      f.node = static_cast<std::size_t>(it - s.nodes.begin());
+      fr.read_choice("action", f.action, {{"kill", FaultEvent::Action::kill}, {"revive", FaultEvent::Action::revive},
+                                          {"speed", FaultEvent::Action::speed}, {"spikes", FaultEvent::Action::spikes}});
+      fr.read("speed", f.speed);
+      fr.read("probability", f.probability);
+      fr.read("extra_us", f.extra_us);
+      fr.reject_unknown();
+      s.faults.push_back(f);
+    }
+  }
+  r.reject_unknown();
   validate(s);
   return s;
 }
@@ -252,6 +294,21 @@ std::string scenario_to_json(const Scenario& s) {
                   {"miss_us", s.service.miss_us},
                   {"distribution", to_string(s.service.distribution)}};
   j["interval_ms"] = s.interval_ms;
+  const HealthCheckConfig& h = s.health;
+  j["health"] = {{"active_interval_ms", h.active_interval_ms}, {"fall", h.fall},
+                 {"rise", h.rise},
+                 {"max_fails", h.max_fails},
+                 {"fail_timeout_s", h.fail_timeout_s},
+                 {"consecutive_failures", h.consecutive_failures},
+                 {"base_ejection_s", h.base_ejection_s},
+                 {"slow_start_s", h.slow_start_s}};
+  auto& faults = j["faults"] = nlohmann::ordered_json::array();
+  for (const FaultEvent& f : s.faults) {
+    nlohmann::ordered_json e{{"at_s", f.at_s}, {"node", s.nodes.at(f.node).name}, {"action", to_string(f.action)}};
+    if (f.action == FaultEvent::Action::speed) e["speed"] = f.speed;
+    if (f.action == FaultEvent::Action::spikes) e["probability"] = f.probability, e["extra_us"] = f.extra_us;
+    faults.push_back(std::move(e));
+  }
   return j.dump(2) + "\n";
 }
 

@@ -15,8 +15,11 @@ struct NodeSample {
   // cumulative
   std::uint64_t issued = 0;
   std::uint64_t completed = 0;
-  std::uint64_t failed = 0;
+  std::uint64_t failed = 0;       // all reasons
+  std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t in_flight = 0;  // issued - completed - failed: in transit, queued or in service
+  bool up = true;          // the node is serving (the truth)
+  bool available = true;   // the balancer may pick it (what health checking believes)
   std::uint64_t queue_length = 0;
   std::uint64_t in_service = 0;
   std::uint64_t hits = 0;
@@ -31,8 +34,9 @@ struct NodeSample {
 
 struct FailureCounts {
   std::uint64_t cancelled = 0;  // queued or in service when the run was stopped
-  std::uint64_t no_node = 0;    // the balancer had no node to offer (all weights 0)
-  std::uint64_t total() const { return cancelled + no_node; }
+  std::uint64_t no_node = 0;    // the balancer had no node to offer (all weights 0, or all marked down)
+  std::uint64_t node_down = 0;  // sent to a node that was down, or lost when it was killed
+  std::uint64_t total() const { return cancelled + no_node + node_down; }
 };
 
 struct Snapshot {

@@ -183,6 +183,7 @@ void MainWindow::build_controls() {
   connect(table_, &NodeTable::weight_changed, this, &MainWindow::on_weight);
   connect(table_, &NodeTable::speed_changed, this, &MainWindow::on_speed);
   connect(table_, &NodeTable::cache_changed, this, &MainWindow::on_cache);
+  connect(table_, &NodeTable::kill_requested, this, &MainWindow::on_kill);
   connect(balancer_box_, &QComboBox::currentTextChanged, this, [this](const QString& name) {
     if (name.toStdString() == scenario_.balancer) return;
     scenario_.balancer = name.toStdString();
@@ -624,6 +625,20 @@ void MainWindow::on_weight(std::size_t node, double weight) {
   }
 }
 
+void MainWindow::on_kill(std::size_t node, bool kill) {
+  if (!engine_) {
+    table_->show_health(node, true, true);
+    show_message(tr("Start the run first: killing a node is something that happens to a running cluster."), true);
+    return;
+  }
+  if (kill) engine_->kill(node);
+  else engine_->revive(node);
+  const QString name = to_q(scenario_.nodes[node].name);
+  show_message(kill ? tr("Killed node %1: its requests fail until health checks take it out of rotation.").arg(name)
+                    : tr("Revived node %1 with an empty cache.").arg(name),
+               false);
+}
+
 void MainWindow::on_speed(std::size_t node, double speed) {
   try {
     if (engine_) engine_->set_speed(node, slow_motion_ ? speed / kSlowMotion : speed);
@@ -714,6 +729,7 @@ void MainWindow::redraw() {
   }
   bars_->set_bars(std::move(bars));
   table_->show_shares(shares, expected);
+  for (std::size_t i = 0; i < n; ++i) table_->show_health(i, last.nodes[i].up, last.nodes[i].available);
 
   // Lines: the newest kChartSnapshots.
   const std::size_t from = all.size() > kChartSnapshots ? all.size() - kChartSnapshots : 0;

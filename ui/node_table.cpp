@@ -2,6 +2,7 @@
 
 #include <QDoubleSpinBox>
 #include <QHeaderView>
+#include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -12,8 +13,8 @@
 namespace loadlab::ui {
 
 NodeTable::NodeTable(QWidget* parent) : QTableWidget(parent) {
-  setColumnCount(7);
-  setHorizontalHeaderLabels({"", tr("Node"), tr("Weight"), "", tr("Speed"), tr("Cache"), tr("Share (meas. / theory)")});
+  setColumnCount(8);
+  setHorizontalHeaderLabels({"", tr("Node"), tr("Weight"), "", tr("Speed"), tr("Cache"), tr("Fault"), tr("Share (meas. / theory)")});
   horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   horizontalHeader()->setSectionResizeMode(weight_slider_column, QHeaderView::Stretch);
   verticalHeader()->setVisible(false);
@@ -22,6 +23,7 @@ NodeTable::NodeTable(QWidget* parent) : QTableWidget(parent) {
   horizontalHeaderItem(weight_slider_column)->setToolTip(tr("How much traffic a weighted balancer sends here; 0 takes the node out"));
   horizontalHeaderItem(speed_column)->setToolTip(tr("Service speed: 0.5 serves every request twice as slowly"));
   horizontalHeaderItem(cache_column)->setToolTip(tr("Objects this node's cache holds"));
+  horizontalHeaderItem(fault_column)->setToolTip(tr("Kill the node (its requests fail until health checks notice) or revive it"));
   horizontalHeaderItem(share_column)->setToolTip(tr("Share of the requests in the last second, and what theory predicts"));
 }
 
@@ -82,6 +84,16 @@ void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t defaul
     connect(cache, &QSpinBox::valueChanged, this,
             [this, i](int v) { Q_EMIT cache_changed(i, static_cast<std::size_t>(v)); });
     setCellWidget(row, cache_column, cache);
+
+    auto* fault = new QPushButton(tr("Kill"));
+    fault->setCheckable(true);
+    fault->setToolTip(tr("Kill node %1: it stops serving and comes back with an empty cache when revived")
+                          .arg(QString::fromStdString(n.name)));
+    connect(fault, &QPushButton::toggled, this, [this, i, fault](bool killed) {
+      fault->setText(killed ? tr("Revive") : tr("Kill"));
+      Q_EMIT kill_requested(i, killed);
+    });
+    setCellWidget(row, fault_column, fault);
     setItem(row, share_column, new QTableWidgetItem(QStringLiteral("-")));
   }
   resizeColumnsToContents();
@@ -106,6 +118,27 @@ void NodeTable::show_shares(const std::vector<double>& measured, const std::vect
                              : QStringLiteral("%1%").arg(100 * measured[i], 5, 'f', 1);
     item(static_cast<int>(i), share_column)->setText(text);
   }
+}
+
+void NodeTable::show_health(std::size_t node, bool up, bool available) {
+  QTableWidgetItem* name = item(static_cast<int>(node), name_column);
+  if (!name) return;
+  QFont f = name->font();
+  f.setStrikeOut(!available);
+  name->setFont(f);
+  name->setToolTip(up ? (available ? tr("serving") : tr("serving, but health checks still hold it out"))
+                      : (available ? tr("down, and health checks have not noticed yet: its requests fail")
+                                   : tr("down, and out of rotation")));
+  name->setForeground(up ? palette().color(QPalette::Text) : QColor(0xD55E00));
+  if (QPushButton* b = fault_button(node)) {
+    const QSignalBlocker block(b);
+    b->setChecked(!up);
+    b->setText(up ? tr("Kill") : tr("Revive"));
+  }
+}
+
+QPushButton* NodeTable::fault_button(std::size_t node) const {
+  return qobject_cast<QPushButton*>(cellWidget(static_cast<int>(node), fault_column));
 }
 
 QSlider* NodeTable::weight_slider(std::size_t node) const {

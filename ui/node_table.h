@@ -10,13 +10,17 @@
 class QSlider;
 class QDoubleSpinBox;
 class QSpinBox;
+class QPushButton;
 
 namespace loadlab::ui {
 
 class NodeTable : public QTableWidget {
   Q_OBJECT
  public:
-  enum Column { color_column, name_column, weight_slider_column, weight_column, speed_column, cache_column, share_column };
+  enum Column {
+    color_column, name_column, weight_slider_column, weight_column, speed_column, cache_column, fault_column,
+    share_column
+  };
   static constexpr int kSliderSteps = 10;  // slider positions per unit of weight
 
   explicit NodeTable(QWidget* parent = nullptr);
@@ -24,6 +28,9 @@ class NodeTable : public QTableWidget {
   // Shows a node's weight without emitting weight_changed (e.g. after a refused edit).
   void show_weight(std::size_t node, double weight);
   void show_shares(const std::vector<double>& measured, const std::vector<double>& expected);
+  // Node health: killed (by the user or a scheduled fault) and whether checks have noticed.
+  void show_health(std::size_t node, bool up, bool available);
+  QPushButton* fault_button(std::size_t node) const;
   QSlider* weight_slider(std::size_t node) const;
   QDoubleSpinBox* weight_box(std::size_t node) const;
   QDoubleSpinBox* speed_box(std::size_t node) const;
@@ -33,6 +40,7 @@ class NodeTable : public QTableWidget {
   void weight_changed(std::size_t node, double weight);
   void speed_changed(std::size_t node, double speed);
   void cache_changed(std::size_t node, std::size_t objects);
+  void kill_requested(std::size_t node, bool kill);
 };
 
 }  // namespace loadlab::ui

@@ -29,8 +29,12 @@ void print_report(std::FILE* out, const RunReport& r) {
   for (const NodeSummary& s : r.nodes) row(out, s);
   fmt::print(out, "{}\n", std::string(98, '-'));
   row(out, r.total);
-  fmt::print(out, "\nissued {}  completed {}  failed {} (cancelled {}, no node {})  in flight {}\n", r.issued,
-             r.completed, r.failed.total(), r.failed.cancelled, r.failed.no_node, r.in_flight);
+  fmt::print(out, "\nissued {}  completed {}  failed {} (node down {}, no node {}, cancelled {})  in flight {}\n",
+             r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.cancelled,
+             r.in_flight);
+  if (r.failed.node_down + r.failed.no_node > 0 && r.issued > 0)
+    fmt::print(out, "availability {:.4f}% of requests served\n",
+               100.0 * static_cast<double>(r.completed) / static_cast<double>(r.issued));
   if (r.target_rate > 0)
     fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s (target {:.0f})\n", r.elapsed_s, r.achieved_rps, r.target_rate);
   else

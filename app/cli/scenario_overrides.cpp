@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
+#include <sstream>
 
 namespace loadlab::cli {
 namespace {
@@ -32,6 +34,43 @@ Enum parse_choice(const std::string& flag, const std::string& text, std::initial
     known += (known.empty() ? "" : ", ") + std::string(name);
   }
   throw ScenarioError(flag, fmt::format("unknown value '{}' (known: {})", text, known));
+}
+
+// AT:ACTION:NODE[:VALUE[:VALUE]], e.g. 5:kill:b, 3:speed:a:0.5, 2:spikes:c:0.05:20000.
+FaultEvent parse_fault(const std::string& text, const std::vector<NodeSpec>& nodes) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  for (std::string part; std::getline(in, part, ':');) parts.push_back(part);
+  auto bad = [&](const std::string& why) { return ScenarioError("--fault", fmt::format("'{}': {}", text, why)); };
+  if (parts.size() < 3) throw bad("expected AT:ACTION:NODE, e.g. 5:kill:b");
+  auto number = [&](const std::string& p) {
+    double v = 0;
+    const auto [end, error] = std::from_chars(p.data(), p.data() + p.size(), v);
+    if (p.empty() || error != std::errc{} || end != p.data() + p.size()) throw bad(fmt::format("'{}' is not a number", p));
+    return v;
+  };
+  FaultEvent f;
+  f.at_s = number(parts[0]);
+  const std::string& action = parts[1];
+  const auto node = std::find_if(nodes.begin(), nodes.end(), [&](const NodeSpec& n) { return n.name == parts[2]; });
+  if (node == nodes.end()) throw bad(fmt::format("unknown node '{}'", parts[2]));
+  f.node = static_cast<std::size_t>(node - nodes.begin());
+  if (action == "kill" || action == "revive") {
+    if (parts.size() != 3) throw bad(action + " takes no value");
+    f.action = action == "kill" ? FaultEvent::Action::kill : FaultEvent::Action::revive;
+  } else if (action == "speed") {
+    if (parts.size() != 4) throw bad("expected AT:speed:NODE:FACTOR");
+    f.action = FaultEvent::Action::speed;
+    f.speed = number(parts[3]);
+  } else if (action == "spikes") {
+    if (parts.size() != 5) throw bad("expected AT:spikes:NODE:PROBABILITY:EXTRA_US");
+    f.action = FaultEvent::Action::spikes;
+    f.probability = number(parts[3]);
+    f.extra_us = number(parts[4]);
+  } else {
+    throw bad(fmt::format("unknown action '{}' (known: kill, revive, speed, spikes)", action));
+  }
+  return f;
 }
 
 }  // namespace
@@ -66,6 +105,15 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--hit-us", hit_us, "Service time of a cache hit, microseconds");
   app.add_option("--miss-us", miss_us, "Service time of a cache miss (backing store), microseconds");
   app.add_option("--service", service, "Service time distribution: fixed or exponential");
+  app.add_option("--fault", faults,
+                 "Scheduled fault AT:ACTION:NODE, ACTION kill, revive, speed:FACTOR or spikes:PROB:EXTRA_US "
+                 "(e.g. 5:kill:b, 12:revive:b); repeatable");
+  app.add_option("--active-checks", active_checks_ms, "Active health checks every this many ms (0: off)");
+  app.add_option("--max-fails", max_fails, "Passive checks: failures within --fail-timeout that mark a node down (0: off; default 1)");
+  app.add_option("--fail-timeout", fail_timeout, "Passive checks: window and time out, seconds (default 10)");
+  app.add_option("--eject-after", eject_after, "Outlier ejection after this many failures in a row (0: off)");
+  app.add_option("--ejection-s", ejection_s, "Outlier ejection: base ejection time, seconds (default 30)");
+  app.add_option("--slow-start", slow_start, "Seconds over which a node that comes back ramps up its weight (0: off)");
   app.add_option("--seed", seed, "Random seed: the same seed gives the same keys and choices");
   app.add_option("--interval-ms", interval_ms, "Metrics interval in milliseconds (default 100)");
 }
@@ -98,6 +146,13 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
     for (NodeSpec& n : s.nodes) n.slots = *slots;
 
   if (balancer) s.balancer = *balancer;
+  if (active_checks_ms) s.health.active_interval_ms = *active_checks_ms;
+  if (max_fails) s.health.max_fails = *max_fails;
+  if (fail_timeout) s.health.fail_timeout_s = *fail_timeout;
+  if (eject_after) s.health.consecutive_failures = *eject_after;
+  if (ejection_s) s.health.base_ejection_s = *ejection_s;
+  if (slow_start) s.health.slow_start_s = *slow_start;
+  for (const std::string& text : faults) s.faults.push_back(parse_fault(text, s.nodes));
   if (choices) s.balancer_params.choices = *choices;
   if (decay_ms) s.balancer_params.decay_ms = *decay_ms;
   if (vnodes) s.balancer_params.vnodes = *vnodes;

@@ -3,6 +3,7 @@
 // defaults); the result is validated like a file.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "scenario.h"
 
@@ -26,6 +27,9 @@ struct ScenarioOverrides {
   std::optional<unsigned> choices, vnodes;
   std::optional<double> decay_ms, balance_factor;
   std::optional<std::uint64_t> table_size;
+  std::vector<std::string> faults;  // AT:ACTION:NODE[:VALUE[:VALUE]]
+  std::optional<double> active_checks_ms, fail_timeout, ejection_s, slow_start;
+  std::optional<unsigned> max_fails, eject_after;
 
   void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.
