@@ -79,8 +79,11 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
                                                           : TraceFormat::text;
   std::ifstream in(file, std::ios::binary);
   if (!in) throw TraceError(fmt::format("cannot open trace '{}'", file.string()));
-  Trace t;
+  return parse_trace(in, format, options, file.string());
+}
 
+Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& options, const std::string& name) {
+  Trace t;
   if (format == TraceFormat::oracle_general) {
     in.seekg(0, std::ios::end);
     const auto bytes = static_cast<std::uint64_t>(in.tellg());
@@ -88,7 +91,7 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
     if (bytes % kRecordBytes != 0)
       throw TraceError(fmt::format("{}: truncated oracleGeneral trace: {} bytes is not a whole number of 24-byte "
                                    "records (record {} is cut short)",
-                                   file.string(), bytes, bytes / kRecordBytes + 1));
+                                   name, bytes, bytes / kRecordBytes + 1));
     const std::uint64_t records = bytes / kRecordBytes;
     t.keys.reserve(records);
     t.sizes.reserve(records);
@@ -96,7 +99,7 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
     for (std::uint64_t done = 0; done < records;) {
       const std::uint64_t batch = std::min<std::uint64_t>(65536, records - done);
       in.read(buffer.data(), static_cast<std::streamsize>(batch * kRecordBytes));
-      if (!in) throw TraceError(fmt::format("{}: read error at record {}", file.string(), done + 1));
+      if (!in) throw TraceError(fmt::format("{}: read error at record {}", name, done + 1));
       for (std::uint64_t r = 0; r < batch; ++r) {
         const char* p = buffer.data() + r * kRecordBytes;
         std::uint64_t id;
@@ -113,21 +116,21 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
 
   std::string line;
   std::uint64_t line_no = 0;
-  if (format == TraceFormat::text) {
+  if (format == TraceFormat::text || format == TraceFormat::automatic) {
     while (std::getline(in, line)) {
       ++line_no;
       const std::string_view key = trim(line);
       if (key.empty() || key.front() == '#') continue;
       if (key.find_first_of(" \t,") != std::string_view::npos)
         throw TraceError(fmt::format("{}:{}: expected one key per line (got '{}'); for CSV use --format csv",
-                                     file.string(), line_no, std::string(key.substr(0, 40))));
+                                     name, line_no, std::string(key.substr(0, 40))));
       t.keys.push_back(key_id(key));
     }
     return t;
   }
 
   // CSV with a header.
-  if (!std::getline(in, line)) throw TraceError(fmt::format("{}: empty CSV trace (no header line)", file.string()));
+  if (!std::getline(in, line)) throw TraceError(fmt::format("{}: empty CSV trace (no header line)", name));
   line_no = 1;
   const auto header = split_csv(line);
   auto column = [&](const std::string& wanted, std::initializer_list<const char*> defaults,
@@ -137,7 +140,7 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
         if (header[i] == wanted) return i;
       std::string known;
       for (auto h : header) known += (known.empty() ? "" : ", ") + std::string(h);
-      throw TraceError(fmt::format("{}: no column named '{}' (columns: {})", file.string(), wanted, known));
+      throw TraceError(fmt::format("{}: no column named '{}' (columns: {})", name, wanted, known));
     }
     for (const char* d : defaults)
       for (std::size_t i = 0; i < header.size(); ++i)
@@ -152,16 +155,16 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
     if (trim(line).empty()) continue;
     const auto cells = split_csv(line);
     if (cells.size() <= key_col || (size_col && cells.size() <= *size_col))
-      throw TraceError(fmt::format("{}:{}: expected {} columns (got {})", file.string(), line_no, header.size(),
+      throw TraceError(fmt::format("{}:{}: expected {} columns (got {})", name, line_no, header.size(),
                                    cells.size()));
-    if (cells[key_col].empty()) throw TraceError(fmt::format("{}:{}: empty key", file.string(), line_no));
+    if (cells[key_col].empty()) throw TraceError(fmt::format("{}:{}: empty key", name, line_no));
     t.keys.push_back(key_id(cells[key_col]));
     if (size_col) {
       std::uint32_t size = 0;
       const std::string_view cell = cells[*size_col];
       const auto [end, error] = std::from_chars(cell.data(), cell.data() + cell.size(), size);
       if (error != std::errc{} || end != cell.data() + cell.size())
-        throw TraceError(fmt::format("{}:{}: size '{}' is not a whole number", file.string(), line_no, std::string(cell)));
+        throw TraceError(fmt::format("{}:{}: size '{}' is not a whole number", name, line_no, std::string(cell)));
       t.sizes.push_back(size);
     }
   }

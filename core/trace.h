@@ -3,6 +3,7 @@
 // a header, or libCacheSim's oracleGeneral binary format; written as CSV or oracleGeneral.
 #include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -31,6 +32,8 @@ class TraceError : public std::runtime_error {
 };
 
 Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& options = {});
+// The same from a stream; `name` is used in messages. TraceFormat::automatic means text here.
+Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& options, const std::string& name);
 TraceFormat parse_trace_format(const std::string& name);  // throws TraceError
 
 // Text keys that are not whole numbers are hashed (FNV-1a 64) to ids, so the same file

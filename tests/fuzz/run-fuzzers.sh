@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs each fuzz target for SECONDS (default 60) from its seed corpus (the presets for the
+# scenario parser, small traces of each format for the readers). Fails on a crash, a leak,
+# a timeout or an out-of-memory.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-60}
+build=${2:-build/fuzz}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/scenario" "$work/trace"
+cp resources/presets/*.json "$work/scenario/"
+cp tests/fuzz/corpus/trace/* "$work/trace/"
+for target in scenario trace; do
+  echo "fuzzing ${target} for ${seconds}s"
+  "$build/${target}_fuzz" "$work/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$work/" 2>&1 | tail -12
+done
