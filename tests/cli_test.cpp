@@ -137,6 +137,10 @@ TEST_F(Cli, BadInputExitsTwoNamesTheFieldAndWritesNothing) {
       {"run -b bounded-load --balance-factor 0.9", "balancer.balance_factor: must be > 1"},
       {"compare --balancers p2c,magic -n 10", "--balancers: unknown balancer 'magic'"},
       {"compare --balancers , -n 10", "give at least one balancer"},
+      {"run --fault 5:explode:b", "--fault: '5:explode:b': unknown action 'explode'"},
+      {"run --fault 5:kill:z", "unknown node 'z'"},
+      {"run --fault x:kill:a", "'x' is not a number"},
+      {"run --fault 5:kill:a --fault -1:revive:a", "faults[1].at_s"},
   };
   for (const BadCase& c : cases) {
     const Result r = cli(c.args + " --csv " + path("never"));
@@ -269,6 +273,23 @@ TEST_F(Cli, CachesimBadInputNamesTheLineOrValue) {
   EXPECT_EQ(cli("cachesim " + path("t.txt") + " --sizes 1.5").exit_code, 2);
   EXPECT_EQ(cli("cachesim " + path("t.txt") + " --policies lru,mru").exit_code, 2);
   EXPECT_EQ(cli("trace --zipf -1 --out " + path("x.csv")).exit_code, 2);
+}
+
+TEST_F(Cli, ScheduledKillIsCountedAndAvailabilityWritten) {
+  const Result r = cli("run --nodes 3 --rate 20000 --duration 0.8 --requests 0 --max-fails 0 --hit-us 20 --miss-us 40 "
+                       "--fault 0.3:kill:b --csv " + path("k"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("availability"), std::string::npos) << r.output;
+  const auto summary = read_csv(path("k/summary.csv"));
+  const auto& total = summary.rows.back();
+  const double issued = std::stod(total.at("requests")) + std::stod(total.at("failed"));
+  EXPECT_GT(std::stoull(total.at("failed_node_down")), 0u);
+  EXPECT_NEAR(std::stod(total.at("availability")), std::stod(total.at("requests")) / issued, 1e-6);
+  const auto series = read_csv(path("k/timeseries.csv"));
+  EXPECT_EQ(series.rows.back().at("up"), "1");  // node c
+  bool b_down = false;
+  for (const auto& row : series.rows) b_down = b_down || (row.at("node") == "b" && row.at("up") == "0");
+  EXPECT_TRUE(b_down);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QPushButton>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
@@ -175,6 +176,20 @@ TEST_F(Window, HitRatioChartShowsCheModelThatFollowsTheBalancer) {
   EXPECT_EQ(window_->engine()->scenario().balancer, "ring-hash");
   EXPECT_EQ(window_->hit_chart()->reference_count(), 4u);
   EXPECT_GT(mean(), round_robin + 10);  // each node now caches a hotter quarter of the keys
+}
+
+TEST_F(Window, KillButtonTakesANodeDownUntilRevived) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 3; }));
+  QTest::mouseClick(window_->node_table()->fault_button(1), Qt::LeftButton);
+  EXPECT_FALSE(window_->engine()->node_up(1));
+  // The default passive check takes b out after its first failure.
+  ASSERT_TRUE(wait_until([&] { return !window_->history().latest().nodes[1].available; }));
+  EXPECT_GT(window_->history().latest().failed.node_down, 0u);
+  EXPECT_EQ(window_->state(), MainWindow::State::running);
+  QTest::mouseClick(window_->node_table()->fault_button(1), Qt::LeftButton);
+  ASSERT_TRUE(wait_until([&] { return window_->history().latest().nodes[1].up; }));
 }
 
 TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {

@@ -87,7 +87,7 @@ int compare_command(const CompareOptions& options) {
     Scenario s = base;
     s.balancer = name;
     if (!options.quiet) fmt::print(stderr, "running {} ...\n", name);
-    RunResult result = execute(s, false);
+    RunResult result = execute(s, false, false);
     balanced = balanced && result.balanced;
     Row row{name, result.report, kNaN, std::nullopt};
     const auto probe = balancers().make(name, BalancerOptions{1, s.balancer_params});

@@ -58,12 +58,15 @@ Scenario effective_scenario(const std::string& scenario_file, const ScenarioOver
   return scenario;
 }
 
-RunResult execute(const Scenario& scenario, bool progress) {
+RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots) {
   Engine engine(scenario);
   std::mutex snapshots_mutex;
   RunResult result;
   engine.subscribe([&](const Snapshot& s) {
     std::lock_guard lock(snapshots_mutex);
+    // Without a CSV to write only the newest is needed (for the progress line), so memory
+    // stays flat however long the run.
+    if (!keep_snapshots) result.snapshots.clear();
     result.snapshots.push_back(s);
   });
   InterruptGuard interrupt_guard;
@@ -111,7 +114,7 @@ int run_command(const RunOptions& options) {
     }
   }
 
-  const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO));
+  const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO), options.csv_dir.has_value());
   const RunReport& report = result.report;
   if (!options.quiet) {
     print_report(stdout, report);

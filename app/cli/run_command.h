@@ -33,8 +33,9 @@ struct RunResult {
 
 // The scenario file (if any) with the flags applied, validated. Throws ScenarioError.
 Scenario effective_scenario(const std::string& scenario_file, const ScenarioOverrides& overrides);
-// Runs to the end (or Ctrl-C, which stops the run cleanly), collecting every snapshot.
-RunResult execute(const Scenario& scenario, bool progress);
+// Runs to the end (or Ctrl-C, which stops the run cleanly), collecting every snapshot (or
+// only the newest when `keep_snapshots` is false).
+RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots = true);
 bool interrupted();
 
 int run_command(const RunOptions& options);
