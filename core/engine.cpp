@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "hash.h"
 #include "health.h"
 #include <cmath>
 #include <limits>
@@ -41,7 +42,7 @@ class Engine::Load final : public LoadView {
   std::size_t node_count() const override { return nodes_.size(); }
   std::uint64_t in_flight(std::size_t node) const override {
     const NodeCounters& c = nodes_[node]->counters();
-    return dispatched_[node] - c.finished();
+    return dispatched_[node] + c.retried_in.load(std::memory_order_acquire) - c.finished();
   }
   std::uint64_t total_in_flight() const override { return total_; }
   std::uint64_t completed(std::size_t node) const override {
@@ -72,12 +73,14 @@ Engine::Engine(Scenario scenario) : scenario_(std::move(scenario)) {
   const std::size_t n = scenario_.nodes.size();
   for (std::size_t i = 0; i < n; ++i) {
     auto cache = caches().make(scenario_.cache_policy, CacheOptions{scenario_.cache_capacity_of(i)});
-    nodes_.push_back(std::make_unique<Node>(scenario_.nodes[i], std::move(cache), scenario_.service,
-                                            derive_seed(scenario_.seed, node_stream + i), clock_,
-                                            [this](std::uint32_t client) { client_done(client); }));
+    nodes_.push_back(std::make_unique<Node>(
+        scenario_.nodes[i], std::move(cache), scenario_.service, derive_seed(scenario_.seed, node_stream + i), clock_,
+        [this](std::uint32_t client) { client_done(client); },
+        [this, i](const Request& r) { return retry_elsewhere(r, i); }));
   }
   available_ = std::make_unique<std::atomic<bool>[]>(n);
-  for (std::size_t i = 0; i < n; ++i) available_[i].store(true);
+  in_rotation_ = std::make_unique<std::atomic<bool>[]>(n);
+  for (std::size_t i = 0; i < n; ++i) available_[i].store(true), in_rotation_[i].store(scenario_.nodes[i].weight > 0);
   faults_ = scenario_.faults;
   std::stable_sort(faults_.begin(), faults_.end(), [](const FaultEvent& a, const FaultEvent& b) { return a.at_s < b.at_s; });
   previous_.assign(n, Histogram{});
@@ -272,14 +275,18 @@ void Engine::dispatch_loop() {
   std::vector<std::uint64_t> seen_failed(n, 0), seen_completed(n, 0);
   std::int64_t last_ramp_ns = 0;
   auto apply_weights = [&](std::int64_t now) {
-    for (std::size_t i = 0; i < n; ++i) effective[i] = configured[i] * health.weight_factor(i, now);
+    for (std::size_t i = 0; i < n; ++i) {
+      effective[i] = configured[i] * health.weight_factor(i, now);
+      in_rotation_[i].store(effective[i] > 0, std::memory_order_release);
+    }
     balancer_->set_weights(effective);
   };
   auto health_step = [&](std::int64_t now) {
     bool changed = false;
     for (std::size_t i = 0; i < n; ++i) {
       const NodeCounters& c = nodes_[i]->counters();
-      const std::uint64_t failed = c.failed_down.load(std::memory_order_acquire);
+      const std::uint64_t failed =
+          c.failed_down.load(std::memory_order_acquire) + c.retried_out.load(std::memory_order_acquire);
       const std::uint64_t completed = c.completed.load(std::memory_order_acquire);
       changed = health.observe(i, failed - seen_failed[i], completed - seen_completed[i], now) || changed;
       seen_failed[i] = failed;
@@ -333,6 +340,7 @@ void Engine::dispatch_loop() {
       finished += node->counters().finished();
     std::uint64_t sent = 0;
     for (std::uint64_t d : dispatched) sent += d;
+    for (const auto& node : nodes_) sent += node->counters().retried_in.load(std::memory_order_acquire);
     return sent - finished;
   };
 
@@ -453,7 +461,7 @@ std::uint64_t Engine::total_in_flight() const {
   for (const auto& node : nodes_) {
     const NodeCounters& c = node->counters();
     const std::uint64_t finished = c.finished();
-    in_flight += c.issued.load(std::memory_order_acquire) - finished;
+    in_flight += c.arrived() - finished;
   }
   return in_flight;
 }
@@ -505,6 +513,38 @@ void Engine::apply_due_faults(std::int64_t now_ns) {
       case FaultEvent::Action::spikes: nodes_[f.node]->set_spikes(f.probability, f.extra_us); break;
     }
   }
+}
+
+bool Engine::retry_elsewhere(const Request& failed, std::size_t from) {
+  const RetryPolicy& policy = scenario_.retry;
+  if (failed.retries >= policy.max_retries) return false;
+  // A node other than the one that failed, that health checking lets the balancer pick; the
+  // start of the search is a hash, so concurrent node threads need no shared random state.
+  const std::size_t n = nodes_.size();
+  const std::size_t start = static_cast<std::size_t>(mix64(failed.key, failed.retries * 1'000'003ULL + from) % n);
+  std::size_t target = n;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (start + k) % n;
+    if (i != from && in_rotation_[i].load(std::memory_order_acquire)) {
+      target = i;
+      break;
+    }
+  }
+  if (target == n) return false;
+  // The budget: retries so far < budget × issued so far + floor.
+  const double allowed = policy.budget * static_cast<double>(issued_.load(std::memory_order_acquire)) + policy.min_retries;
+  std::uint64_t done = retries_.load(std::memory_order_relaxed);
+  do {
+    if (static_cast<double>(done + 1) > allowed) {
+      retries_denied_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+  } while (!retries_.compare_exchange_weak(done, done + 1, std::memory_order_relaxed));
+  Request again = failed;
+  ++again.retries;
+  nodes_[target]->counters().retried_in.fetch_add(1, std::memory_order_release);
+  nodes_[target]->submit(std::span<const Request>(&again, 1));
+  return true;
 }
 
 void Engine::kill(std::size_t node) {
@@ -573,8 +613,13 @@ Snapshot Engine::take_snapshot(bool final) {
     n.misses = c.misses.load(std::memory_order_relaxed);
     n.queue_length = c.queue_length.load(std::memory_order_relaxed);
     n.in_service = c.in_service.load(std::memory_order_relaxed);
+    const std::uint64_t retried_out = c.retried_out.load(std::memory_order_acquire);
     n.issued = c.issued.load(std::memory_order_acquire);
-    n.in_flight = n.issued - n.completed - n.failed;
+    n.retried_in = c.retried_in.load(std::memory_order_acquire);
+    n.retried_out = retried_out;
+    // A retry counted in here may not yet be counted out at its old node: for that moment it
+    // is in flight at both, which the cluster figures below do not double count.
+    n.in_flight = n.issued + n.retried_in - n.completed - n.failed - retried_out;
     n.weight = weights[i];
     n.expected_share = shares[i];
     n.up = nodes_[i]->up();
@@ -603,6 +648,10 @@ Snapshot Engine::take_snapshot(bool final) {
   }
   s.failed.no_node = failed_no_node_.load(std::memory_order_acquire);
   s.issued += s.failed.no_node;
+  s.retries = retries_.load(std::memory_order_relaxed);
+  // Every request issued is completed, failed for good, or in flight (counted once, even
+  // while a retry moves between nodes).
+  s.in_flight = s.issued - s.completed - s.failed.total();
   std::vector<double> loads;
   for (std::size_t i = 0; i < nodes_.size(); ++i)
     if (weights[i] > 0) loads.push_back(load_per_weight(static_cast<double>(s.nodes[i].interval_completed), weights[i]));
@@ -629,6 +678,7 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
   r.issued = issued_.load(std::memory_order_acquire);
   r.failed.no_node = failed_no_node_.load(std::memory_order_acquire);
   r.peak_in_flight = peak_in_flight_.load(std::memory_order_relaxed);
+  r.retries = retries_.load(std::memory_order_relaxed);
   const std::vector<double> weights = this->weights();
   const std::vector<double> shares = expected_shares_now();
   Histogram all, one;
@@ -666,7 +716,7 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
     r.completed += s.requests;
     r.failed.cancelled += cancelled;
     r.failed.node_down += s.failed_down;
-    r.in_flight += c.issued.load() - s.requests - s.failed;
+    r.in_flight += c.arrived() - s.requests - s.failed - c.retried_out.load();
     r.total.hits += s.hits;
     r.total.misses += s.misses;
     r.nodes.push_back(std::move(s));

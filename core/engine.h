@@ -97,6 +97,7 @@ class Engine {
   std::vector<double> compute_expected(const std::vector<double>& weights);
   double load_per_weight(double requests, double weight) const;
   void apply_due_faults(std::int64_t now_ns);
+  bool retry_elsewhere(const Request& failed, std::size_t from);  // on the failing node's thread
   std::vector<double> expected_for_availability(const std::vector<double>& weights);
 
   Scenario scenario_;
@@ -131,8 +132,11 @@ class Engine {
   std::atomic<std::uint64_t> issued_{0};          // dispatcher's own count of issued requests
   std::atomic<std::uint64_t> failed_no_node_{0};
   std::atomic<std::uint64_t> peak_in_flight_{0};  // written by the dispatcher
+  std::atomic<std::uint64_t> retries_{0};         // node threads: requests retried on another node
+  std::atomic<std::uint64_t> retries_denied_{0};  // node threads: retries the budget refused
 
-  std::unique_ptr<std::atomic<bool>[]> available_;  // written by the dispatcher
+  std::unique_ptr<std::atomic<bool>[]> available_;    // health checking's view; written by the dispatcher
+  std::unique_ptr<std::atomic<bool>[]> in_rotation_;  // effective weight > 0; written by the dispatcher
   std::vector<FaultEvent> faults_;                   // by time; applied by the collector
   std::size_t next_fault_ = 0;
 

@@ -8,13 +8,14 @@
 namespace loadlab {
 
 Node::Node(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service,
-           std::uint64_t seed, const EngineClock& clock, ClientDone client_done)
+           std::uint64_t seed, const EngineClock& clock, ClientDone client_done, Retry retry)
     : cache_(std::move(cache)),
       service_(service),
       speed_(spec.speed),
       rng_(seed),
       clock_(clock),
-      client_done_(std::move(client_done)) {
+      client_done_(std::move(client_done)),
+      retry_(std::move(retry)) {
   for (unsigned i = 0; i < spec.slots; ++i) {
     slots_.push_back(std::make_unique<Slot>(io_));
     free_slots_.push_back(spec.slots - 1 - i);
@@ -49,7 +50,9 @@ void Node::drain_inbox() {
     batch_.swap(inbox_);
     drain_posted_ = false;
   }
-  if (down_) {
+  if (cancelled_) {
+    bump(counters_.failed_cancelled, batch_.size(), std::memory_order_release);
+  } else if (down_) {
     for (const Request& r : batch_) fail(r);
   } else {
     for (const Request& r : batch_) queue_.push_back(r);
@@ -114,6 +117,10 @@ void Node::complete(const Request& r) {
 }
 
 void Node::fail(const Request& r) {
+  if (retry_ && retry_(r)) {
+    bump(counters_.retried_out, 1, std::memory_order_release);  // after the other node counted it in
+    return;
+  }
   bump(counters_.failed_down, 1, std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
 }
@@ -172,6 +179,7 @@ void Node::set_cache_capacity(std::size_t objects) {
 
 void Node::cancel_all() {
   boost::asio::post(io_, [this] {
+    cancelled_ = true;
     // Requests still in the inbox were issued too: take them in first so they are counted.
     {
       std::lock_guard lock(inbox_mutex_);

@@ -32,9 +32,12 @@ class Node {
  public:
   // Called on the node's thread when a closed-loop client's request is done.
   using ClientDone = std::function<void(std::uint32_t client)>;
+  // Called on the node's thread for a request that failed because the node is down: returns
+  // true when the request was handed to another node to retry (and counted in there).
+  using Retry = std::function<bool(const Request& request)>;
 
   Node(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service,
-       std::uint64_t seed, const EngineClock& clock, ClientDone client_done);
+       std::uint64_t seed, const EngineClock& clock, ClientDone client_done, Retry retry = {});
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -98,7 +101,9 @@ class Node {
   Rng rng_;
   const EngineClock& clock_;
   ClientDone client_done_;
-  bool down_ = false;  // node thread's copy of !up_
+  Retry retry_;
+  bool down_ = false;
+  bool cancelled_ = false;  // the run is ending: whatever still arrives is cancelled  // node thread's copy of !up_
   double spike_probability_ = 0, spike_us_ = 0;
   std::atomic<bool> up_{true};
   NodeCounters counters_;

@@ -6,7 +6,9 @@
 //
 // Accounting: completed and failed are stored with release after the work is done, and a
 // reader loads them (acquire) before `issued`, so issued >= completed + failed always holds
-// for the reader and in_flight = issued - completed - failed is never negative.
+// for the reader and in_flight = issued - completed - failed is never negative. Retries move
+// a request from one node to another (retried_out there, retried_in here) without touching
+// the cluster's count of issued requests.
 #include <atomic>
 #include <cstdint>
 
@@ -21,10 +23,12 @@ inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1,
 
 struct NodeCounters {
   alignas(64) std::atomic<std::uint64_t> issued{0};  // dispatcher: handed to this node
+  std::atomic<std::uint64_t> retried_in{0};          // retries forwarded here; several writers: fetch_add
 
   alignas(64) std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> failed_cancelled{0};  // queued or in service when the run stopped
   std::atomic<std::uint64_t> failed_down{0};       // sent to the node while it was down, or lost when it was killed
+  std::atomic<std::uint64_t> retried_out{0};       // failed here and forwarded to another node to retry
   std::atomic<std::uint64_t> hits{0};
   std::atomic<std::uint64_t> misses{0};
   std::atomic<std::uint64_t> latency_sum_ns{0};
@@ -37,7 +41,16 @@ struct NodeCounters {
   std::uint64_t failed() const {
     return failed_cancelled.load(std::memory_order_acquire) + failed_down.load(std::memory_order_acquire);
   }
-  std::uint64_t finished() const { return completed.load(std::memory_order_acquire) + failed(); }
+  // Requests that left the node: completed, failed for good, or handed to another node.
+  std::uint64_t finished() const {
+    return completed.load(std::memory_order_acquire) + failed() + retried_out.load(std::memory_order_acquire);
+  }
+  // Requests that arrived: from the dispatcher or retried here from another node. A retry is
+  // counted in at its new node before it is counted out at the old one, so a reader that
+  // loads finished() first never sees it nowhere.
+  std::uint64_t arrived() const {
+    return issued.load(std::memory_order_acquire) + retried_in.load(std::memory_order_acquire);
+  }
 };
 
 }  // namespace loadlab

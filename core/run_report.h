@@ -34,6 +34,7 @@ struct RunReport {
   std::uint64_t completed = 0;
   FailureCounts failed;
   std::uint64_t in_flight = 0;  // 0 once the run is over
+  std::uint64_t retries = 0;    // retry attempts on another node, counted apart from requests
   // Most requests outstanding at once, as the dispatcher counted them after each batch (an
   // upper bound on the truth: what it reads as finished may lag). Bounded by the window in
   // max mode and by the clients in closed loop.

@@ -154,6 +154,9 @@ void validate(const Scenario& s) {
           fmt::format("at most 1000000 (got {})", h.consecutive_failures));
   require_range(h.base_ejection_s, 0, 3600, "health.base_ejection_s");
   require_range(h.slow_start_s, 0, 3600, "health.slow_start_s");
+  require(s.retry.max_retries <= 10, "retry.max_retries", fmt::format("at most 10 (got {})", s.retry.max_retries));
+  require_range(s.retry.budget, 0, 10, "retry.budget");
+  require(s.retry.min_retries <= 1'000'000, "retry.min_retries", fmt::format("at most 1000000 (got {})", s.retry.min_retries));
   require(s.faults.size() <= 100'000, "faults", fmt::format("at most 100000 events (got {})", s.faults.size()));
   for (std::size_t i = 0; i < s.faults.size(); ++i) {
     const FaultEvent& f = s.faults[i];

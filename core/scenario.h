@@ -73,6 +73,15 @@ struct FaultEvent {
   double extra_us = 0;       // ... by this much
 };
 
+// Retrying a request that failed because its node was down, on another node that health
+// checking considers available. The budget caps retries at a fraction of the requests issued
+// so far plus a floor (Finagle's RetryBudget), so a dead cluster is not hammered twice over.
+struct RetryPolicy {
+  unsigned max_retries = 0;  // per request; 0: no retries
+  double budget = 0.2;
+  unsigned min_retries = 10;
+};
+
 struct Scenario {
   std::string name = "untitled";
   std::string description;
@@ -86,6 +95,7 @@ struct Scenario {
   ServiceModel service;
   double interval_ms = 100;  // how often metrics are sampled
   HealthCheckConfig health;
+  RetryPolicy retry;
   std::vector<FaultEvent> faults;
 
   std::size_t cache_capacity_of(std::size_t node) const {

@@ -224,6 +224,14 @@ Scenario parse_scenario(std::string_view text) {
     hr.reject_unknown();
   }
 
+  if (const json* retry = r.find("retry")) {
+    ObjectReader rr(*retry, "retry");
+    rr.read_count("max_retries", s.retry.max_retries);
+    rr.read("budget", s.retry.budget);
+    rr.read_count("min_retries", s.retry.min_retries);
+    rr.reject_unknown();
+  }
+
   if (const json* faults = r.find("faults")) {
     if (!faults->is_array()) throw ScenarioError("faults", fmt::format("expected a list of events (got {})", shown(*faults)));
     for (std::size_t i = 0; i < faults->size(); ++i) {
@@ -302,6 +310,7 @@ std::string scenario_to_json(const Scenario& s) {
                  {"consecutive_failures", h.consecutive_failures},
                  {"base_ejection_s", h.base_ejection_s},
                  {"slow_start_s", h.slow_start_s}};
+  j["retry"] = {{"max_retries", s.retry.max_retries}, {"budget", s.retry.budget}, {"min_retries", s.retry.min_retries}};
   auto& faults = j["faults"] = nlohmann::ordered_json::array();
   for (const FaultEvent& f : s.faults) {
     nlohmann::ordered_json e{{"at_s", f.at_s}, {"node", s.nodes.at(f.node).name}, {"action", to_string(f.action)}};

@@ -17,7 +17,8 @@ struct NodeSample {
   std::uint64_t completed = 0;
   std::uint64_t failed = 0;       // all reasons
   std::uint64_t failed_down = 0;  // of which: the node was down
-  std::uint64_t in_flight = 0;  // issued - completed - failed: in transit, queued or in service
+  std::uint64_t in_flight = 0;  // arrived - completed - failed - retried out: in transit, queued or in service
+  std::uint64_t retried_in = 0, retried_out = 0;  // retries that came here from, and left for, other nodes
   bool up = true;          // the node is serving (the truth)
   bool available = true;   // the balancer may pick it (what health checking believes)
   std::uint64_t queue_length = 0;
@@ -49,6 +50,7 @@ struct Snapshot {
   std::uint64_t completed = 0;
   FailureCounts failed;
   std::uint64_t in_flight = 0;
+  std::uint64_t retries = 0;  // requests retried on another node (each is still one request)
   double rps = 0;
   double target_rate = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;

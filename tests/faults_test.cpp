@@ -47,7 +47,7 @@ void expect_accounting(const Recorded& rec, const RunReport& r) {
   ASSERT_FALSE(rec.snapshots.empty());
   for (const Snapshot& s : rec.snapshots) {
     ASSERT_EQ(s.issued, s.completed + s.failed.total() + s.in_flight);
-    for (const NodeSample& n : s.nodes) ASSERT_LE(n.completed + n.failed, n.issued);
+    for (const NodeSample& n : s.nodes) ASSERT_LE(n.completed + n.failed + n.retried_out, n.issued + n.retried_in);
   }
   EXPECT_EQ(rec.snapshots.back().in_flight, 0u);
   EXPECT_EQ(r.in_flight, 0u);
@@ -79,6 +79,7 @@ TEST(Faults, KillsAndRevivesAtRandomNeverLoseARequestNorAThread) {
     s.workload.clients = 32;
     s.health.max_fails = 1;
     s.health.fail_timeout_s = 0.05;
+    s.retry.max_retries = 2;  // retries move requests between nodes while they die and revive
     Engine e(s);
     Recorded rec;
     const RunReport r = run(e, rec, [](Engine& engine) {
@@ -208,6 +209,45 @@ TEST(Faults, AllNodesDownFailWithACountedReasonAndTheRunEnds) {
   expect_accounting(rec, r);
   EXPECT_GT(r.failed.no_node, 0u);  // both marked down: the balancer has nobody to offer
   EXPECT_GT(r.failed.node_down, 0u);
+}
+
+TEST(Faults, RetriesOnAnotherNodeRaiseAvailabilityWithinTheBudget) {
+  auto run_with = [](unsigned retries, double budget) {
+    Scenario s = faulty_scenario(4);
+    s.health.max_fails = 0;  // nobody notices the dead node: every request sent there fails once
+    s.retry.max_retries = retries;
+    s.retry.budget = budget;
+    s.retry.min_retries = 0;
+    s.faults.push_back({0.2, 1, FaultEvent::Action::kill});
+    Engine e(s);
+    Recorded rec;
+    const RunReport r = run(e, rec);
+    expect_accounting(rec, r);
+    for (const Snapshot& snap : rec.snapshots) {
+      std::uint64_t in = 0, out = 0;
+      for (const NodeSample& n : snap.nodes) in += n.retried_in, out += n.retried_out;
+      EXPECT_GE(in, out);           // counted in at the new node before out at the old one
+      EXPECT_GE(snap.retries, in);  // granted before forwarded
+    }
+    std::uint64_t in = 0;
+    for (const NodeSample& n : rec.snapshots.back().nodes) in += n.retried_in;
+    EXPECT_EQ(rec.snapshots.back().retries, in) << "every retry is one forward";
+    return r;
+  };
+  const RunReport none = run_with(0, 0.2);
+  const RunReport plenty = run_with(2, 1.0);
+  const RunReport tight = run_with(2, 0.05);
+  EXPECT_EQ(none.retries, 0u);
+  EXPECT_GT(none.failed.node_down, 1000u);  // a quarter of the traffic for a second
+  // With retries the dead node's requests are served elsewhere: nearly nothing is lost.
+  EXPECT_GT(plenty.retries, 1000u);
+  EXPECT_LT(plenty.failed.node_down, none.failed.node_down / 20);
+  // Retries are not new requests: the same arrival schedule issues the same number (±2% for
+  // the timing of the duration cut-off).
+  EXPECT_NEAR(static_cast<double>(plenty.issued), static_cast<double>(none.issued), 0.02 * static_cast<double>(none.issued));
+  // A 5% budget caps retries at 5% of the requests issued; the rest fail.
+  EXPECT_LE(static_cast<double>(tight.retries), 0.05 * static_cast<double>(tight.issued) + 1);
+  EXPECT_GT(tight.failed.node_down, plenty.failed.node_down);
 }
 
 TEST(Faults, ScenarioFileCarriesHealthAndFaults) {

@@ -32,6 +32,7 @@ void print_report(std::FILE* out, const RunReport& r) {
   fmt::print(out, "\nissued {}  completed {}  failed {} (node down {}, no node {}, cancelled {})  in flight {}\n",
              r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.cancelled,
              r.in_flight);
+  if (r.retries > 0) fmt::print(out, "retries {} (each counted once above, under its original request)\n", r.retries);
   if (r.failed.node_down + r.failed.no_node > 0 && r.issued > 0)
     fmt::print(out, "availability {:.4f}% of requests served\n",
                100.0 * static_cast<double>(r.completed) / static_cast<double>(r.issued));

@@ -113,6 +113,8 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--fail-timeout", fail_timeout, "Passive checks: window and time out, seconds (default 10)");
   app.add_option("--eject-after", eject_after, "Outlier ejection after this many failures in a row (0: off)");
   app.add_option("--ejection-s", ejection_s, "Outlier ejection: base ejection time, seconds (default 30)");
+  app.add_option("--retries", retries, "Retry a request whose node is down on another node, up to N times (default 0)");
+  app.add_option("--retry-budget", retry_budget, "Retries at most this fraction of the requests issued (default 0.2) plus 10");
   app.add_option("--slow-start", slow_start, "Seconds over which a node that comes back ramps up its weight (0: off)");
   app.add_option("--seed", seed, "Random seed: the same seed gives the same keys and choices");
   app.add_option("--interval-ms", interval_ms, "Metrics interval in milliseconds (default 100)");
@@ -152,6 +154,8 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (eject_after) s.health.consecutive_failures = *eject_after;
   if (ejection_s) s.health.base_ejection_s = *ejection_s;
   if (slow_start) s.health.slow_start_s = *slow_start;
+  if (retries) s.retry.max_retries = *retries;
+  if (retry_budget) s.retry.budget = *retry_budget;
   for (const std::string& text : faults) s.faults.push_back(parse_fault(text, s.nodes));
   if (choices) s.balancer_params.choices = *choices;
   if (decay_ms) s.balancer_params.decay_ms = *decay_ms;

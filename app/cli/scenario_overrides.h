@@ -29,7 +29,8 @@ struct ScenarioOverrides {
   std::optional<std::uint64_t> table_size;
   std::vector<std::string> faults;  // AT:ACTION:NODE[:VALUE[:VALUE]]
   std::optional<double> active_checks_ms, fail_timeout, ejection_s, slow_start;
-  std::optional<unsigned> max_fails, eject_after;
+  std::optional<unsigned> max_fails, eject_after, retries;
+  std::optional<double> retry_budget;
 
   void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.
