@@ -16,6 +16,7 @@
 #include "key_distribution.h"
 #include "theory.h"
 #include "timer_slack.h"
+#include "write_quorum.h"
 
 namespace loadlab {
 namespace {
@@ -26,7 +27,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Random streams of a run, derived from its one seed so each stays the same when another
 // consumer of randomness is added.
-enum Stream : std::uint64_t { keys_stream = 1, arrivals_stream = 2, balancer_stream = 3, node_stream = 100 };
+enum Stream : std::uint64_t {
+  keys_stream = 1, arrivals_stream = 2, balancer_stream = 3, writes_stream = 4, node_stream = 100
+};
 
 double us(double ns) { return ns / 1000.0; }
 
@@ -65,9 +68,31 @@ Engine::Engine(Scenario scenario) : scenario_(std::move(scenario)) {
   const BalancerOptions options{derive_seed(scenario_.seed, balancer_stream), scenario_.balancer_params};
   balancer_ = balancers().make(scenario_.balancer, options);
   share_model_ = balancer_->share_model();
+  if (scenario_.partitioning.kind != Partitioning::Kind::none) {
+    placement_.emplace(scenario_.partitioning, scenario_.nodes.size(), scenario_.workload.keys.keys);
+    // One balancer per replica set: a read may only go to a node holding its partition.
+    for (std::size_t set = 0; set < placement_->replica_set_count(); ++set)
+      set_balancers_.push_back(balancers().make(
+          scenario_.balancer, BalancerOptions{derive_seed(scenario_.seed, balancer_stream + 1000 + set), scenario_.balancer_params}));
+    share_model_ = ShareModel::other;  // shares depend on placement and key popularity
+    // What each node holds: partitions, and the share of key popularity they carry.
+    const std::size_t n = scenario_.nodes.size();
+    partitions_held_.assign(n, 0);
+    key_share_held_.assign(n, std::numeric_limits<double>::quiet_NaN());
+    for (std::uint32_t q = 0; q < placement_->partition_count(); ++q)
+      for (std::uint32_t node : placement_->replicas(q)) ++partitions_held_[node];
+    if (scenario_.workload.keys.keys <= kMaxKeyTheoryKeys) {
+      std::fill(key_share_held_.begin(), key_share_held_.end(), 0.0);
+      const KeyDistribution popularity(scenario_.workload.keys);
+      for (std::uint64_t k = 0; k < scenario_.workload.keys.keys; ++k)
+        for (std::uint32_t node : placement_->replicas(placement_->partition_of(k)))
+          key_share_held_[node] += popularity.probability(k);
+    }
+  }
   if (balancer_->key_affine()) theory_balancer_ = balancers().make(scenario_.balancer, options);
   for (const NodeSpec& n : scenario_.nodes) weights_.push_back(n.weight);
   balancer_->set_weights(weights_);
+  set_replica_weights(weights_);
   expected_ = compute_expected(weights_);
   rate_ = scenario_.workload.mode == Workload::Mode::open ? scenario_.workload.rate : 0.0;
   const std::size_t n = scenario_.nodes.size();
@@ -170,6 +195,11 @@ void Engine::set_weights(const std::vector<double>& weights) {
 }
 
 std::vector<double> Engine::compute_expected(const std::vector<double>& weights) {
+  if (placement_) {
+    // One replica per partition and reads only: each node serves exactly the keys it holds.
+    if (placement_->replication() == 1 && scenario_.workload.write_fraction == 0) return key_share_held_;
+    return std::vector<double>(weights.size(), std::numeric_limits<double>::quiet_NaN());
+  }
   if (!theory_balancer_) return expected_shares(share_model_, weights);
   std::lock_guard lock(theory_mutex_);  // two threads may change weights at once
   theory_balancer_->set_weights(weights);
@@ -280,6 +310,7 @@ void Engine::dispatch_loop() {
       in_rotation_[i].store(effective[i] > 0, std::memory_order_release);
     }
     balancer_->set_weights(effective);
+    set_replica_weights(effective);
   };
   auto health_step = [&](std::int64_t now) {
     bool changed = false;
@@ -320,10 +351,32 @@ void Engine::dispatch_loop() {
   };
 
   // Issues one request; returns false when the balancer had no node for it.
+  Rng write_rng(derive_seed(scenario_.seed, writes_stream));
+  std::vector<std::uint64_t> write_batch(n, 0);  // replica copies of writes in this batch, per node
+  std::uint64_t writes = 0;
+  const unsigned quorum = effective_write_quorum(scenario_);
   auto issue = [&](std::int64_t intended_ns, std::uint32_t client) {
     ++issued;
     const std::uint64_t key = keys.next(key_rng);
-    const std::size_t node = balancer_->pick(PickContext{key, &load});
+    std::size_t node;
+    if (placement_) {
+      const std::uint32_t partition = placement_->partition_of(key);
+      if (w.write_fraction > 0 && write_rng.uniform() < w.write_fraction) {
+        const auto replicas = placement_->replicas(partition);
+        auto* state = new WriteState(intended_ns, client, static_cast<unsigned>(replicas.size()), quorum);
+        for (std::uint32_t r : replicas) {
+          batches[r].push_back(Request{key, intended_ns, client, 0, state});
+          ++dispatched[r];
+          ++write_batch[r];
+          ++total_in_flight;
+        }
+        ++writes;
+        return true;
+      }
+      node = set_balancers_[placement_->replica_set(partition)]->pick(PickContext{key, &load});
+    } else {
+      node = balancer_->pick(PickContext{key, &load});
+    }
     if (node == kNoNode) {
       ++unflushed_no_node;
       return false;
@@ -353,9 +406,13 @@ void Engine::dispatch_loop() {
       unflushed_no_node = 0;
     }
     issued_.store(issued, std::memory_order_release);
+    writes_issued_.store(writes, std::memory_order_release);
     for (std::size_t i = 0; i < n; ++i) {
       if (batches[i].empty()) continue;
-      bump(nodes_[i]->counters().issued, batches[i].size(), std::memory_order_release);
+      const std::uint64_t reads = batches[i].size() - write_batch[i];
+      if (write_batch[i]) bump(nodes_[i]->counters().write_attempts, write_batch[i], std::memory_order_release);
+      write_batch[i] = 0;
+      if (reads) bump(nodes_[i]->counters().issued, reads, std::memory_order_release);
       nodes_[i]->submit(batches[i]);
       batches[i].clear();
     }
@@ -503,6 +560,14 @@ void Engine::collect_loop() {
   finish_cv_.notify_all();
 }
 
+void Engine::set_replica_weights(const std::vector<double>& weights) {
+  for (std::size_t set = 0; set < set_balancers_.size(); ++set) {
+    std::vector<double> masked(weights.size(), 0.0);
+    for (std::uint32_t node : placement_->set_members(static_cast<std::uint32_t>(set))) masked[node] = weights[node];
+    set_balancers_[set]->set_weights(masked);
+  }
+}
+
 void Engine::apply_due_faults(std::int64_t now_ns) {
   for (; next_fault_ < faults_.size() && static_cast<std::int64_t>(faults_[next_fault_].at_s * 1e9) <= now_ns; ++next_fault_) {
     const FaultEvent& f = faults_[next_fault_];
@@ -523,9 +588,11 @@ bool Engine::retry_elsewhere(const Request& failed, std::size_t from) {
   const std::size_t n = nodes_.size();
   const std::size_t start = static_cast<std::size_t>(mix64(failed.key, failed.retries * 1'000'003ULL + from) % n);
   std::size_t target = n;
+  const std::uint32_t partition = placement_ ? placement_->partition_of(failed.key) : 0;
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = (start + k) % n;
-    if (i != from && in_rotation_[i].load(std::memory_order_acquire)) {
+    if (i != from && in_rotation_[i].load(std::memory_order_acquire) &&
+        (!placement_ || placement_->holds(static_cast<std::uint32_t>(i), partition))) {
       target = i;
       break;
     }
@@ -609,6 +676,12 @@ Snapshot Engine::take_snapshot(bool final) {
     const std::uint64_t cancelled = c.failed_cancelled.load(std::memory_order_acquire);
     n.failed_down = c.failed_down.load(std::memory_order_acquire);
     n.failed = cancelled + n.failed_down;
+    n.writes_completed = c.writes_completed.load(std::memory_order_acquire);
+    const std::uint64_t writes_no_quorum = c.writes_failed_quorum.load(std::memory_order_acquire);
+    const std::uint64_t writes_cancelled = c.writes_failed_cancelled.load(std::memory_order_acquire);
+    const std::uint64_t write_copies_done = c.write_acks.load(std::memory_order_acquire) +
+                                            c.write_attempts_down.load(std::memory_order_acquire) +
+                                            c.write_attempts_cancelled.load(std::memory_order_acquire);
     n.hits = c.hits.load(std::memory_order_relaxed);
     n.misses = c.misses.load(std::memory_order_relaxed);
     n.queue_length = c.queue_length.load(std::memory_order_relaxed);
@@ -617,9 +690,10 @@ Snapshot Engine::take_snapshot(bool final) {
     n.issued = c.issued.load(std::memory_order_acquire);
     n.retried_in = c.retried_in.load(std::memory_order_acquire);
     n.retried_out = retried_out;
+    const std::uint64_t write_copies = c.write_attempts.load(std::memory_order_acquire);
     // A retry counted in here may not yet be counted out at its old node: for that moment it
     // is in flight at both, which the cluster figures below do not double count.
-    n.in_flight = n.issued + n.retried_in - n.completed - n.failed - retried_out;
+    n.in_flight = n.issued + n.retried_in + write_copies - n.completed - n.failed - retried_out - write_copies_done;
     n.weight = weights[i];
     n.expected_share = shares[i];
     n.up = nodes_[i]->up();
@@ -639,15 +713,15 @@ Snapshot Engine::take_snapshot(bool final) {
     } else {
       n.p50_us = n.p95_us = n.p99_us = kNaN;
     }
-    s.completed += n.completed;
-    s.failed.cancelled += cancelled;
+    s.completed += n.completed + n.writes_completed;
+    s.failed.cancelled += cancelled + writes_cancelled;
     s.failed.node_down += n.failed_down;
+    s.failed.no_quorum += writes_no_quorum;
     s.issued += n.issued;
-    s.in_flight += n.in_flight;
     s.rps += n.rps;
   }
   s.failed.no_node = failed_no_node_.load(std::memory_order_acquire);
-  s.issued += s.failed.no_node;
+  s.issued += s.failed.no_node + writes_issued_.load(std::memory_order_acquire);
   s.retries = retries_.load(std::memory_order_relaxed);
   // Every request issued is completed, failed for good, or in flight (counted once, even
   // while a retry moves between nodes).
@@ -699,12 +773,17 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
     s.name = scenario_.nodes[i].name;
     s.weight = weights[i];
     s.expected_share = shares[i];
-    s.requests = c.completed.load();
-    const std::uint64_t cancelled = c.failed_cancelled.load();
+    s.requests = c.completed.load() + c.writes_completed.load();
+    const std::uint64_t cancelled = c.failed_cancelled.load() + c.writes_failed_cancelled.load();
+    const std::uint64_t no_quorum = c.writes_failed_quorum.load();
     s.failed_down = c.failed_down.load();
-    s.failed = cancelled + s.failed_down;
+    s.failed = cancelled + s.failed_down + no_quorum;
     s.hits = c.hits.load();
     s.misses = c.misses.load();
+    if (placement_) {
+      s.partitions = partitions_held_[i];
+      s.key_share = key_share_held_[i];
+    }
     s.hit_ratio = s.hits + s.misses > 0 ? static_cast<double>(s.hits) / static_cast<double>(s.hits + s.misses) : kNaN;
     c.latency.read_into(one);
     const std::uint64_t node_max = c.latency_max_ns.load();
@@ -716,11 +795,13 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
     r.completed += s.requests;
     r.failed.cancelled += cancelled;
     r.failed.node_down += s.failed_down;
-    r.in_flight += c.arrived() - s.requests - s.failed - c.retried_out.load();
+    r.failed.no_quorum += no_quorum;
     r.total.hits += s.hits;
     r.total.misses += s.misses;
     r.nodes.push_back(std::move(s));
   }
+  // Every request issued is completed or failed for good once the run is over.
+  r.in_flight = r.issued - std::min(r.issued, r.completed + r.failed.total());
   for (NodeSummary& s : r.nodes)
     s.share = r.completed > 0 ? static_cast<double>(s.requests) / static_cast<double>(r.completed) : 0.0;
   r.total.name = "total";

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "engine_clock.h"
 #include "histogram.h"
 #include "node.h"
+#include "placement.h"
 #include "run_report.h"
 #include "scenario.h"
 #include "snapshot.h"
@@ -98,6 +100,7 @@ class Engine {
   double load_per_weight(double requests, double weight) const;
   void apply_due_faults(std::int64_t now_ns);
   bool retry_elsewhere(const Request& failed, std::size_t from);  // on the failing node's thread
+  void set_replica_weights(const std::vector<double>& weights);
   std::vector<double> expected_for_availability(const std::vector<double>& weights);
 
   Scenario scenario_;
@@ -105,6 +108,11 @@ class Engine {
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unique_ptr<Balancer> balancer_;
   ShareModel share_model_;
+  // With partitioning: where keys live, and one balancer per replica set for reads.
+  std::optional<Placement> placement_;
+  std::vector<std::unique_ptr<Balancer>> set_balancers_;
+  std::vector<std::uint64_t> partitions_held_;  // per node, primary or copy
+  std::vector<double> key_share_held_;          // popularity of the keys it holds
   // A second instance of a key-affine balancer, for theory: which node owns which key.
   std::unique_ptr<Balancer> theory_balancer_;
   std::mutex theory_mutex_;
@@ -132,6 +140,7 @@ class Engine {
   std::atomic<std::uint64_t> issued_{0};          // dispatcher's own count of issued requests
   std::atomic<std::uint64_t> failed_no_node_{0};
   std::atomic<std::uint64_t> peak_in_flight_{0};  // written by the dispatcher
+  std::atomic<std::uint64_t> writes_issued_{0};   // dispatcher: writes (each sent to R replicas)
   std::atomic<std::uint64_t> retries_{0};         // node threads: requests retried on another node
   std::atomic<std::uint64_t> retries_denied_{0};  // node threads: retries the budget refused
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "timer_slack.h"
+#include "write_quorum.h"
 
 namespace loadlab {
 
@@ -51,7 +52,7 @@ void Node::drain_inbox() {
     drain_posted_ = false;
   }
   if (cancelled_) {
-    bump(counters_.failed_cancelled, batch_.size(), std::memory_order_release);
+    for (const Request& r : batch_) cancel(r);
   } else if (down_) {
     for (const Request& r : batch_) fail(r);
   } else {
@@ -71,8 +72,13 @@ void Node::pump() {
 }
 
 void Node::serve(const Request& r) {
-  const bool hit = cache_->access(r.key);
-  bump(hit ? counters_.hits : counters_.misses);
+  bool hit = false;
+  if (r.write) {
+    cache_->access(r.key);  // a write stores the new value (write-through) and pays the backing store
+  } else {
+    hit = cache_->access(r.key);
+    bump(hit ? counters_.hits : counters_.misses);
+  }
   const double mean_us = (hit ? service_.hit_us : service_.miss_us) / speed_;
   double us = service_.distribution == ServiceModel::Distribution::exponential ? rng_.exponential(mean_us) : mean_us;
   if (spike_probability_ > 0 && rng_.uniform() < spike_probability_) us += spike_us_;
@@ -105,18 +111,56 @@ void Node::finish(std::size_t index, std::uint64_t generation) {
   pump();
 }
 
-void Node::complete(const Request& r) {
+void Node::record_latency(std::int64_t intended_ns) {
   const std::int64_t now = clock_.now_ns();
-  const auto latency = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - r.intended_ns));
+  const auto latency = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now - intended_ns));
   counters_.latency.record(latency);
   bump(counters_.latency_sum_ns, latency);
   if (latency > counters_.latency_max_ns.load(std::memory_order_relaxed))
     counters_.latency_max_ns.store(latency, std::memory_order_relaxed);
+}
+
+void Node::complete(const Request& r) {
+  if (r.write) {
+    write_reported(r, true, false);
+    return;
+  }
+  record_latency(r.intended_ns);
   bump(counters_.completed, 1, std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
 }
 
+void Node::write_reported(const Request& r, bool acknowledged, bool cancelled) {
+  WriteState* w = r.write;
+  bool decided_here = false;
+  if (acknowledged) {
+    bump(counters_.write_acks, 1, std::memory_order_release);
+    if (w->acks.fetch_add(1, std::memory_order_acq_rel) + 1 == w->quorum) {
+      record_latency(w->intended_ns);  // a write's latency is its quorum's
+      bump(counters_.writes_completed, 1, std::memory_order_release);
+      decided_here = true;
+    }
+  } else {
+    bump(cancelled ? counters_.write_attempts_cancelled : counters_.write_attempts_down, 1, std::memory_order_release);
+    if (w->fails.fetch_add(1, std::memory_order_acq_rel) + 1 == w->replicas - w->quorum + 1) {
+      bump(cancelled ? counters_.writes_failed_cancelled : counters_.writes_failed_quorum, 1, std::memory_order_release);
+      decided_here = true;
+    }
+  }
+  if (decided_here && w->client != kNoClient && client_done_) client_done_(w->client);
+  if (w->reported.fetch_add(1, std::memory_order_acq_rel) + 1 == w->replicas) delete w;
+}
+
+void Node::cancel(const Request& r) {
+  if (r.write) write_reported(r, false, true);
+  else bump(counters_.failed_cancelled, 1, std::memory_order_release);
+}
+
 void Node::fail(const Request& r) {
+  if (r.write) {  // a replica copy: the quorum decides, no retry
+    write_reported(r, false, false);
+    return;
+  }
   if (retry_ && retry_(r)) {
     bump(counters_.retried_out, 1, std::memory_order_release);  // after the other node counted it in
     return;
@@ -186,7 +230,7 @@ void Node::cancel_all() {
       for (const Request& r : inbox_) queue_.push_back(r);
       inbox_.clear();
     }
-    std::uint64_t cancelled = queue_.size();
+    for (const Request& r : queue_) cancel(r);
     queue_.clear();
     for (std::size_t i = 0; i < slots_.size(); ++i) {
       Slot& slot = *slots_[i];
@@ -194,10 +238,9 @@ void Node::cancel_all() {
       slot.busy = false;
       slot.timer.cancel();
       free_slots_.push_back(i);
-      ++cancelled;
+      cancel(slot.request);
     }
     busy_slots_ = 0;
-    bump(counters_.failed_cancelled, cancelled, std::memory_order_release);
     publish_gauges();
   });
 }

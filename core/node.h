@@ -80,6 +80,9 @@ class Node {
   void complete(const Request& request);
   void publish_gauges();
   void fail(const Request& request);  // node_down, on the node's thread
+  void cancel(const Request& request);  // the run is ending
+  void write_reported(const Request& request, bool acknowledged, bool cancelled);
+  void record_latency(std::int64_t intended_ns);
 
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

@@ -24,11 +24,17 @@ inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1,
 struct NodeCounters {
   alignas(64) std::atomic<std::uint64_t> issued{0};  // dispatcher: handed to this node
   std::atomic<std::uint64_t> retried_in{0};          // retries forwarded here; several writers: fetch_add
+  std::atomic<std::uint64_t> write_attempts{0};      // dispatcher: replica copies of writes sent here
 
   alignas(64) std::atomic<std::uint64_t> completed{0};
   std::atomic<std::uint64_t> failed_cancelled{0};  // queued or in service when the run stopped
   std::atomic<std::uint64_t> failed_down{0};       // sent to the node while it was down, or lost when it was killed
   std::atomic<std::uint64_t> retried_out{0};       // failed here and forwarded to another node to retry
+  // Replica copies of writes: acknowledged, or failed (node down, or cancelled at the end).
+  std::atomic<std::uint64_t> write_acks{0}, write_attempts_down{0}, write_attempts_cancelled{0};
+  // Writes this node decided: its acknowledgement made the quorum, or its failure made the
+  // quorum impossible (the reason is that of the deciding failure).
+  std::atomic<std::uint64_t> writes_completed{0}, writes_failed_quorum{0}, writes_failed_cancelled{0};
   std::atomic<std::uint64_t> hits{0};
   std::atomic<std::uint64_t> misses{0};
   std::atomic<std::uint64_t> latency_sum_ns{0};
@@ -43,13 +49,16 @@ struct NodeCounters {
   }
   // Requests that left the node: completed, failed for good, or handed to another node.
   std::uint64_t finished() const {
-    return completed.load(std::memory_order_acquire) + failed() + retried_out.load(std::memory_order_acquire);
+    return completed.load(std::memory_order_acquire) + failed() + retried_out.load(std::memory_order_acquire) +
+           write_acks.load(std::memory_order_acquire) + write_attempts_down.load(std::memory_order_acquire) +
+           write_attempts_cancelled.load(std::memory_order_acquire);
   }
   // Requests that arrived: from the dispatcher or retried here from another node. A retry is
   // counted in at its new node before it is counted out at the old one, so a reader that
   // loads finished() first never sees it nowhere.
   std::uint64_t arrived() const {
-    return issued.load(std::memory_order_acquire) + retried_in.load(std::memory_order_acquire);
+    return issued.load(std::memory_order_acquire) + retried_in.load(std::memory_order_acquire) +
+           write_attempts.load(std::memory_order_acquire);
   }
 };
 

@@ -2,6 +2,7 @@
 // The end-of-run summary: per node and for the whole cluster, as printed by the CLI and
 // written to summary.csv.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct NodeSummary {
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   double hit_ratio = 0;  // NaN when the node saw no request
+  std::uint64_t partitions = 0;  // with partitioning: partitions this node holds (as any replica)
+  double key_share = std::numeric_limits<double>::quiet_NaN();  // popularity of the keys it holds
   double mean_us = 0, p50_us = 0, p95_us = 0, p99_us = 0, max_us = 0;  // NaN when empty
 };
 

@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <set>
@@ -63,6 +64,16 @@ std::string to_string(FaultEvent::Action action) {
 
 std::string to_string(ServiceModel::Distribution distribution) {
   return distribution == ServiceModel::Distribution::fixed ? "fixed" : "exponential";
+}
+
+unsigned effective_replication(const Scenario& s) {
+  if (s.partitioning.kind == Partitioning::Kind::none) return 1;
+  return std::clamp<unsigned>(s.partitioning.replication, 1, static_cast<unsigned>(s.nodes.size()));
+}
+
+unsigned effective_write_quorum(const Scenario& s) {
+  const unsigned r = effective_replication(s);
+  return s.partitioning.write_quorum == 0 ? r : std::min(s.partitioning.write_quorum, r);
 }
 
 bool is_prime(std::uint64_t n) {
@@ -154,6 +165,21 @@ void validate(const Scenario& s) {
           fmt::format("at most 1000000 (got {})", h.consecutive_failures));
   require_range(h.base_ejection_s, 0, 3600, "health.base_ejection_s");
   require_range(h.slow_start_s, 0, 3600, "health.slow_start_s");
+  const Partitioning& part = s.partitioning;
+  if (part.kind != Partitioning::Kind::none) {
+    require(s.nodes.size() <= kMaxPartitionedNodes, "partitioning",
+            fmt::format("at most {} nodes with partitioning (got {})", kMaxPartitionedNodes, s.nodes.size()));
+    require(part.partitions <= 1'000'000, "partitioning.partitions",
+            fmt::format("at most 1000000 (got {})", part.partitions));
+    require(part.replication >= 1 && part.replication <= s.nodes.size(), "partitioning.replication",
+            fmt::format("must be from 1 to the node count {} (got {})", s.nodes.size(), part.replication));
+    require(part.write_quorum <= part.replication, "partitioning.write_quorum",
+            fmt::format("must be at most the replication {} (got {}; 0 means all)", part.replication, part.write_quorum));
+  }
+  require_range(s.workload.write_fraction, 0, 1, "workload.write_fraction");
+  require(s.workload.write_fraction == 0 || part.kind != Partitioning::Kind::none, "workload.write_fraction",
+          fmt::format("writes need data placement: set partitioning.kind to hash, range or ring (got write_fraction {})",
+                      s.workload.write_fraction));
   require(s.retry.max_retries <= 10, "retry.max_retries", fmt::format("at most 10 (got {})", s.retry.max_retries));
   require_range(s.retry.budget, 0, 10, "retry.budget");
   require(s.retry.min_retries <= 1'000'000, "retry.min_retries", fmt::format("at most 1000000 (got {})", s.retry.min_retries));

@@ -11,6 +11,7 @@
 #include "balancer_params.h"
 #include "health.h"
 #include "key_distribution.h"
+#include "placement.h"
 
 namespace loadlab {
 
@@ -59,6 +60,7 @@ struct Workload {
   unsigned clients = 16;           // closed loop
   double think_ms = 0;             // closed loop
   unsigned window = 4096;          // max mode
+  double write_fraction = 0;       // share of requests that are writes (needs partitioning)
   KeyPopularity keys;
 };
 
@@ -96,6 +98,7 @@ struct Scenario {
   double interval_ms = 100;  // how often metrics are sampled
   HealthCheckConfig health;
   RetryPolicy retry;
+  Partitioning partitioning;
   std::vector<FaultEvent> faults;
 
   std::size_t cache_capacity_of(std::size_t node) const {
@@ -121,5 +124,8 @@ std::string to_string(Workload::Mode mode);
 std::string to_string(Workload::Arrival arrival);
 std::string to_string(ServiceModel::Distribution distribution);
 std::string to_string(FaultEvent::Action action);
+// R and W as the engine uses them (replication clamped to the node count, W = 0 meaning R).
+unsigned effective_replication(const Scenario& scenario);
+unsigned effective_write_quorum(const Scenario& scenario);
 
 }  // namespace loadlab

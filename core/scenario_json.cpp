@@ -196,6 +196,7 @@ Scenario parse_scenario(std::string_view text) {
     wr.read("zipf_s", w.keys.zipf_s);
     wr.read("hot_fraction", w.keys.hot_fraction);
     wr.read("hot_share", w.keys.hot_share);
+    wr.read("write_fraction", w.write_fraction);
     wr.reject_unknown();
   }
 
@@ -222,6 +223,17 @@ Scenario parse_scenario(std::string_view text) {
     hr.read("base_ejection_s", h.base_ejection_s);
     hr.read("slow_start_s", h.slow_start_s);
     hr.reject_unknown();
+  }
+
+  if (const json* part = r.find("partitioning")) {
+    Partitioning& p = s.partitioning;
+    ObjectReader pr(*part, "partitioning");
+    pr.read_choice("kind", p.kind, {{"none", Partitioning::Kind::none}, {"hash", Partitioning::Kind::hash},
+                                    {"range", Partitioning::Kind::range}, {"ring", Partitioning::Kind::ring}});
+    pr.read_count("partitions", p.partitions);
+    pr.read_count("replication", p.replication);
+    pr.read_count("write_quorum", p.write_quorum);
+    pr.reject_unknown();
   }
 
   if (const json* retry = r.find("retry")) {
@@ -297,7 +309,7 @@ std::string scenario_to_json(const Scenario& s) {
                    {"think_ms", w.think_ms},          {"window", w.window},
                    {"keys", w.keys.keys},             {"popularity", to_string(w.keys.kind)},
                    {"zipf_s", w.keys.zipf_s},         {"hot_fraction", w.keys.hot_fraction},
-                   {"hot_share", w.keys.hot_share}};
+                   {"hot_share", w.keys.hot_share},   {"write_fraction", w.write_fraction}};
   j["service"] = {{"hit_us", s.service.hit_us},
                   {"miss_us", s.service.miss_us},
                   {"distribution", to_string(s.service.distribution)}};
@@ -310,6 +322,10 @@ std::string scenario_to_json(const Scenario& s) {
                  {"consecutive_failures", h.consecutive_failures},
                  {"base_ejection_s", h.base_ejection_s},
                  {"slow_start_s", h.slow_start_s}};
+  j["partitioning"] = {{"kind", to_string(s.partitioning.kind)},
+                       {"partitions", s.partitioning.partitions},
+                       {"replication", s.partitioning.replication},
+                       {"write_quorum", s.partitioning.write_quorum}};
   j["retry"] = {{"max_retries", s.retry.max_retries}, {"budget", s.retry.budget}, {"min_retries", s.retry.min_retries}};
   auto& faults = j["faults"] = nlohmann::ordered_json::array();
   for (const FaultEvent& f : s.faults) {

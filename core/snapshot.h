@@ -19,6 +19,7 @@ struct NodeSample {
   std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t in_flight = 0;  // arrived - completed - failed - retried out: in transit, queued or in service
   std::uint64_t retried_in = 0, retried_out = 0;  // retries that came here from, and left for, other nodes
+  std::uint64_t writes_completed = 0;  // writes whose quorum this node's acknowledgement completed
   bool up = true;          // the node is serving (the truth)
   bool available = true;   // the balancer may pick it (what health checking believes)
   std::uint64_t queue_length = 0;
@@ -37,7 +38,8 @@ struct FailureCounts {
   std::uint64_t cancelled = 0;  // queued or in service when the run was stopped
   std::uint64_t no_node = 0;    // the balancer had no node to offer (all weights 0, or all marked down)
   std::uint64_t node_down = 0;  // sent to a node that was down, or lost when it was killed
-  std::uint64_t total() const { return cancelled + no_node + node_down; }
+  std::uint64_t no_quorum = 0;  // writes that too many replicas failed to acknowledge
+  std::uint64_t total() const { return cancelled + no_node + node_down + no_quorum; }
 };
 
 struct Snapshot {

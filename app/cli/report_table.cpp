@@ -29,9 +29,9 @@ void print_report(std::FILE* out, const RunReport& r) {
   for (const NodeSummary& s : r.nodes) row(out, s);
   fmt::print(out, "{}\n", std::string(98, '-'));
   row(out, r.total);
-  fmt::print(out, "\nissued {}  completed {}  failed {} (node down {}, no node {}, cancelled {})  in flight {}\n",
-             r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.cancelled,
-             r.in_flight);
+  fmt::print(out, "\nissued {}  completed {}  failed {} (node down {}, no node {}, no quorum {}, cancelled {})  in flight {}\n",
+             r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.no_quorum,
+             r.failed.cancelled, r.in_flight);
   if (r.retries > 0) fmt::print(out, "retries {} (each counted once above, under its original request)\n", r.retries);
   if (r.failed.node_down + r.failed.no_node > 0 && r.issued > 0)
     fmt::print(out, "availability {:.4f}% of requests served\n",

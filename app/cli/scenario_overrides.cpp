@@ -115,6 +115,11 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--ejection-s", ejection_s, "Outlier ejection: base ejection time, seconds (default 30)");
   app.add_option("--retries", retries, "Retry a request whose node is down on another node, up to N times (default 0)");
   app.add_option("--retry-budget", retry_budget, "Retries at most this fraction of the requests issued (default 0.2) plus 10");
+  app.add_option("--partitioning", partitioning, "Data placement: none, hash, range or ring (consistent hashing)");
+  app.add_option("--partitions", partitions, "Partitions (default 8 per node; 1024 for ring)");
+  app.add_option("--replication", replication, "Replicas of each partition, R (default 1)");
+  app.add_option("--write-quorum", write_quorum, "Acknowledgements a write needs, W (default all R)");
+  app.add_option("--writes", writes, "Share of requests that are writes, 0 to 1 (needs --partitioning)");
   app.add_option("--slow-start", slow_start, "Seconds over which a node that comes back ramps up its weight (0: off)");
   app.add_option("--seed", seed, "Random seed: the same seed gives the same keys and choices");
   app.add_option("--interval-ms", interval_ms, "Metrics interval in milliseconds (default 100)");
@@ -155,6 +160,16 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (ejection_s) s.health.base_ejection_s = *ejection_s;
   if (slow_start) s.health.slow_start_s = *slow_start;
   if (retries) s.retry.max_retries = *retries;
+  if (partitioning)
+    s.partitioning.kind = parse_choice<Partitioning::Kind>("--partitioning", *partitioning,
+                                                           {{"none", Partitioning::Kind::none},
+                                                            {"hash", Partitioning::Kind::hash},
+                                                            {"range", Partitioning::Kind::range},
+                                                            {"ring", Partitioning::Kind::ring}});
+  if (partitions) s.partitioning.partitions = *partitions;
+  if (replication) s.partitioning.replication = *replication;
+  if (write_quorum) s.partitioning.write_quorum = *write_quorum;
+  if (writes) s.workload.write_fraction = *writes;
   if (retry_budget) s.retry.budget = *retry_budget;
   for (const std::string& text : faults) s.faults.push_back(parse_fault(text, s.nodes));
   if (choices) s.balancer_params.choices = *choices;

@@ -30,7 +30,9 @@ struct ScenarioOverrides {
   std::vector<std::string> faults;  // AT:ACTION:NODE[:VALUE[:VALUE]]
   std::optional<double> active_checks_ms, fail_timeout, ejection_s, slow_start;
   std::optional<unsigned> max_fails, eject_after, retries;
-  std::optional<double> retry_budget;
+  std::optional<double> retry_budget, writes;
+  std::optional<std::string> partitioning;
+  std::optional<unsigned> partitions, replication, write_quorum;
 
   void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.
