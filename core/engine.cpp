@@ -672,7 +672,7 @@ Snapshot Engine::take_snapshot(bool final) {
     const NodeCounters& c = nodes_[i]->counters();
     NodeSample& n = s.nodes[i];
     // Finished counts first, issued last (see node_counters.h).
-    n.completed = c.completed.load(std::memory_order_acquire);
+    const std::uint64_t reads_completed = c.completed.load(std::memory_order_acquire);
     const std::uint64_t cancelled = c.failed_cancelled.load(std::memory_order_acquire);
     n.failed_down = c.failed_down.load(std::memory_order_acquire);
     n.failed = cancelled + n.failed_down;
@@ -693,7 +693,8 @@ Snapshot Engine::take_snapshot(bool final) {
     const std::uint64_t write_copies = c.write_attempts.load(std::memory_order_acquire);
     // A retry counted in here may not yet be counted out at its old node: for that moment it
     // is in flight at both, which the cluster figures below do not double count.
-    n.in_flight = n.issued + n.retried_in + write_copies - n.completed - n.failed - retried_out - write_copies_done;
+    n.in_flight = n.issued + n.retried_in + write_copies - reads_completed - n.failed - retried_out - write_copies_done;
+    n.completed = reads_completed + n.writes_completed;  // requests this node finished: reads, and writes it decided
     n.weight = weights[i];
     n.expected_share = shares[i];
     n.up = nodes_[i]->up();
@@ -713,7 +714,7 @@ Snapshot Engine::take_snapshot(bool final) {
     } else {
       n.p50_us = n.p95_us = n.p99_us = kNaN;
     }
-    s.completed += n.completed + n.writes_completed;
+    s.completed += n.completed;
     s.failed.cancelled += cancelled + writes_cancelled;
     s.failed.node_down += n.failed_down;
     s.failed.no_quorum += writes_no_quorum;

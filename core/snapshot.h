@@ -14,7 +14,7 @@ struct NodeSample {
   double expected_share = 0;  // from theory; NaN where the policy has no closed form
   // cumulative
   std::uint64_t issued = 0;
-  std::uint64_t completed = 0;
+  std::uint64_t completed = 0;    // reads served here, and writes whose quorum this node completed
   std::uint64_t failed = 0;       // all reasons
   std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t in_flight = 0;  // arrived - completed - failed - retried out: in transit, queued or in service
