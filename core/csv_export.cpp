@@ -11,7 +11,8 @@ namespace loadlab {
 
 const char* const kSummaryColumns =
     "node,weight,expected_share,requests,share,hits,misses,hit_ratio,mean_us,p50_us,p95_us,p99_us,max_us,failed,"
-    "imbalance_max_mean,imbalance_cv,jain,failed_node_down,availability,retries,partitions,key_share";
+    "imbalance_max_mean,imbalance_cv,jain,failed_node_down,availability,retries,partitions,key_share,"
+    "failed_no_node,failed_no_quorum,failed_cancelled";
 const char* const kTimeseriesColumns =
     "t_ms,node,weight,requests,rps,in_flight,hits,misses,hit_ratio,p50_us,p95_us,p99_us,"
     "queue_length,completed_total,failed_total,expected_share,imbalance_max_mean,imbalance_cv,jain,"
@@ -41,13 +42,14 @@ std::string ratio(std::uint64_t part, std::uint64_t whole) {
 // The imbalance columns describe the whole cluster: filled on the total row, empty on nodes.
 void summary_row(std::ostream& out, const NodeSummary& s, const Imbalance* imbalance, double availability,
                  const std::string& retries) {
-  out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(s.name), num(s.weight, 6),
+  out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(s.name), num(s.weight, 6),
                      num(s.expected_share, 6), s.requests, num(s.share, 6), s.hits, s.misses,
                      num(s.hit_ratio, 6), num(s.mean_us, 1), num(s.p50_us, 1), num(s.p95_us, 1),
                      num(s.p99_us, 1), num(s.max_us, 1), s.failed,
                      imbalance ? num(imbalance->max_mean, 6) : "", imbalance ? num(imbalance->cv, 6) : "",
                      imbalance ? num(imbalance->jain, 6) : "", s.failed_down, num(availability, 6), retries,
-                     s.partitions ? std::to_string(s.partitions) : std::string(), num(s.key_share, 6));
+                     s.partitions ? std::to_string(s.partitions) : std::string(), num(s.key_share, 6),
+                     s.failed_no_node, s.failed_no_quorum, s.failed_cancelled);
 }
 
 }  // namespace

@@ -747,6 +747,10 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
   r.scenario = scenario_.name;
   r.balancer = scenario_.balancer;
   r.cache_policy = scenario_.cache_policy;
+  if (placement_)
+    r.placement = fmt::format("{} partitions ({}), R={}, W={}, {:.0f}% writes", to_string(scenario_.partitioning.kind),
+                              placement_->partition_count(), effective_replication(scenario_),
+                              effective_write_quorum(scenario_), 100 * scenario_.workload.write_fraction);
   r.seed = scenario_.seed;
   r.elapsed_s = static_cast<double>(elapsed_ns) / 1e9;
   r.stopped_early = stop_.load();
@@ -779,6 +783,8 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
     const std::uint64_t no_quorum = c.writes_failed_quorum.load();
     s.failed_down = c.failed_down.load();
     s.failed = cancelled + s.failed_down + no_quorum;
+    s.failed_cancelled = cancelled;
+    s.failed_no_quorum = no_quorum;
     s.hits = c.hits.load();
     s.misses = c.misses.load();
     if (placement_) {
@@ -818,6 +824,9 @@ RunReport Engine::build_report(std::int64_t elapsed_ns) const {
   r.total.share = r.completed > 0 ? 1.0 : 0.0;
   r.total.failed = r.failed.total();
   r.total.failed_down = r.failed.node_down;
+  r.total.failed_cancelled = r.failed.cancelled;
+  r.total.failed_no_quorum = r.failed.no_quorum;
+  r.total.failed_no_node = r.failed.no_node;
   const std::uint64_t accesses = r.total.hits + r.total.misses;
   r.total.hit_ratio = accesses > 0 ? static_cast<double>(r.total.hits) / static_cast<double>(accesses) : kNaN;
   fill_latency(r.total, all, sum_ns, max_ns);

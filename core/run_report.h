@@ -18,6 +18,7 @@ struct NodeSummary {
   double share = 0;            // of all completed requests
   std::uint64_t failed = 0;       // all reasons
   std::uint64_t failed_down = 0;  // of which: the node was down
+  std::uint64_t failed_cancelled = 0, failed_no_quorum = 0, failed_no_node = 0;  // the other reasons
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   double hit_ratio = 0;  // NaN when the node saw no request
@@ -31,6 +32,7 @@ struct RunReport {
   std::string balancer;
   std::string cache_policy;
   std::uint64_t seed = 0;
+  std::string placement;  // e.g. "hash partitions, R=3, W=2, 20% writes"; empty without partitioning
   std::vector<NodeSummary> nodes;
   NodeSummary total;
   std::uint64_t issued = 0;  // counted by the dispatcher as it issued them

@@ -23,7 +23,9 @@ void row(std::FILE* out, const NodeSummary& s) {
 }  // namespace
 
 void print_report(std::FILE* out, const RunReport& r) {
-  fmt::print(out, "scenario '{}'  balancer {}  cache {}  seed {}\n\n", r.scenario, r.balancer, r.cache_policy, r.seed);
+  fmt::print(out, "scenario '{}'  balancer {}  cache {}  seed {}\n", r.scenario, r.balancer, r.cache_policy, r.seed);
+  if (!r.placement.empty()) fmt::print(out, "data: {}\n", r.placement);
+  fmt::print(out, "\n");
   fmt::print(out, "{:<8} {:>7} {:>9} {:>9} {:>10} {:>8} {:>9} {:>9} {:>9} {:>9}\n", "node", "weight", "expected",
              "share", "requests", "hit", "mean", "p50", "p95", "p99");
   for (const NodeSummary& s : r.nodes) row(out, s);
