@@ -668,33 +668,46 @@ Snapshot Engine::take_snapshot(bool final) {
   const std::vector<double> shares = expected_for_availability(weights);
   merged_.clear();
   s.nodes.resize(nodes_.size());
+  // Two passes: every node's finished counts first, then every node's arrivals (see
+  // node_counters.h). A request that moves between nodes (a retry) is counted in at its new
+  // node before it is counted out at the old one, so reading all the "out" side first means
+  // no request is ever missing from the snapshot, whichever nodes it moved between.
+  struct Finished {
+    std::uint64_t reads_completed, cancelled, writes_no_quorum, writes_cancelled, write_copies_done;
+  };
+  std::vector<Finished> finished(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     const NodeCounters& c = nodes_[i]->counters();
     NodeSample& n = s.nodes[i];
-    // Finished counts first, issued last (see node_counters.h).
-    const std::uint64_t reads_completed = c.completed.load(std::memory_order_acquire);
-    const std::uint64_t cancelled = c.failed_cancelled.load(std::memory_order_acquire);
+    Finished& f = finished[i];
+    f.reads_completed = c.completed.load(std::memory_order_acquire);
+    f.cancelled = c.failed_cancelled.load(std::memory_order_acquire);
     n.failed_down = c.failed_down.load(std::memory_order_acquire);
-    n.failed = cancelled + n.failed_down;
+    n.failed = f.cancelled + n.failed_down;
     n.writes_completed = c.writes_completed.load(std::memory_order_acquire);
-    const std::uint64_t writes_no_quorum = c.writes_failed_quorum.load(std::memory_order_acquire);
-    const std::uint64_t writes_cancelled = c.writes_failed_cancelled.load(std::memory_order_acquire);
-    const std::uint64_t write_copies_done = c.write_acks.load(std::memory_order_acquire) +
-                                            c.write_attempts_down.load(std::memory_order_acquire) +
-                                            c.write_attempts_cancelled.load(std::memory_order_acquire);
+    f.writes_no_quorum = c.writes_failed_quorum.load(std::memory_order_acquire);
+    f.writes_cancelled = c.writes_failed_cancelled.load(std::memory_order_acquire);
+    f.write_copies_done = c.write_acks.load(std::memory_order_acquire) +
+                          c.write_attempts_down.load(std::memory_order_acquire) +
+                          c.write_attempts_cancelled.load(std::memory_order_acquire);
+    n.retried_out = c.retried_out.load(std::memory_order_acquire);
+  }
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const NodeCounters& c = nodes_[i]->counters();
+    NodeSample& n = s.nodes[i];
+    const Finished& f = finished[i];
     n.hits = c.hits.load(std::memory_order_relaxed);
     n.misses = c.misses.load(std::memory_order_relaxed);
     n.queue_length = c.queue_length.load(std::memory_order_relaxed);
     n.in_service = c.in_service.load(std::memory_order_relaxed);
-    const std::uint64_t retried_out = c.retried_out.load(std::memory_order_acquire);
     n.issued = c.issued.load(std::memory_order_acquire);
     n.retried_in = c.retried_in.load(std::memory_order_acquire);
-    n.retried_out = retried_out;
     const std::uint64_t write_copies = c.write_attempts.load(std::memory_order_acquire);
     // A retry counted in here may not yet be counted out at its old node: for that moment it
     // is in flight at both, which the cluster figures below do not double count.
-    n.in_flight = n.issued + n.retried_in + write_copies - reads_completed - n.failed - retried_out - write_copies_done;
-    n.completed = reads_completed + n.writes_completed;  // requests this node finished: reads, and writes it decided
+    n.in_flight = n.issued + n.retried_in + write_copies - f.reads_completed - n.failed - n.retried_out -
+                  f.write_copies_done;
+    n.completed = f.reads_completed + n.writes_completed;  // reads served here, and writes it decided
     n.weight = weights[i];
     n.expected_share = shares[i];
     n.up = nodes_[i]->up();
@@ -715,9 +728,9 @@ Snapshot Engine::take_snapshot(bool final) {
       n.p50_us = n.p95_us = n.p99_us = kNaN;
     }
     s.completed += n.completed;
-    s.failed.cancelled += cancelled + writes_cancelled;
+    s.failed.cancelled += f.cancelled + f.writes_cancelled;
     s.failed.node_down += n.failed_down;
-    s.failed.no_quorum += writes_no_quorum;
+    s.failed.no_quorum += f.writes_no_quorum;
     s.issued += n.issued;
     s.rps += n.rps;
   }

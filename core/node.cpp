@@ -132,6 +132,9 @@ void Node::complete(const Request& r) {
 
 void Node::write_reported(const Request& r, bool acknowledged, bool cancelled) {
   WriteState* w = r.write;
+  // Read what is needed before reporting: once this node's report is in, another replica's
+  // thread may be the last one and free the state.
+  const unsigned replicas = w->replicas;
   bool decided_here = false;
   if (acknowledged) {
     bump(counters_.write_acks, 1, std::memory_order_release);
@@ -148,7 +151,7 @@ void Node::write_reported(const Request& r, bool acknowledged, bool cancelled) {
     }
   }
   if (decided_here && w->client != kNoClient && client_done_) client_done_(w->client);
-  if (w->reported.fetch_add(1, std::memory_order_acq_rel) + 1 == w->replicas) delete w;
+  if (w->reported.fetch_add(1, std::memory_order_acq_rel) + 1 == replicas) delete w;
 }
 
 void Node::cancel(const Request& r) {
