@@ -697,6 +697,7 @@ void MainWindow::redraw() {
     status_time_->clear();
     status_balance_->clear();
     table_->show_shares(std::vector<double>(n, 0), {});
+    for (std::size_t i = 0; i < n; ++i) table_->show_health(i, true, true);  // a fresh run starts healthy
     return;
   }
   const auto& all = history_.all();
