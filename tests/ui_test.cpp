@@ -192,6 +192,21 @@ TEST_F(Window, KillButtonTakesANodeDownUntilRevived) {
   ASSERT_TRUE(wait_until([&] { return window_->history().latest().nodes[1].up; }));
 }
 
+TEST_F(Window, SickButtonRaisesTheTailLatency) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }));
+  const double before = window_->history().latest().p99_us;
+  for (std::size_t i = 0; i < 3; ++i) QTest::mouseClick(window_->node_table()->sick_button(i), Qt::LeftButton);
+  const std::size_t at = window_->history().size();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= at + 10; }));
+  // 5% of requests 20 ms slower: p99 moves to about 20 ms (it was a few ms).
+  double worst = 0;
+  const auto& all = window_->history().all();
+  for (std::size_t k = at + 3; k < all.size(); ++k) worst = std::max(worst, all[k].p99_us);
+  EXPECT_GT(worst, 15'000.0) << "p99 before " << before;
+}
+
 TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {
   ASSERT_TRUE(window_->open_preset("slow-node"));
   window_->start();

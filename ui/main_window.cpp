@@ -184,6 +184,7 @@ void MainWindow::build_controls() {
   connect(table_, &NodeTable::speed_changed, this, &MainWindow::on_speed);
   connect(table_, &NodeTable::cache_changed, this, &MainWindow::on_cache);
   connect(table_, &NodeTable::kill_requested, this, &MainWindow::on_kill);
+  connect(table_, &NodeTable::sick_requested, this, &MainWindow::on_sick);
   connect(balancer_box_, &QComboBox::currentTextChanged, this, [this](const QString& name) {
     if (name.toStdString() == scenario_.balancer) return;
     scenario_.balancer = name.toStdString();
@@ -639,6 +640,15 @@ void MainWindow::on_kill(std::size_t node, bool kill) {
                false);
 }
 
+void MainWindow::on_sick(std::size_t node, bool sick) {
+  constexpr double kSpikeProbability = 0.05, kSpikeUs = 20'000;
+  if (engine_) engine_->set_spikes(node, sick ? kSpikeProbability : 0.0, kSpikeUs);
+  const QString name = to_q(scenario_.nodes[node].name);
+  show_message(sick ? tr("Node %1 is sick: 5% of its requests take 20 ms longer. Watch p99, and try peak-ewma.").arg(name)
+                    : tr("Node %1 is well again.").arg(name),
+               false);
+}
+
 void MainWindow::on_speed(std::size_t node, double speed) {
   try {
     if (engine_) engine_->set_speed(node, slow_motion_ ? speed / kSlowMotion : speed);
@@ -697,7 +707,13 @@ void MainWindow::redraw() {
     status_time_->clear();
     status_balance_->clear();
     table_->show_shares(std::vector<double>(n, 0), {});
-    for (std::size_t i = 0; i < n; ++i) table_->show_health(i, true, true);  // a fresh run starts healthy
+    for (std::size_t i = 0; i < n; ++i) {  // a fresh run starts healthy
+      table_->show_health(i, true, true);
+      if (QPushButton* sick = table_->sick_button(i)) {
+        const QSignalBlocker block(sick);
+        sick->setChecked(false);
+      }
+    }
     return;
   }
   const auto& all = history_.all();

@@ -100,6 +100,7 @@ class MainWindow : public QMainWindow {
   void on_speed(std::size_t node, double speed);
   void on_cache(std::size_t node, std::size_t objects);
   void on_kill(std::size_t node, bool kill);
+  void on_sick(std::size_t node, bool sick);
 
   Scenario scenario_;
   QString origin_;  // preset name or file the scenario came from

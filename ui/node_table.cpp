@@ -13,8 +13,9 @@
 namespace loadlab::ui {
 
 NodeTable::NodeTable(QWidget* parent) : QTableWidget(parent) {
-  setColumnCount(8);
-  setHorizontalHeaderLabels({"", tr("Node"), tr("Weight"), "", tr("Speed"), tr("Cache"), tr("Fault"), tr("Share (meas. / theory)")});
+  setColumnCount(9);
+  setHorizontalHeaderLabels({"", tr("Node"), tr("Weight"), "", tr("Speed"), tr("Cache"), tr("Fault"), "",
+                             tr("Share (meas. / theory)")});
   horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   horizontalHeader()->setSectionResizeMode(weight_slider_column, QHeaderView::Stretch);
   verticalHeader()->setVisible(false);
@@ -94,6 +95,13 @@ void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t defaul
       Q_EMIT kill_requested(i, killed);
     });
     setCellWidget(row, fault_column, fault);
+
+    auto* sick = new QPushButton(tr("Sick"));
+    sick->setCheckable(true);
+    sick->setToolTip(tr("Make node %1 sick: 5% of its requests take 20 ms longer (latency spikes)")
+                         .arg(QString::fromStdString(n.name)));
+    connect(sick, &QPushButton::toggled, this, [this, i](bool on) { Q_EMIT sick_requested(i, on); });
+    setCellWidget(row, sick_column, sick);
     setItem(row, share_column, new QTableWidgetItem(QStringLiteral("-")));
   }
   resizeColumnsToContents();
@@ -139,6 +147,10 @@ void NodeTable::show_health(std::size_t node, bool up, bool available) {
 
 QPushButton* NodeTable::fault_button(std::size_t node) const {
   return qobject_cast<QPushButton*>(cellWidget(static_cast<int>(node), fault_column));
+}
+
+QPushButton* NodeTable::sick_button(std::size_t node) const {
+  return qobject_cast<QPushButton*>(cellWidget(static_cast<int>(node), sick_column));
 }
 
 QSlider* NodeTable::weight_slider(std::size_t node) const {

@@ -19,7 +19,7 @@ class NodeTable : public QTableWidget {
  public:
   enum Column {
     color_column, name_column, weight_slider_column, weight_column, speed_column, cache_column, fault_column,
-    share_column
+    sick_column, share_column
   };
   static constexpr int kSliderSteps = 10;  // slider positions per unit of weight
 
@@ -31,6 +31,7 @@ class NodeTable : public QTableWidget {
   // Node health: killed (by the user or a scheduled fault) and whether checks have noticed.
   void show_health(std::size_t node, bool up, bool available);
   QPushButton* fault_button(std::size_t node) const;
+  QPushButton* sick_button(std::size_t node) const;
   QSlider* weight_slider(std::size_t node) const;
   QDoubleSpinBox* weight_box(std::size_t node) const;
   QDoubleSpinBox* speed_box(std::size_t node) const;
@@ -41,6 +42,7 @@ class NodeTable : public QTableWidget {
   void speed_changed(std::size_t node, double speed);
   void cache_changed(std::size_t node, std::size_t objects);
   void kill_requested(std::size_t node, bool kill);
+  void sick_requested(std::size_t node, bool sick);
 };
 
 }  // namespace loadlab::ui
