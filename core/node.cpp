@@ -172,28 +172,34 @@ void Node::fail(const Request& r) {
   if (r.client != kNoClient && client_done_) client_done_(r.client);
 }
 
+template <class Drop>
+void Node::drop_everything(Drop drop) {
+  // Requests still in the inbox were issued too: take them in first so they are counted.
+  {
+    std::lock_guard lock(inbox_mutex_);
+    for (const Request& r : inbox_) queue_.push_back(r);
+    inbox_.clear();
+  }
+  for (const Request& r : queue_) drop(r);
+  queue_.clear();
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = *slots_[i];
+    if (!slot.busy) continue;
+    slot.busy = false;
+    slot.timer.cancel();
+    free_slots_.push_back(i);
+    drop(slot.request);
+  }
+  busy_slots_ = 0;
+  publish_gauges();
+}
+
 void Node::kill() {
   up_.store(false, std::memory_order_release);
   boost::asio::post(io_, [this] {
     down_ = true;
-    {
-      std::lock_guard lock(inbox_mutex_);
-      for (const Request& r : inbox_) queue_.push_back(r);
-      inbox_.clear();
-    }
-    for (const Request& r : queue_) fail(r);
-    queue_.clear();
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-      Slot& slot = *slots_[i];
-      if (!slot.busy) continue;
-      slot.busy = false;
-      slot.timer.cancel();
-      free_slots_.push_back(i);
-      fail(slot.request);
-    }
-    busy_slots_ = 0;
+    drop_everything([this](const Request& r) { fail(r); });
     cache_->clear();
-    publish_gauges();
   });
 }
 
@@ -227,24 +233,7 @@ void Node::set_cache_capacity(std::size_t objects) {
 void Node::cancel_all() {
   boost::asio::post(io_, [this] {
     cancelled_ = true;
-    // Requests still in the inbox were issued too: take them in first so they are counted.
-    {
-      std::lock_guard lock(inbox_mutex_);
-      for (const Request& r : inbox_) queue_.push_back(r);
-      inbox_.clear();
-    }
-    for (const Request& r : queue_) cancel(r);
-    queue_.clear();
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-      Slot& slot = *slots_[i];
-      if (!slot.busy) continue;
-      slot.busy = false;
-      slot.timer.cancel();
-      free_slots_.push_back(i);
-      cancel(slot.request);
-    }
-    busy_slots_ = 0;
-    publish_gauges();
+    drop_everything([this](const Request& r) { cancel(r); });
   });
 }
 

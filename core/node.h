@@ -81,6 +81,9 @@ class Node {
   void publish_gauges();
   void fail(const Request& request);  // node_down, on the node's thread
   void cancel(const Request& request);  // the run is ending
+  // Takes every request out of the inbox, the queue and the slots, and hands each to `drop`.
+  template <class Drop>
+  void drop_everything(Drop drop);
   void write_reported(const Request& request, bool acknowledged, bool cancelled);
   void record_latency(std::int64_t intended_ns);
 
