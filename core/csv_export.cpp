@@ -16,7 +16,7 @@ const char* const kSummaryColumns =
 const char* const kTimeseriesColumns =
     "t_ms,node,weight,requests,rps,in_flight,hits,misses,hit_ratio,p50_us,p95_us,p99_us,"
     "queue_length,completed_total,failed_total,expected_share,imbalance_max_mean,imbalance_cv,jain,"
-    "failed_node_down_total,up,available,retries_total";
+    "failed_node_down_total,up,available,retries_total,mean_us";
 
 namespace {
 
@@ -70,14 +70,14 @@ void write_timeseries_csv(std::ostream& out, const std::vector<Snapshot>& snapsh
   for (const Snapshot& s : snapshots) {
     for (std::size_t i = 0; i < s.nodes.size(); ++i) {
       const NodeSample& n = s.nodes[i];
-      out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.t_ms,
+      out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.t_ms,
                          field(i < node_names.size() ? node_names[i] : std::to_string(i)), num(n.weight, 6),
                          n.interval_completed, num(n.rps, 1), n.in_flight, n.interval_hits,
                          n.interval_misses, ratio(n.interval_hits, n.interval_hits + n.interval_misses),
                          num(n.p50_us, 1), num(n.p95_us, 1), num(n.p99_us, 1), n.queue_length, n.completed,
                          n.failed, num(n.expected_share, 6), num(s.imbalance.max_mean, 6),
                          num(s.imbalance.cv, 6), num(s.imbalance.jain, 6), n.failed_down, n.up ? 1 : 0,
-                         n.available ? 1 : 0, s.retries);
+                         n.available ? 1 : 0, s.retries, num(n.mean_us, 1));
     }
   }
 }

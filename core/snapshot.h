@@ -32,6 +32,8 @@ struct NodeSample {
   std::uint64_t interval_misses = 0;
   double rps = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;  // NaN when nothing completed in the interval
+  double mean_us = 0;                          // NaN when nothing completed in the interval
+  std::uint64_t latency_sum_ns = 0;            // cumulative, for the interval mean
 };
 
 struct FailureCounts {
@@ -56,6 +58,7 @@ struct Snapshot {
   double rps = 0;
   double target_rate = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;
+  double mean_us = 0;  // of the requests completed in the interval; NaN when none
   Imbalance imbalance;  // of the requests completed in this interval, per unit of weight
 };
 

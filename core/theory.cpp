@@ -107,4 +107,16 @@ double fifo_trace_misses(std::span<const std::uint64_t> counts, double capacity)
   return trace_misses(counts, capacity, fifo_in_cache);
 }
 
+double mg1_mean_latency_us(double rate, double hit_ratio, double hit_us, double miss_us, bool exponential,
+                           double speed) {
+  const double a = hit_us / speed, b = miss_us / speed;
+  const double k = exponential ? 2.0 : 1.0;  // E[X²] = k · E[X]² for each kind of service
+  const double s1 = hit_ratio * a + (1 - hit_ratio) * b;
+  const double s2 = k * (hit_ratio * a * a + (1 - hit_ratio) * b * b);
+  const double lambda = rate / 1e6;  // per microsecond
+  const double rho = lambda * s1;
+  if (rho >= 1) return std::numeric_limits<double>::quiet_NaN();
+  return lambda * s2 / (2 * (1 - rho)) + s1;
+}
+
 }  // namespace loadlab

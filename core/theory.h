@@ -20,6 +20,14 @@ std::vector<double> expected_shares(ShareModel model, std::span<const double> we
 std::vector<double> key_owned_shares(Balancer& balancer, const KeyDistribution& keys, std::size_t nodes);
 inline constexpr std::uint64_t kMaxKeyTheoryKeys = 1'000'000;
 
+// Mean latency of a node with one slot as an M/G/1 queue (Pollaczek–Khinchine): Poisson
+// arrivals at `rate` per second; service is a hit (probability `hit_ratio`) or a miss, each
+// fixed or exponential around its mean, divided by the node's speed. W = λE[S²] / (2(1 − ρ)) +
+// E[S], with ρ = λE[S]; the M/M/1 formula S / (1 − ρ) is the exponential special case. NaN
+// when ρ >= 1 (the queue grows without bound).
+double mg1_mean_latency_us(double rate, double hit_ratio, double hit_us, double miss_us, bool exponential,
+                           double speed);
+
 // Cache hit ratios under the independent reference model, for key probabilities p_i
 // (summing to 1) and a cache of C objects:
 // - LRU, Che's approximation (Che, Tung & Wang 2002): the characteristic time T solves

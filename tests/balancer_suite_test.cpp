@@ -331,6 +331,18 @@ TEST(Imbalance, KnownValues) {
   EXPECT_TRUE(std::isnan(imbalance(std::vector<double>{}).max_mean));
 }
 
+TEST(Theory, PollaczekKhinchineMatchesTheTextbookCases) {
+  // M/M/1: S = 500 us, λ = 1000/s, ρ = 0.5 → R = S / (1 − ρ) = 1000 us.
+  EXPECT_NEAR(mg1_mean_latency_us(1000, 0, 50, 500, true, 1.0), 1000, 1e-9);
+  // M/D/1: R = S + ρS / (2(1 − ρ)) = 500 + 250 = 750 us.
+  EXPECT_NEAR(mg1_mean_latency_us(1000, 0, 50, 500, false, 1.0), 750, 1e-9);
+  // Half speed doubles S: ρ = 1, the queue grows without bound.
+  EXPECT_TRUE(std::isnan(mg1_mean_latency_us(1000, 0, 50, 500, true, 0.5)));
+  // A hit/miss mixture has more variance than its mean suggests: above M/M/1 with the same mean.
+  const double mixed = mg1_mean_latency_us(1000, 0.5, 50, 500, true, 1.0);  // E[S] = 275
+  EXPECT_GT(mixed, 275 / (1 - 0.275));
+}
+
 TEST(Theory, KeyOwnedSharesFollowTheHotKey) {
   // Zipf(1.2) over 1000 keys: the node owning key 0 must expect at least P(key 0).
   KeyPopularity p;

@@ -9,6 +9,7 @@
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -205,6 +206,22 @@ TEST_F(Window, SickButtonRaisesTheTailLatency) {
   const auto& all = window_->history().all();
   for (std::size_t k = at + 3; k < all.size(); ++k) worst = std::max(worst, all[k].p99_us);
   EXPECT_GT(worst, 15'000.0) << "p99 before " << before;
+}
+
+TEST_F(Window, LatencyChartShowsTheQueueingModelBesideTheMeasuredMean) {
+  ASSERT_TRUE(window_->open_preset("slow-node"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 30; }, 8000));
+  ASSERT_EQ(window_->latency_chart()->reference_count(), 1u);
+  const double model_ms = window_->latency_chart()->reference_values().front();
+  double measured = 0;
+  int count = 0;
+  for (const Snapshot& s : window_->history().all())
+    if (std::isfinite(s.mean_us)) measured += s.mean_us / 1000, ++count;
+  measured /= count;
+  // M/G/1 per node, weighted by traffic (≈ 2 ms here): the measurement must land near it.
+  EXPECT_GT(model_ms, 0.5 * measured);
+  EXPECT_LT(model_ms, 2.0 * measured);
 }
 
 TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {

@@ -38,6 +38,7 @@
 #include "scenario_json.h"
 #include "share_bars.h"
 #include "theme.h"
+#include "theory.h"
 #include "time_chart.h"
 
 namespace loadlab::ui {
@@ -455,8 +456,8 @@ void MainWindow::refresh_controls() {
   }
   hit_chart_->set_series(names, colors);
   in_flight_chart_->set_series(names, colors);
-  latency_chart_->set_series({QStringLiteral("p50"), QStringLiteral("p95"), QStringLiteral("p99")},
-                             {QColor(0x56B4E9), QColor(0xE69F00), QColor(0xD55E00)});
+  latency_chart_->set_series({tr("mean"), QStringLiteral("p50"), QStringLiteral("p95"), QStringLiteral("p99")},
+                             {QColor(0xF0E442), QColor(0x56B4E9), QColor(0xE69F00), QColor(0xD55E00)});
   update_hit_model();
 }
 
@@ -698,10 +699,11 @@ void MainWindow::redraw() {
   const std::size_t n = scenario_.nodes.size();
   if (history_.empty()) {
     bars_->set_bars({});
-    std::vector<QList<QPointF>> none_nodes(n), none3(3);
+    std::vector<QList<QPointF>> none_nodes(n), none4(4);
     hit_chart_->set_points(none_nodes, 0, 60, 100);
     in_flight_chart_->set_points(none_nodes, 0, 60);
-    latency_chart_->set_points(none3, 0, 60);
+    latency_chart_->set_references({}, {}, QString());
+    latency_chart_->set_points(none4, 0, 60);
     status_rate_->setText(tr("Ready: press Start (Space)"));
     status_requests_->clear();
     status_time_->clear();
@@ -750,7 +752,7 @@ void MainWindow::redraw() {
 
   // Lines: the newest kChartSnapshots.
   const std::size_t from = all.size() > kChartSnapshots ? all.size() - kChartSnapshots : 0;
-  std::vector<QList<QPointF>> hit(n), in_flight(n), latency(3);
+  std::vector<QList<QPointF>> hit(n), in_flight(n), latency(4);
   for (auto& l : hit) l.reserve(static_cast<qsizetype>(all.size() - from));
   for (auto& l : in_flight) l.reserve(static_cast<qsizetype>(all.size() - from));
   for (std::size_t k = from; k < all.size(); ++k) {
@@ -763,9 +765,10 @@ void MainWindow::redraw() {
       in_flight[i].append({t, static_cast<double>(ns.in_flight)});
     }
     if (std::isfinite(s.p50_us)) {
-      latency[0].append({t, s.p50_us / 1000});
-      latency[1].append({t, s.p95_us / 1000});
-      latency[2].append({t, s.p99_us / 1000});
+      latency[0].append({t, s.mean_us / 1000});
+      latency[1].append({t, s.p50_us / 1000});
+      latency[2].append({t, s.p95_us / 1000});
+      latency[3].append({t, s.p99_us / 1000});
     }
   }
   const double t_end = static_cast<double>(last.t_ms) / 1000.0;
@@ -773,6 +776,7 @@ void MainWindow::redraw() {
   const double x_to = std::max(t_end, t_begin + 10);
   hit_chart_->set_points(hit, t_begin, x_to, 100);
   in_flight_chart_->set_points(in_flight, t_begin, x_to);
+  update_latency_model(bar_from);
   latency_chart_->set_points(latency, t_begin, x_to);
 
   // Status bar: achieved vs target rate, requests so far, elapsed time.
@@ -792,6 +796,45 @@ void MainWindow::redraw() {
                                                   : keys_moved_);
   const QString state = state_ == State::paused ? tr("paused") : state_ == State::running ? tr("running") : tr("stopped");
   status_time_->setText(tr("%1  %2 s%3").arg(state).arg(t_end, 0, 'f', 1).arg(slow_motion_ ? tr("  (slow motion)") : QString()));
+}
+
+// Queueing theory beside the measured mean: each node as an M/G/1 queue (Pollaczek–Khinchine)
+// fed by its measured arrival rate and hit ratio over the last second; the cluster's mean is
+// their request-weighted average. Shown for open-loop runs of one-slot nodes without writes,
+// where the model's assumptions hold; hidden while any node is saturated (ρ ≥ 1).
+void MainWindow::update_latency_model(std::size_t from) {
+  const auto& all = history_.all();
+  const std::size_t n = scenario_.nodes.size();
+  const bool applicable = scenario_.workload.mode == Workload::Mode::open && scenario_.workload.write_fraction == 0 &&
+                          std::all_of(scenario_.nodes.begin(), scenario_.nodes.end(),
+                                      [](const NodeSpec& node) { return node.slots == 1; });
+  double weighted = 0, rate_sum = 0;
+  bool saturated = false;
+  for (std::size_t i = 0; applicable && i < n; ++i) {
+    double served = 0, hits = 0, lookups = 0, seconds = 0;
+    for (std::size_t k = from; k < all.size(); ++k) {
+      const NodeSample& ns = all[k].nodes[i];
+      served += static_cast<double>(ns.interval_completed);
+      hits += static_cast<double>(ns.interval_hits);
+      lookups += static_cast<double>(ns.interval_hits + ns.interval_misses);
+      seconds += all[k].interval_s;
+    }
+    if (served == 0 || seconds <= 0) continue;
+    const double rate = served / seconds;
+    const double speed = scenario_.nodes[i].speed / (slow_motion_ ? kSlowMotion : 1.0);
+    const double latency = mg1_mean_latency_us(rate, lookups > 0 ? hits / lookups : 0, scenario_.service.hit_us,
+                                               scenario_.service.miss_us,
+                                               scenario_.service.distribution == ServiceModel::Distribution::exponential,
+                                               speed);
+    if (std::isnan(latency)) saturated = true;
+    weighted += rate * latency;
+    rate_sum += rate;
+  }
+  if (!applicable || saturated || rate_sum == 0) {
+    latency_chart_->set_references({}, {}, QString());
+    return;
+  }
+  latency_chart_->set_references({weighted / rate_sum / 1000}, {palette().color(QPalette::Text)}, tr("M/G/1 mean"));
 }
 
 void MainWindow::update_actions() {

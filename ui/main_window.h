@@ -126,6 +126,7 @@ class MainWindow : public QMainWindow {
   QLabel* status_balance_;
   QString keys_moved_;  // for hashing balancers: what a node leaving would move
   void update_hit_model();
+  void update_latency_model(std::size_t from_snapshot);
   bool hit_model_dirty_ = false;
   QComboBox* balancer_box_;
   QComboBox* cache_box_;

@@ -55,6 +55,10 @@ void TimeChart::set_series(const std::vector<QString>& names, const std::vector<
 
 void TimeChart::set_references(const std::vector<double>& values, const std::vector<QColor>& colors,
                                const QString& name) {
+  if (values.size() == references_.size() && name == reference_name_ && colors == reference_colors_) {
+    reference_values_ = values;  // the lines move at the next set_points; no series is rebuilt
+    return;
+  }
   QChart* c = chart();
   for (QLineSeries* s : references_) {
     c->removeSeries(s);
