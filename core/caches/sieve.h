@@ -1,9 +1,5 @@
 #pragma once
-#include <vector>
-
-#include "key_index.h"
-#include "slot_cache.h"
-#include "slot_lists.h"
+#include "single_queue_cache.h"
 
 namespace loadlab {
 
@@ -12,23 +8,19 @@ namespace loadlab {
 // (wrapping to the tail), clearing visited bits, until it finds an unvisited object, which
 // it evicts; the hand stays at that object's neighbour toward the head. Unlike CLOCK,
 // survivors are not moved: new objects stay near the head, old popular ones near the tail.
-class Sieve final : public SlotCache {
+class Sieve final : public SingleQueueCache {
  public:
   explicit Sieve(std::size_t capacity) { reset(capacity); }
   bool access(std::uint64_t key) override;
-  bool contains(std::uint64_t key) const override { return index_.find(key) != KeyIndex::kAbsent; }
-  std::size_t size() const override { return queue_.size; }
-  std::vector<std::uint64_t> keys_by_value() const override;
+  // Visited objects first (they survive the next sweep), then the rest head to tail.
+  std::vector<std::uint64_t> keys_by_value() const override { return keys_newest_first(true); }
 
  private:
-  void reset(std::size_t capacity) override;
-  std::vector<std::uint64_t> key_;
-  std::vector<std::uint8_t> visited_;
-  SlotLists lists_;
-  SlotLists::List queue_;
+  void reset(std::size_t capacity) override {
+    SingleQueueCache::reset(capacity);
+    hand_ = SlotLists::kNil;
+  }
   std::uint32_t hand_ = SlotLists::kNil;  // kNil: start from the tail
-  SlotPool pool_;
-  KeyIndex index_;
 };
 
 }  // namespace loadlab
