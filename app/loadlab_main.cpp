@@ -12,7 +12,7 @@
 #include "cli/run_command.h"
 #include "loadlab_version.h"
 #include "main_window.h"
-#include "scenario_json.h"
+#include "scenario/scenario_json.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "balancer_registry.h"
-#include "random.h"
+#include "balancers/balancer_registry.h"
+#include "base/random.h"
 
 namespace loadlab {
 namespace {

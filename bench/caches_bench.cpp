@@ -7,8 +7,8 @@
 #include <list>
 #include <unordered_map>
 
-#include "cache_registry.h"
-#include "key_distribution.h"
+#include "caches/cache_registry.h"
+#include "workload/key_distribution.h"
 
 namespace loadlab {
 namespace {

@@ -2,7 +2,7 @@
 // cache and zero service time, so what is measured is the engine itself.
 #include <benchmark/benchmark.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 namespace loadlab {
 namespace {

@@ -8,16 +8,16 @@
 #include <map>
 #include <vector>
 
-#include "alias_table.h"
-#include "balancer_registry.h"
+#include "base/alias_table.h"
+#include "balancers/balancer_registry.h"
 #include "balancers/maglev.h"
 #include "balancers/peak_ewma.h"
 #include "balancers/smooth_weighted_round_robin.h"
-#include "imbalance.h"
-#include "key_distribution.h"
-#include "key_movement.h"
-#include "random.h"
-#include "theory.h"
+#include "metrics/imbalance.h"
+#include "workload/key_distribution.h"
+#include "theory/key_movement.h"
+#include "base/random.h"
+#include "theory/theory.h"
 
 namespace loadlab {
 namespace {

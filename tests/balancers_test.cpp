@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "balancer_registry.h"
+#include "balancers/balancer_registry.h"
 
 namespace loadlab {
 namespace {

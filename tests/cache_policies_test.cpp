@@ -9,8 +9,8 @@
 #include <unordered_map>
 
 #include "cache_reference.h"
-#include "cache_registry.h"
-#include "cache_sim.h"
+#include "caches/cache_registry.h"
+#include "cachesim/cache_sim.h"
 #include "caches/arc.h"
 #include "caches/belady.h"
 #include "caches/clock.h"
@@ -20,9 +20,9 @@
 #include "caches/s3fifo.h"
 #include "caches/sieve.h"
 #include "caches/w_tiny_lfu.h"
-#include "key_distribution.h"
-#include "theory.h"
-#include "trace.h"
+#include "workload/key_distribution.h"
+#include "theory/theory.h"
+#include "cachesim/trace.h"
 
 namespace loadlab {
 namespace {

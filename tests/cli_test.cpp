@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "csv_export.h"
+#include "metrics/csv_export.h"
 #include "csv_table.h"
 
 namespace fs = std::filesystem;

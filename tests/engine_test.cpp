@@ -5,8 +5,8 @@
 #include <mutex>
 #include <thread>
 
-#include "balancer_registry.h"
-#include "engine.h"
+#include "balancers/balancer_registry.h"
+#include "engine/engine.h"
 
 namespace loadlab {
 namespace {

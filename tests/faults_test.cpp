@@ -7,9 +7,9 @@
 #include <mutex>
 #include <thread>
 
-#include "engine.h"
-#include "random.h"
-#include "scenario_json.h"
+#include "engine/engine.h"
+#include "base/random.h"
+#include "scenario/scenario_json.h"
 
 namespace loadlab {
 namespace {

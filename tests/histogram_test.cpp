@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "histogram.h"
-#include "random.h"
+#include "metrics/histogram.h"
+#include "base/random.h"
 
 namespace loadlab {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "key_distribution.h"
+#include "workload/key_distribution.h"
 
 namespace loadlab {
 namespace {

@@ -3,10 +3,10 @@
 #include <list>
 #include <unordered_map>
 
-#include "cache_registry.h"
+#include "caches/cache_registry.h"
 #include "caches/key_index.h"
 #include "caches/lru.h"
-#include "key_distribution.h"
+#include "workload/key_distribution.h"
 
 namespace loadlab {
 namespace {

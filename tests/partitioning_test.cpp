@@ -6,9 +6,9 @@
 #include <mutex>
 #include <set>
 
-#include "engine.h"
-#include "placement.h"
-#include "scenario_json.h"
+#include "engine/engine.h"
+#include "model/placement.h"
+#include "scenario/scenario_json.h"
 
 namespace loadlab {
 namespace {

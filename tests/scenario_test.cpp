@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "scenario_json.h"
+#include "scenario/scenario_json.h"
 
 namespace loadlab {
 namespace {

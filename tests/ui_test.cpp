@@ -14,7 +14,7 @@
 #include <fstream>
 #include <functional>
 
-#include "csv_export.h"
+#include "metrics/csv_export.h"
 #include "csv_table.h"
 #include "main_window.h"
 #include "node_table.h"

@@ -28,17 +28,17 @@
 #include <cmath>
 #include <fstream>
 
-#include "balancer_registry.h"
-#include "cache_registry.h"
-#include "cache_theory.h"
-#include "csv_export.h"
-#include "key_movement.h"
+#include "balancers/balancer_registry.h"
+#include "caches/cache_registry.h"
+#include "theory/cache_theory.h"
+#include "metrics/csv_export.h"
+#include "theory/key_movement.h"
 #include "node_palette.h"
 #include "node_table.h"
-#include "scenario_json.h"
+#include "scenario/scenario_json.h"
 #include "share_bars.h"
 #include "theme.h"
-#include "theory.h"
+#include "theory/theory.h"
 #include "time_chart.h"
 
 namespace loadlab::ui {

@@ -9,9 +9,9 @@
 #include <memory>
 #include <vector>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "run_history.h"
-#include "scenario.h"
+#include "scenario/scenario.h"
 #include "snapshot_feed.h"
 
 class QAction;

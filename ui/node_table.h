@@ -5,7 +5,7 @@
 #include <QTableWidget>
 #include <vector>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 class QSlider;
 class QDoubleSpinBox;

@@ -5,7 +5,7 @@
 #include <deque>
 #include <vector>
 
-#include "snapshot.h"
+#include "metrics/snapshot.h"
 
 namespace loadlab::ui {
 

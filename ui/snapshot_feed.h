@@ -6,7 +6,7 @@
 #include <mutex>
 #include <vector>
 
-#include "snapshot.h"
+#include "metrics/snapshot.h"
 
 namespace loadlab::ui {
 

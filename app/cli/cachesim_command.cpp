@@ -10,12 +10,12 @@
 #include <thread>
 #include <unordered_map>
 
-#include "cache_sim.h"
+#include "cachesim/cache_sim.h"
 #include "cli_app.h"
-#include "key_distribution.h"
-#include "scenario.h"
-#include "theory.h"
-#include "trace.h"
+#include "workload/key_distribution.h"
+#include "scenario/scenario.h"
+#include "theory/theory.h"
+#include "cachesim/trace.h"
 
 namespace loadlab::cli {
 

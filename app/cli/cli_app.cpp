@@ -4,8 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "balancer_registry.h"
-#include "cache_registry.h"
+#include "balancers/balancer_registry.h"
+#include "caches/cache_registry.h"
 #include "cachesim_command.h"
 #include "compare_command.h"
 #include "loadlab_version.h"

@@ -8,12 +8,12 @@
 #include <limits>
 #include <sstream>
 
-#include "balancer_registry.h"
+#include "balancers/balancer_registry.h"
 #include "cli_app.h"
-#include "key_movement.h"
+#include "theory/key_movement.h"
 #include "run_command.h"
-#include "scenario.h"
-#include "theory.h"
+#include "scenario/scenario.h"
+#include "theory/theory.h"
 
 namespace loadlab::cli {
 

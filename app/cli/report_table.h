@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "key_movement.h"
-#include "run_report.h"
+#include "theory/key_movement.h"
+#include "metrics/run_report.h"
 
 namespace loadlab::cli {
 

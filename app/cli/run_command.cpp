@@ -9,11 +9,11 @@
 #include <mutex>
 
 #include "cli_app.h"
-#include "csv_export.h"
-#include "engine.h"
-#include "key_movement.h"
+#include "metrics/csv_export.h"
+#include "engine/engine.h"
+#include "theory/key_movement.h"
 #include "report_table.h"
-#include "scenario_json.h"
+#include "scenario/scenario_json.h"
 
 namespace loadlab::cli {
 namespace {

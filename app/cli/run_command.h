@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "run_report.h"
+#include "metrics/run_report.h"
 #include "scenario_overrides.h"
-#include "snapshot.h"
+#include "metrics/snapshot.h"
 
 namespace loadlab::cli {
 

@@ -1,4 +1,4 @@
-#include "bounded_load.h"
+#include "balancers/bounded_load.h"
 
 #include <algorithm>
 #include <cmath>

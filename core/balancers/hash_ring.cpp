@@ -1,11 +1,11 @@
-#include "hash_ring.h"
+#include "balancers/hash_ring.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-#include "../balancer_params.h"
-#include "../hash.h"
+#include "balancers/balancer_params.h"
+#include "base/hash.h"
 
 namespace loadlab {
 

@@ -1,6 +1,6 @@
-#include "key_hash.h"
+#include "balancers/key_hash.h"
 
-#include "../hash.h"
+#include "base/hash.h"
 
 namespace loadlab {
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <vector>
 
-#include "../balancer.h"
+#include "balancers/balancer.h"
 
 namespace loadlab {
 

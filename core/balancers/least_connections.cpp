@@ -1,4 +1,4 @@
-#include "least_connections.h"
+#include "balancers/least_connections.h"
 
 namespace loadlab {
 

@@ -1,8 +1,8 @@
-#include "maglev.h"
+#include "balancers/maglev.h"
 
 #include <algorithm>
 
-#include "../hash.h"
+#include "base/hash.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "peak_ewma.h"
+#include "balancers/peak_ewma.h"
 
 #include <algorithm>
 #include <cmath>

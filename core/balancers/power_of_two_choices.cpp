@@ -1,4 +1,4 @@
-#include "power_of_two_choices.h"
+#include "balancers/power_of_two_choices.h"
 
 namespace loadlab {
 

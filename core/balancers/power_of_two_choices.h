@@ -1,9 +1,9 @@
 #pragma once
 #include <vector>
 
-#include "../alias_table.h"
-#include "../balancer.h"
-#include "../random.h"
+#include "base/alias_table.h"
+#include "balancers/balancer.h"
+#include "base/random.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "random_choice.h"
+#include "balancers/random_choice.h"
 
 namespace loadlab {
 

@@ -1,8 +1,8 @@
 #pragma once
 #include <vector>
 
-#include "../balancer.h"
-#include "../random.h"
+#include "balancers/balancer.h"
+#include "base/random.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "ring_hash.h"
+#include "balancers/ring_hash.h"
 
 #include <algorithm>
 

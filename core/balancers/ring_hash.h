@@ -1,8 +1,8 @@
 #pragma once
 #include <vector>
 
-#include "../balancer.h"
-#include "hash_ring.h"
+#include "balancers/balancer.h"
+#include "balancers/hash_ring.h"
 
 namespace loadlab {
 

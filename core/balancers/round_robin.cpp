@@ -1,4 +1,4 @@
-#include "round_robin.h"
+#include "balancers/round_robin.h"
 
 namespace loadlab {
 

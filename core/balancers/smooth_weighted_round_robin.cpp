@@ -1,4 +1,4 @@
-#include "smooth_weighted_round_robin.h"
+#include "balancers/smooth_weighted_round_robin.h"
 
 #include <cmath>
 

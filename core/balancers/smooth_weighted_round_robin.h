@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "../balancer.h"
+#include "balancers/balancer.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "weighted_random.h"
+#include "balancers/weighted_random.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "arc.h"
+#include "caches/arc.h"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
 #pragma once
 #include <vector>
 
-#include "key_index.h"
-#include "slot_cache.h"
-#include "slot_lists.h"
+#include "caches/key_index.h"
+#include "caches/slot_cache.h"
+#include "caches/slot_lists.h"
 
 namespace loadlab {
 

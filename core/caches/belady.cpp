@@ -1,9 +1,9 @@
-#include "belady.h"
+#include "caches/belady.h"
 
 #include <queue>
 
-#include "../trace.h"
-#include "key_index.h"
+#include "cachesim/trace.h"
+#include "caches/key_index.h"
 
 namespace loadlab {
 

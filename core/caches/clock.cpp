@@ -1,4 +1,4 @@
-#include "clock.h"
+#include "caches/clock.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "fifo.h"
+#include "caches/fifo.h"
 
 namespace loadlab {
 

@@ -1,9 +1,9 @@
-#include "frequency_sketch.h"
+#include "caches/frequency_sketch.h"
 
 #include <algorithm>
 #include <bit>
 
-#include "../hash.h"
+#include "base/hash.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "key_index.h"
+#include "caches/key_index.h"
 
 #include <algorithm>
 #include <bit>

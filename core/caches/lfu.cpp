@@ -1,4 +1,4 @@
-#include "lfu.h"
+#include "caches/lfu.h"
 
 namespace loadlab {
 

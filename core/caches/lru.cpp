@@ -1,4 +1,4 @@
-#include "lru.h"
+#include "caches/lru.h"
 
 #include <stdexcept>
 

@@ -1,8 +1,8 @@
 #pragma once
 #include <vector>
 
-#include "../cache.h"
-#include "key_index.h"
+#include "caches/cache.h"
+#include "caches/key_index.h"
 
 namespace loadlab {
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "../cache.h"
+#include "caches/cache.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "s3fifo.h"
+#include "caches/s3fifo.h"
 
 #include <algorithm>
 

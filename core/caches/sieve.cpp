@@ -1,4 +1,4 @@
-#include "sieve.h"
+#include "caches/sieve.h"
 
 namespace loadlab {
 

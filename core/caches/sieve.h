@@ -1,5 +1,5 @@
 #pragma once
-#include "single_queue_cache.h"
+#include "caches/single_queue_cache.h"
 
 namespace loadlab {
 

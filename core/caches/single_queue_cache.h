@@ -4,9 +4,9 @@
 // visited bit). Each policy adds only its hit rule and its choice of victim.
 #include <vector>
 
-#include "key_index.h"
-#include "slot_cache.h"
-#include "slot_lists.h"
+#include "caches/key_index.h"
+#include "caches/slot_cache.h"
+#include "caches/slot_lists.h"
 
 namespace loadlab {
 

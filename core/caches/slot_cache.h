@@ -3,7 +3,7 @@
 // most valuable objects, and contains() through the policy's key index.
 #include <vector>
 
-#include "../cache.h"
+#include "caches/cache.h"
 
 namespace loadlab {
 

@@ -1,4 +1,4 @@
-#include "w_tiny_lfu.h"
+#include "caches/w_tiny_lfu.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,10 +1,10 @@
 #pragma once
 #include <vector>
 
-#include "frequency_sketch.h"
-#include "key_index.h"
-#include "slot_cache.h"
-#include "slot_lists.h"
+#include "caches/frequency_sketch.h"
+#include "caches/key_index.h"
+#include "caches/slot_cache.h"
+#include "caches/slot_lists.h"
 
 namespace loadlab {
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "scenario.h"
-#include "scenario_json.h"
+#include "scenario/scenario.h"
+#include "scenario/scenario_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <string>
 
-#include "trace.h"
+#include "cachesim/trace.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

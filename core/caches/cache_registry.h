@@ -1,0 +1,17 @@
+#pragma once
+// The cache policies users can name (CLI, scenario files, GUI).
+#include <cstddef>
+
+#include "caches/cache.h"
+#include "base/registry.h"
+
+namespace loadlab {
+
+struct CacheOptions {
+  std::size_t capacity = 0;  // objects
+};
+
+using CacheRegistry = Registry<Cache, CacheOptions>;
+const CacheRegistry& caches();
+
+}  // namespace loadlab

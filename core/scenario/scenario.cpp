@@ -1,0 +1,203 @@
+#include "scenario/scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <set>
+
+#include "balancers/balancer_registry.h"
+#include "caches/cache_registry.h"
+
+namespace loadlab {
+namespace {
+
+void require(bool ok, const std::string& field, const std::string& problem) {
+  if (!ok) throw ScenarioError(field, problem);
+}
+
+void require_range(double value, double low, double high, const std::string& field) {
+  require(std::isfinite(value) && value >= low && value <= high, field,
+          fmt::format("must be a number from {} to {} (got {})", low, high, value));
+}
+
+}  // namespace
+
+std::string default_node_name(std::size_t index) {
+  std::string name;
+  ++index;
+  while (index > 0) {
+    --index;
+    name.insert(name.begin(), static_cast<char>('a' + index % 26));
+    index /= 26;
+  }
+  return name;
+}
+
+std::vector<NodeSpec> default_nodes(std::size_t count) {
+  std::vector<NodeSpec> nodes(count);
+  for (std::size_t i = 0; i < count; ++i) nodes[i].name = default_node_name(i);
+  return nodes;
+}
+
+std::string to_string(Workload::Mode mode) {
+  switch (mode) {
+    case Workload::Mode::open: return "open";
+    case Workload::Mode::closed: return "closed";
+    case Workload::Mode::max: return "max";
+  }
+  return "?";
+}
+
+std::string to_string(Workload::Arrival arrival) {
+  return arrival == Workload::Arrival::constant ? "constant" : "poisson";
+}
+
+std::string to_string(FaultEvent::Action action) {
+  switch (action) {
+    case FaultEvent::Action::kill: return "kill";
+    case FaultEvent::Action::revive: return "revive";
+    case FaultEvent::Action::speed: return "speed";
+    case FaultEvent::Action::spikes: return "spikes";
+  }
+  return "?";
+}
+
+std::string to_string(ServiceModel::Distribution distribution) {
+  return distribution == ServiceModel::Distribution::fixed ? "fixed" : "exponential";
+}
+
+unsigned effective_replication(const Scenario& s) {
+  if (s.partitioning.kind == Partitioning::Kind::none) return 1;
+  return std::clamp<unsigned>(s.partitioning.replication, 1, static_cast<unsigned>(s.nodes.size()));
+}
+
+unsigned effective_write_quorum(const Scenario& s) {
+  const unsigned r = effective_replication(s);
+  return s.partitioning.write_quorum == 0 ? r : std::min(s.partitioning.write_quorum, r);
+}
+
+bool is_prime(std::uint64_t n) {
+  if (n < 2) return false;
+  for (std::uint64_t d = 2; d * d <= n; ++d)
+    if (n % d == 0) return false;
+  return true;
+}
+
+void validate(const Scenario& s) {
+  require(!s.nodes.empty(), "nodes", "a scenario needs at least one node (got 0)");
+  require(s.nodes.size() <= kMaxNodes, "nodes",
+          fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, s.nodes.size()));
+  require(balancers().contains(s.balancer), "balancer",
+          fmt::format("unknown balancer '{}' (known: {})", s.balancer, balancers().names()));
+  const BalancerParams& bp = s.balancer_params;
+  require(bp.choices >= 1 && bp.choices <= kMaxChoices, "balancer.choices",
+          fmt::format("must be from 1 to {} (got {})", kMaxChoices, bp.choices));
+  require(std::isfinite(bp.decay_ms) && bp.decay_ms > 0 && bp.decay_ms <= 3'600'000, "balancer.decay_ms",
+          fmt::format("must be > 0 and <= 3600000 ms (got {})", bp.decay_ms));
+  require(bp.vnodes >= 1 && bp.vnodes <= kMaxVnodes, "balancer.vnodes",
+          fmt::format("must be from 1 to {} (got {})", kMaxVnodes, bp.vnodes));
+  require(bp.table_size >= 2 && bp.table_size <= kMaxMaglevTableSize && is_prime(bp.table_size),
+          "balancer.table_size", fmt::format("must be a prime from 2 to {} (got {})", kMaxMaglevTableSize, bp.table_size));
+  require(bp.table_size >= s.nodes.size(), "balancer.table_size",
+          fmt::format("must be at least the node count {} (got {})", s.nodes.size(), bp.table_size));
+  require(std::isfinite(bp.balance_factor) && bp.balance_factor > 1 && bp.balance_factor <= 100,
+          "balancer.balance_factor", fmt::format("must be > 1 and <= 100 (got {})", bp.balance_factor));
+  require(caches().contains(s.cache_policy), "cache.policy",
+          fmt::format("unknown cache policy '{}' (known: {})", s.cache_policy, caches().names()));
+  require(s.cache_capacity <= kMaxCacheCapacity, "cache.capacity",
+          fmt::format("at most {} objects (got {})", kMaxCacheCapacity, s.cache_capacity));
+
+  std::set<std::string> names;
+  double weight_sum = 0;
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+    const NodeSpec& n = s.nodes[i];
+    const std::string at = fmt::format("nodes[{}]", i);
+    require(!n.name.empty(), at + ".name", "must not be empty");
+    require(names.insert(n.name).second, at + ".name", fmt::format("duplicate node name '{}'", n.name));
+    require(std::isfinite(n.weight) && n.weight >= 0, at + ".weight",
+            fmt::format("must be a finite number >= 0 (got {})", n.weight));
+    require(n.weight <= 1e6, at + ".weight", fmt::format("at most 1000000 (got {})", n.weight));
+    require(std::isfinite(n.speed) && n.speed > 0 && n.speed <= 1000, at + ".speed",
+            fmt::format("must be a number > 0 and <= 1000 (got {})", n.speed));
+    require(n.slots >= 1 && n.slots <= kMaxSlots, at + ".slots",
+            fmt::format("must be from 1 to {} (got {})", kMaxSlots, n.slots));
+    if (n.cache_capacity)
+      require(*n.cache_capacity <= kMaxCacheCapacity, at + ".cache_capacity",
+              fmt::format("at most {} objects (got {})", kMaxCacheCapacity, *n.cache_capacity));
+    weight_sum += n.weight;
+  }
+  require(weight_sum > 0, "nodes[].weight", "all weights are 0, so no node could take a request");
+
+  const Workload& w = s.workload;
+  if (w.mode == Workload::Mode::open)
+    require(std::isfinite(w.rate) && w.rate > 0 && w.rate <= kMaxRate, "workload.rate",
+            fmt::format("must be > 0 and <= {} requests/s (got {})", kMaxRate, w.rate));
+  require_range(w.duration_s, 0, 86400, "workload.duration_s");
+  require(w.requests <= 10'000'000'000ULL, "workload.requests",
+          fmt::format("at most 10000000000 (got {})", w.requests));
+  if (w.mode == Workload::Mode::closed) {
+    require(w.clients >= 1 && w.clients <= 100000, "workload.clients",
+            fmt::format("must be from 1 to 100000 (got {})", w.clients));
+    require_range(w.think_ms, 0, 3'600'000, "workload.think_ms");
+  }
+  if (w.mode == Workload::Mode::max)
+    require(w.window >= 1 && w.window <= 1'000'000, "workload.window",
+            fmt::format("must be from 1 to 1000000 (got {})", w.window));
+  require(w.keys.keys >= 1 && w.keys.keys <= kMaxKeys, "workload.keys",
+          fmt::format("must be from 1 to {} (got {})", kMaxKeys, w.keys.keys));
+  if (w.keys.kind == KeyPopularity::Kind::zipf) require_range(w.keys.zipf_s, 0, 10, "workload.zipf_s");
+  if (w.keys.kind == KeyPopularity::Kind::hotspot) {
+    require(std::isfinite(w.keys.hot_fraction) && w.keys.hot_fraction > 0 && w.keys.hot_fraction <= 1,
+            "workload.hot_fraction", fmt::format("must be > 0 and <= 1 (got {})", w.keys.hot_fraction));
+    require_range(w.keys.hot_share, 0, 1, "workload.hot_share");
+  }
+  require_range(s.service.hit_us, 0, 60e6, "service.hit_us");
+  require_range(s.service.miss_us, 0, 60e6, "service.miss_us");
+  require_range(s.interval_ms, 10, 10000, "interval_ms");
+
+  const HealthCheckConfig& h = s.health;
+  require_range(h.active_interval_ms, 0, 60000, "health.active_interval_ms");
+  require(h.fall >= 1 && h.fall <= 100, "health.fall", fmt::format("must be from 1 to 100 (got {})", h.fall));
+  require(h.rise >= 1 && h.rise <= 100, "health.rise", fmt::format("must be from 1 to 100 (got {})", h.rise));
+  require(h.max_fails <= 1'000'000, "health.max_fails", fmt::format("at most 1000000 (got {})", h.max_fails));
+  require_range(h.fail_timeout_s, 0, 3600, "health.fail_timeout_s");
+  require(h.consecutive_failures <= 1'000'000, "health.consecutive_failures",
+          fmt::format("at most 1000000 (got {})", h.consecutive_failures));
+  require_range(h.base_ejection_s, 0, 3600, "health.base_ejection_s");
+  require_range(h.slow_start_s, 0, 3600, "health.slow_start_s");
+  const Partitioning& part = s.partitioning;
+  if (part.kind != Partitioning::Kind::none) {
+    require(s.nodes.size() <= kMaxPartitionedNodes, "partitioning",
+            fmt::format("at most {} nodes with partitioning (got {})", kMaxPartitionedNodes, s.nodes.size()));
+    require(part.partitions <= 1'000'000, "partitioning.partitions",
+            fmt::format("at most 1000000 (got {})", part.partitions));
+    require(part.replication >= 1 && part.replication <= s.nodes.size(), "partitioning.replication",
+            fmt::format("must be from 1 to the node count {} (got {})", s.nodes.size(), part.replication));
+    require(part.write_quorum <= part.replication, "partitioning.write_quorum",
+            fmt::format("must be at most the replication {} (got {}; 0 means all)", part.replication, part.write_quorum));
+  }
+  require_range(s.workload.write_fraction, 0, 1, "workload.write_fraction");
+  require(s.workload.write_fraction == 0 || part.kind != Partitioning::Kind::none, "workload.write_fraction",
+          fmt::format("writes need data placement: set partitioning.kind to hash, range or ring (got write_fraction {})",
+                      s.workload.write_fraction));
+  require(s.retry.max_retries <= 10, "retry.max_retries", fmt::format("at most 10 (got {})", s.retry.max_retries));
+  require_range(s.retry.budget, 0, 10, "retry.budget");
+  require(s.retry.min_retries <= 1'000'000, "retry.min_retries", fmt::format("at most 1000000 (got {})", s.retry.min_retries));
+  require(s.faults.size() <= 100'000, "faults", fmt::format("at most 100000 events (got {})", s.faults.size()));
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    const FaultEvent& f = s.faults[i];
+    const std::string at = fmt::format("faults[{}]", i);
+    require_range(f.at_s, 0, 86400, at + ".at_s");
+    require(f.node < s.nodes.size(), at + ".node",
+            fmt::format("node index {} out of range (the scenario has {} nodes)", f.node, s.nodes.size()));
+    if (f.action == FaultEvent::Action::speed)
+      require(std::isfinite(f.speed) && f.speed > 0 && f.speed <= 1000, at + ".speed",
+              fmt::format("must be a number > 0 and <= 1000 (got {})", f.speed));
+    if (f.action == FaultEvent::Action::spikes) {
+      require_range(f.probability, 0, 1, at + ".probability");
+      require_range(f.extra_us, 0, 60e6, at + ".extra_us");
+    }
+  }
+}
+
+}  // namespace loadlab

@@ -1,0 +1,131 @@
+#pragma once
+// A scenario: the cluster (nodes, balancer, caches), the traffic and the service model.
+// The CLI, the GUI and the preset files all describe a run with this one structure.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "balancers/balancer_params.h"
+#include "model/health.h"
+#include "workload/key_distribution.h"
+#include "model/placement.h"
+
+namespace loadlab {
+
+// Bad input, with the field it concerns ("nodes[1].weight") so the message can name it.
+class ScenarioError : public std::runtime_error {
+ public:
+  ScenarioError(std::string field, std::string problem)
+      : std::runtime_error(field.empty() ? problem : field + ": " + problem),
+        field_(std::move(field)),
+        problem_(std::move(problem)) {}
+  const std::string& field() const { return field_; }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  std::string field_;
+  std::string problem_;
+};
+
+struct NodeSpec {
+  std::string name;
+  double weight = 1.0;
+  double speed = 1.0;  // service times are divided by this: 0.5 is twice as slow
+  unsigned slots = 1;  // requests served at once; the rest wait in the node's queue
+  std::optional<std::size_t> cache_capacity;  // overrides the scenario's cache capacity
+};
+
+struct ServiceModel {
+  enum class Distribution { fixed, exponential };
+  double hit_us = 50;    // time to serve a cache hit
+  double miss_us = 500;  // time to serve a miss (the backing store)
+  Distribution distribution = Distribution::exponential;
+};
+
+struct Workload {
+  enum class Mode {
+    open,    // arrivals at a target rate, regardless of how fast the nodes answer
+    closed,  // N clients, each sends, waits for the answer, thinks, sends again
+    max,     // as fast as the engine can, bounded by `window` requests outstanding
+  };
+  enum class Arrival { constant, poisson };
+  Mode mode = Mode::open;
+  Arrival arrival = Arrival::poisson;
+  double rate = 1000;              // requests per second (open loop)
+  std::uint64_t requests = 10000;  // stop issuing after this many (0: no limit)
+  double duration_s = 0;           // stop issuing after this long (0: no limit)
+  unsigned clients = 16;           // closed loop
+  double think_ms = 0;             // closed loop
+  unsigned window = 4096;          // max mode
+  double write_fraction = 0;       // share of requests that are writes (needs partitioning)
+  KeyPopularity keys;
+};
+
+// A scheduled fault: at `at_s` seconds into the run, do `action` to node `node`.
+struct FaultEvent {
+  enum class Action { kill, revive, speed, spikes };
+  double at_s = 0;
+  std::size_t node = 0;
+  Action action = Action::kill;
+  double speed = 1;          // Action::speed
+  double probability = 0;    // Action::spikes: share of requests that are slowed ...
+  double extra_us = 0;       // ... by this much
+};
+
+// Retrying a request that failed because its node was down, on another node that health
+// checking considers available. The budget caps retries at a fraction of the requests issued
+// so far plus a floor (Finagle's RetryBudget), so a dead cluster is not hammered twice over.
+struct RetryPolicy {
+  unsigned max_retries = 0;  // per request; 0: no retries
+  double budget = 0.2;
+  unsigned min_retries = 10;
+};
+
+struct Scenario {
+  std::string name = "untitled";
+  std::string description;
+  std::uint64_t seed = 1;
+  std::string balancer = "round-robin";
+  BalancerParams balancer_params;
+  std::string cache_policy = "lru";
+  std::size_t cache_capacity = 100;
+  std::vector<NodeSpec> nodes;
+  Workload workload;
+  ServiceModel service;
+  double interval_ms = 100;  // how often metrics are sampled
+  HealthCheckConfig health;
+  RetryPolicy retry;
+  Partitioning partitioning;
+  std::vector<FaultEvent> faults;
+
+  std::size_t cache_capacity_of(std::size_t node) const {
+    return nodes[node].cache_capacity.value_or(cache_capacity);
+  }
+};
+
+// Limits that turn a typo into an error instead of an out-of-memory or a week-long run.
+inline constexpr std::size_t kMaxNodes = 1024;
+inline constexpr unsigned kMaxSlots = 1024;
+inline constexpr std::size_t kMaxCacheCapacity = 100'000'000;
+inline constexpr std::uint64_t kMaxKeys = 1'000'000'000;
+inline constexpr double kMaxRate = 10'000'000;
+
+// Node names a, b, ..., z, aa, ab, ...: short enough for chart legends.
+std::string default_node_name(std::size_t index);
+std::vector<NodeSpec> default_nodes(std::size_t count);
+
+// Throws ScenarioError naming the first invalid field and its value.
+void validate(const Scenario& scenario);
+
+std::string to_string(Workload::Mode mode);
+std::string to_string(Workload::Arrival arrival);
+std::string to_string(ServiceModel::Distribution distribution);
+std::string to_string(FaultEvent::Action action);
+// R and W as the engine uses them (replication clamped to the node count, W = 0 meaning R).
+unsigned effective_replication(const Scenario& scenario);
+unsigned effective_write_quorum(const Scenario& scenario);
+
+}  // namespace loadlab

@@ -1,0 +1,340 @@
+#include "scenario/scenario_json.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace loadlab {
+namespace {
+
+using nlohmann::json;
+
+std::string shown(const json& value) {
+  std::string text = value.dump();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return text;
+}
+
+std::uint64_t whole_number(const std::string& field, const json& v) {
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && d >= 0 && d <= 1.8e19 && std::floor(d) == d) return static_cast<std::uint64_t>(d);
+  }
+  throw ScenarioError(field, fmt::format("expected a whole number >= 0 (got {})", shown(v)));
+}
+
+// Reads one JSON object field by field and, at the end, rejects any field it was not asked
+// about: that is how "rat": 3000 becomes an error instead of the default rate.
+class ObjectReader {
+ public:
+  ObjectReader(const json& object, std::string path) : object_(object), path_(std::move(path)) {
+    if (!object_.is_object())
+      throw ScenarioError(path_.empty() ? "scenario" : path_,
+                          fmt::format("expected an object {{...}} (got {})", shown(object_)));
+  }
+
+  std::string field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  const json* find(const std::string& key) {
+    known_.insert(key);
+    const auto it = object_.find(key);
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  void read(const std::string& key, std::string& out) {
+    if (const json* v = find(key)) {
+      if (!v->is_string()) throw ScenarioError(field(key), fmt::format("expected a string (got {})", shown(*v)));
+      out = v->get<std::string>();
+    }
+  }
+
+  void read(const std::string& key, double& out) {
+    if (const json* v = find(key)) {
+      if (!v->is_number()) throw ScenarioError(field(key), fmt::format("expected a number (got {})", shown(*v)));
+      out = v->get<double>();
+    }
+  }
+
+  template <class Unsigned>
+  void read_count(const std::string& key, Unsigned& out) {
+    if (const json* v = find(key)) {
+      const std::uint64_t n = whole_number(key, *v);
+      if (n > std::numeric_limits<Unsigned>::max())
+        throw ScenarioError(field(key), fmt::format("too large (got {})", n));
+      out = static_cast<Unsigned>(n);
+    }
+  }
+
+  template <class Enum>
+  void read_choice(const std::string& key, Enum& out, std::initializer_list<std::pair<const char*, Enum>> choices) {
+    std::string text;
+    read(key, text);
+    if (find(key) == nullptr) return;
+    std::string known;
+    for (const auto& [name, value] : choices) {
+      if (text == name) {
+        out = value;
+        return;
+      }
+      known += (known.empty() ? "" : ", ") + std::string(name);
+    }
+    throw ScenarioError(field(key), fmt::format("unknown value '{}' (known: {})", text, known));
+  }
+
+  std::uint64_t whole_number(const std::string& key, const json& v) const { return loadlab::whole_number(field(key), v); }
+
+  void reject_unknown() const {
+    for (const auto& [key, value] : object_.items()) {
+      if (known_.count(key)) continue;
+      std::string list;
+      for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
+      throw ScenarioError(field(key), fmt::format("unknown field (known here: {})", list));
+    }
+  }
+
+ private:
+  const json& object_;
+  std::string path_;
+  std::set<std::string> known_;
+};
+
+void read_nodes(const json& value, Scenario& s) {
+  if (value.is_number()) {  // "nodes": 3 is short for three default nodes
+    const std::uint64_t count = whole_number("nodes", value);
+    if (count > kMaxNodes)
+      throw ScenarioError("nodes", fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, count));
+    s.nodes = default_nodes(count);
+    return;
+  }
+  if (!value.is_array())
+    throw ScenarioError("nodes", fmt::format("expected a list of nodes or a node count (got {})", shown(value)));
+  if (value.size() > kMaxNodes)
+    throw ScenarioError("nodes", fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, value.size()));
+  s.nodes.clear();
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    ObjectReader r(value[i], fmt::format("nodes[{}]", i));
+    NodeSpec n;
+    n.name = default_node_name(i);
+    r.read("name", n.name);
+    r.read("weight", n.weight);
+    r.read("speed", n.speed);
+    r.read_count("slots", n.slots);
+    if (const json* c = r.find("cache_capacity")) n.cache_capacity = r.whole_number("cache_capacity", *c);
+    r.reject_unknown();
+    s.nodes.push_back(std::move(n));
+  }
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::exception& e) {  // syntax errors, and numbers such as 1e400
+    // e.what() carries the line and column; drop the library's "[json.exception...]" tag.
+    std::string what = e.what();
+    if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+    throw ScenarioError("", "not valid JSON: " + what);
+  }
+
+  Scenario s;
+  ObjectReader r(root, "");
+  r.read("name", s.name);
+  r.read("description", s.description);
+  r.read_count("seed", s.seed);
+  if (const json* b = r.find("balancer")) {
+    // "balancer": "p2c", or with tuning: "balancer": {"policy": "p2c", "choices": 3}
+    if (b->is_object()) {
+      ObjectReader br(*b, "balancer");
+      br.read("policy", s.balancer);
+      BalancerParams& p = s.balancer_params;
+      br.read_count("choices", p.choices);
+      br.read("decay_ms", p.decay_ms);
+      br.read_count("vnodes", p.vnodes);
+      br.read_count("table_size", p.table_size);
+      br.read("balance_factor", p.balance_factor);
+      br.reject_unknown();
+    } else {
+      r.read("balancer", s.balancer);
+    }
+  }
+  r.read("interval_ms", s.interval_ms);
+  if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
+
+  if (const json* cache = r.find("cache")) {
+    ObjectReader c(*cache, "cache");
+    c.read("policy", s.cache_policy);
+    c.read_count("capacity", s.cache_capacity);
+    c.reject_unknown();
+  }
+
+  if (const json* workload = r.find("workload")) {
+    Workload& w = s.workload;
+    ObjectReader wr(*workload, "workload");
+    wr.read_choice("mode", w.mode, {{"open", Workload::Mode::open}, {"closed", Workload::Mode::closed},
+                                    {"max", Workload::Mode::max}});
+    wr.read_choice("arrival", w.arrival,
+                   {{"constant", Workload::Arrival::constant}, {"poisson", Workload::Arrival::poisson}});
+    wr.read("rate", w.rate);
+    wr.read_count("requests", w.requests);
+    wr.read("duration_s", w.duration_s);
+    wr.read_count("clients", w.clients);
+    wr.read("think_ms", w.think_ms);
+    wr.read_count("window", w.window);
+    wr.read_count("keys", w.keys.keys);
+    wr.read_choice("popularity", w.keys.kind,
+                   {{"uniform", KeyPopularity::Kind::uniform}, {"zipf", KeyPopularity::Kind::zipf},
+                    {"hotspot", KeyPopularity::Kind::hotspot}});
+    wr.read("zipf_s", w.keys.zipf_s);
+    wr.read("hot_fraction", w.keys.hot_fraction);
+    wr.read("hot_share", w.keys.hot_share);
+    wr.read("write_fraction", w.write_fraction);
+    wr.reject_unknown();
+  }
+
+  if (const json* service = r.find("service")) {
+    ObjectReader sr(*service, "service");
+    sr.read("hit_us", s.service.hit_us);
+    sr.read("miss_us", s.service.miss_us);
+    sr.read_choice("distribution", s.service.distribution,
+                   {{"fixed", ServiceModel::Distribution::fixed},
+                    {"exponential", ServiceModel::Distribution::exponential}});
+    sr.reject_unknown();
+  }
+  if (s.nodes.empty() && r.find("nodes") == nullptr) s.nodes = default_nodes(3);
+
+  if (const json* health = r.find("health")) {
+    HealthCheckConfig& h = s.health;
+    ObjectReader hr(*health, "health");
+    hr.read("active_interval_ms", h.active_interval_ms);
+    hr.read_count("fall", h.fall);
+    hr.read_count("rise", h.rise);
+    hr.read_count("max_fails", h.max_fails);
+    hr.read("fail_timeout_s", h.fail_timeout_s);
+    hr.read_count("consecutive_failures", h.consecutive_failures);
+    hr.read("base_ejection_s", h.base_ejection_s);
+    hr.read("slow_start_s", h.slow_start_s);
+    hr.reject_unknown();
+  }
+
+  if (const json* part = r.find("partitioning")) {
+    Partitioning& p = s.partitioning;
+    ObjectReader pr(*part, "partitioning");
+    pr.read_choice("kind", p.kind, {{"none", Partitioning::Kind::none}, {"hash", Partitioning::Kind::hash},
+                                    {"range", Partitioning::Kind::range}, {"ring", Partitioning::Kind::ring}});
+    pr.read_count("partitions", p.partitions);
+    pr.read_count("replication", p.replication);
+    pr.read_count("write_quorum", p.write_quorum);
+    pr.reject_unknown();
+  }
+
+  if (const json* retry = r.find("retry")) {
+    ObjectReader rr(*retry, "retry");
+    rr.read_count("max_retries", s.retry.max_retries);
+    rr.read("budget", s.retry.budget);
+    rr.read_count("min_retries", s.retry.min_retries);
+    rr.reject_unknown();
+  }
+
+  if (const json* faults = r.find("faults")) {
+    if (!faults->is_array()) throw ScenarioError("faults", fmt::format("expected a list of events (got {})", shown(*faults)));
+    for (std::size_t i = 0; i < faults->size(); ++i) {
+      const std::string at = fmt::format("faults[{}]", i);
+      ObjectReader fr((*faults)[i], at);
+      FaultEvent f;
+      fr.read("at_s", f.at_s);
+      std::string node;
+      fr.read("node", node);
+      if (fr.find("node") == nullptr) throw ScenarioError(at + ".node", "missing: name the node, e.g. \"node\": \"b\"");
+      const auto it = std::find_if(s.nodes.begin(), s.nodes.end(), [&](const NodeSpec& n) { return n.name == node; });
+      if (it == s.nodes.end()) {
+        std::string names;
+        for (const NodeSpec& n : s.nodes) names += (names.empty() ? "" : ", ") + n.name;
+        throw ScenarioError(at + ".node", fmt::format("unknown node '{}' (nodes: {})", node, names));
+      }
+      f.node = static_cast<std::size_t>(it - s.nodes.begin());
+      fr.read_choice("action", f.action, {{"kill", FaultEvent::Action::kill}, {"revive", FaultEvent::Action::revive},
+                                          {"speed", FaultEvent::Action::speed}, {"spikes", FaultEvent::Action::spikes}});
+      fr.read("speed", f.speed);
+      fr.read("probability", f.probability);
+      fr.read("extra_us", f.extra_us);
+      fr.reject_unknown();
+      s.faults.push_back(f);
+    }
+  }
+  r.reject_unknown();
+  validate(s);
+  return s;
+}
+
+Scenario load_scenario(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ScenarioError("", fmt::format("cannot open scenario file '{}'", file.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return parse_scenario(text.str());
+  } catch (const ScenarioError& e) {
+    throw ScenarioError(e.field(), fmt::format("{} (in {})", e.problem(), file.string()));
+  }
+}
+
+std::string scenario_to_json(const Scenario& s) {
+  nlohmann::ordered_json j;
+  j["name"] = s.name;
+  j["description"] = s.description;
+  j["seed"] = s.seed;
+  const BalancerParams& p = s.balancer_params;
+  j["balancer"] = {{"policy", s.balancer},  {"choices", p.choices},       {"decay_ms", p.decay_ms},
+                   {"vnodes", p.vnodes},    {"table_size", p.table_size}, {"balance_factor", p.balance_factor}};
+  j["cache"] = {{"policy", s.cache_policy}, {"capacity", s.cache_capacity}};
+  auto& nodes = j["nodes"] = nlohmann::ordered_json::array();
+  for (const NodeSpec& n : s.nodes) {
+    nlohmann::ordered_json node{{"name", n.name}, {"weight", n.weight}, {"speed", n.speed}, {"slots", n.slots}};
+    if (n.cache_capacity) node["cache_capacity"] = *n.cache_capacity;
+    nodes.push_back(std::move(node));
+  }
+  const Workload& w = s.workload;
+  j["workload"] = {{"mode", to_string(w.mode)},       {"arrival", to_string(w.arrival)},
+                   {"rate", w.rate},                  {"requests", w.requests},
+                   {"duration_s", w.duration_s},      {"clients", w.clients},
+                   {"think_ms", w.think_ms},          {"window", w.window},
+                   {"keys", w.keys.keys},             {"popularity", to_string(w.keys.kind)},
+                   {"zipf_s", w.keys.zipf_s},         {"hot_fraction", w.keys.hot_fraction},
+                   {"hot_share", w.keys.hot_share},   {"write_fraction", w.write_fraction}};
+  j["service"] = {{"hit_us", s.service.hit_us},
+                  {"miss_us", s.service.miss_us},
+                  {"distribution", to_string(s.service.distribution)}};
+  j["interval_ms"] = s.interval_ms;
+  const HealthCheckConfig& h = s.health;
+  j["health"] = {{"active_interval_ms", h.active_interval_ms}, {"fall", h.fall},
+                 {"rise", h.rise},
+                 {"max_fails", h.max_fails},
+                 {"fail_timeout_s", h.fail_timeout_s},
+                 {"consecutive_failures", h.consecutive_failures},
+                 {"base_ejection_s", h.base_ejection_s},
+                 {"slow_start_s", h.slow_start_s}};
+  j["partitioning"] = {{"kind", to_string(s.partitioning.kind)},
+                       {"partitions", s.partitioning.partitions},
+                       {"replication", s.partitioning.replication},
+                       {"write_quorum", s.partitioning.write_quorum}};
+  j["retry"] = {{"max_retries", s.retry.max_retries}, {"budget", s.retry.budget}, {"min_retries", s.retry.min_retries}};
+  auto& faults = j["faults"] = nlohmann::ordered_json::array();
+  for (const FaultEvent& f : s.faults) {
+    nlohmann::ordered_json e{{"at_s", f.at_s}, {"node", s.nodes.at(f.node).name}, {"action", to_string(f.action)}};
+    if (f.action == FaultEvent::Action::speed) e["speed"] = f.speed;
+    if (f.action == FaultEvent::Action::spikes) e["probability"] = f.probability, e["extra_us"] = f.extra_us;
+    faults.push_back(std::move(e));
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace loadlab

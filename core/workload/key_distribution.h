@@ -1,0 +1,43 @@
+#pragma once
+// Key popularity: which key each request asks for. Keys are 0..K-1 and key 0 is the most
+// popular, so charts and the Che approximation can use the key as its popularity rank.
+#include <cstdint>
+#include <string>
+
+#include "base/random.h"
+
+namespace loadlab {
+
+struct KeyPopularity {
+  enum class Kind { uniform, zipf, hotspot };
+  Kind kind = Kind::uniform;
+  std::uint64_t keys = 1000;
+  double zipf_s = 1.0;         // Zipf exponent, P(rank k) ∝ k^-s
+  double hot_fraction = 0.1;   // hotspot: this fraction of the keys ...
+  double hot_share = 0.9;      // ... receives this fraction of the requests
+};
+
+std::string to_string(KeyPopularity::Kind kind);
+
+class KeyDistribution {
+ public:
+  explicit KeyDistribution(const KeyPopularity& popularity);
+  std::uint64_t next(Rng& rng) const;
+  // Probability of key k under this distribution (exact, for theory and tests).
+  double probability(std::uint64_t key) const;
+  const KeyPopularity& popularity() const { return p_; }
+
+ private:
+  // Zipf by rejection-inversion (Hörmann & Derflinger, 1996): O(1) per draw and no table,
+  // so a million keys cost no memory and no set-up time.
+  double h(double x) const;
+  double big_h(double x) const;
+  double big_h_inverse(double x) const;
+  std::uint64_t next_zipf(Rng& rng) const;
+
+  KeyPopularity p_;
+  std::uint64_t hot_count_ = 0;
+  double h_integral_x1_ = 0, h_integral_n_ = 0, s_ = 0, zipf_norm_ = 0;
+};
+
+}  // namespace loadlab
