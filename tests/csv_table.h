@@ -39,7 +39,8 @@ inline CsvTable read_csv(const std::string& path) {
     const auto cells = split_csv_line(line);
     std::map<std::string, std::string> row;
     for (std::size_t i = 0; i < cells.size() && i < t.columns.size(); ++i) row[t.columns[i]] = cells[i];
-    if (cells.size() != t.columns.size()) row["__width_mismatch"] = "1";
+    // emplace, not operator[] = "1": g++ 12 warns falsely (-Wrestrict) on the assignment
+    if (cells.size() != t.columns.size()) row.emplace("__width_mismatch", std::string(1, '1'));
     t.rows.push_back(std::move(row));
   }
   return t;

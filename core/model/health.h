@@ -16,6 +16,7 @@
 // dispatcher pass): when a pass saw both, they are taken to be in the worst order (the
 // failures last), so consecutive-failure counting errs toward ejecting.
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace loadlab {
@@ -39,6 +40,10 @@ class HealthTracker {
   bool observe(std::size_t node, std::uint64_t failures, std::uint64_t successes, std::int64_t now_ns);
   // Whether an active probe round is due; then probe() each node.
   bool probe_due(std::int64_t now_ns);
+  // When the next probe round is due; max() without active checks.
+  std::int64_t next_probe_ns() const {
+    return config_.active_interval_ms > 0 ? next_probe_ns_ : std::numeric_limits<std::int64_t>::max();
+  }
   bool probe(std::size_t node, bool answered, std::int64_t now_ns);
   // Ends passive timeouts and ejections whose time has come. True when any node came back.
   bool expire(std::int64_t now_ns);

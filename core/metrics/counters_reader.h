@@ -1,0 +1,66 @@
+#pragma once
+// The one reader of node counters: the interval snapshots and the end-of-run report are both
+// built here, from the same counters, whichever driver ran the model.
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "metrics/histogram.h"
+#include "metrics/node_counters.h"
+#include "metrics/run_report.h"
+#include "metrics/snapshot.h"
+
+namespace loadlab {
+
+// What the run knows about a node besides its counters, at the moment of reading.
+struct NodeState {
+  const NodeCounters* counters = nullptr;
+  double weight = 0;          // configured
+  double expected_share = 0;  // what theory predicts under the current weights and health
+  bool up = true;             // the truth
+  bool available = true;      // what health checking believes
+};
+
+// Cluster-wide counts that live outside the nodes, published by the dispatcher.
+struct ClusterCounts {
+  std::uint64_t issued = 0;  // by the dispatcher (requests that found no node included)
+  std::uint64_t no_node = 0;
+  std::uint64_t writes = 0;  // writes issued (each sent to R replicas)
+  std::uint64_t retries = 0;
+  std::uint64_t peak_in_flight = 0;
+};
+
+class SnapshotBuilder {
+ public:
+  explicit SnapshotBuilder(std::size_t nodes);
+  // Figures since the previous call, and cumulative ones. `cluster` is read after the nodes'
+  // counters (a request seen completed must also be seen issued). `honours_weights` judges
+  // imbalance per unit of weight.
+  Snapshot take(std::int64_t now_ns, bool final, std::span<const NodeState> nodes,
+                const std::function<ClusterCounts()>& cluster, double target_rate, bool honours_weights);
+
+ private:
+  std::vector<Histogram> previous_, current_;
+  Histogram interval_, merged_;
+  std::vector<NodeSample> previous_samples_;
+  std::int64_t previous_ns_ = 0;
+};
+
+// What the report says of the run itself.
+struct ReportContext {
+  std::string scenario, balancer, cache_policy, placement;
+  std::uint64_t seed = 0;
+  std::vector<std::string> names;
+  std::vector<std::uint64_t> partitions_held;  // empty without partitioning
+  std::vector<double> key_share_held;
+  double target_rate = 0;
+  bool stopped_early = false;
+  bool honours_weights = false;
+};
+
+RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, std::span<const NodeState> nodes,
+                       const ClusterCounts& cluster);
+
+}  // namespace loadlab

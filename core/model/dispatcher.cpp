@@ -1,0 +1,108 @@
+#include "model/dispatcher.h"
+
+#include "balancers/balancer_registry.h"
+#include "model/random_streams.h"
+#include "model/write_quorum.h"
+
+namespace loadlab {
+
+// What load-aware balancers read: the dispatcher's own count of requests sent minus what the
+// node has finished (retries forwarded to the node count as sent to it).
+class Dispatcher::Load final : public LoadView {
+ public:
+  explicit Load(const Dispatcher& d) : d_(d) {}
+  std::size_t node_count() const override { return d_.counters_.size(); }
+  std::uint64_t in_flight(std::size_t node) const override {
+    const NodeCounters& c = *d_.counters_[node];
+    return d_.dispatched_[node] + c.retried_in.load(std::memory_order_acquire) - c.finished();
+  }
+  std::uint64_t total_in_flight() const override { return d_.total_in_flight_; }
+  std::uint64_t completed(std::size_t node) const override {
+    return d_.counters_[node]->completed.load(std::memory_order_acquire);
+  }
+  std::uint64_t latency_sum_ns(std::size_t node) const override {
+    return d_.counters_[node]->latency_sum_ns.load(std::memory_order_relaxed);
+  }
+  std::int64_t now_ns() const override { return d_.now_ns_; }
+
+ private:
+  const Dispatcher& d_;
+};
+
+Dispatcher::Dispatcher(const Scenario& scenario, std::span<const NodeCounters* const> counters, Sink& sink)
+    : workload_(scenario.workload),
+      counters_(counters.begin(), counters.end()),
+      sink_(sink),
+      keys_(scenario.workload.keys),
+      key_rng_(derive_seed(scenario.seed, keys_stream)),
+      write_rng_(derive_seed(scenario.seed, writes_stream)),
+      dispatched_(counters.size(), 0),
+      load_(std::make_unique<Load>(*this)) {
+  balancer_ = balancers().make(scenario.balancer,
+                               BalancerOptions{derive_seed(scenario.seed, balancer_stream), scenario.balancer_params});
+  if (scenario.partitioning.kind != Partitioning::Kind::none) {
+    placement_.emplace(scenario.partitioning, scenario.nodes.size(), scenario.workload.keys.keys);
+    // One balancer per replica set: a read may only go to a node holding its partition.
+    for (std::size_t set = 0; set < placement_->replica_set_count(); ++set)
+      set_balancers_.push_back(balancers().make(
+          scenario.balancer,
+          BalancerOptions{derive_seed(scenario.seed, balancer_stream + 1000 + set), scenario.balancer_params}));
+    quorum_ = effective_write_quorum(scenario);
+  }
+  std::vector<double> weights;
+  for (const NodeSpec& n : scenario.nodes) weights.push_back(n.weight);
+  set_weights(weights);
+}
+
+Dispatcher::~Dispatcher() = default;
+
+void Dispatcher::set_weights(std::span<const double> weights) {
+  balancer_->set_weights(weights);
+  for (std::size_t set = 0; set < set_balancers_.size(); ++set) {
+    std::vector<double> masked(weights.size(), 0.0);
+    for (std::uint32_t node : placement_->set_members(static_cast<std::uint32_t>(set))) masked[node] = weights[node];
+    set_balancers_[set]->set_weights(masked);
+  }
+}
+
+void Dispatcher::send(std::size_t node, const Request& request) {
+  ++dispatched_[node];
+  ++total_in_flight_;
+  sink_.send(node, request);
+}
+
+bool Dispatcher::issue(std::int64_t intended_ns, std::uint32_t client, std::int64_t now_ns) {
+  now_ns_ = now_ns;
+  ++issued_;
+  const std::uint64_t key = keys_.next(key_rng_);
+  std::size_t node;
+  if (placement_) {
+    const std::uint32_t partition = placement_->partition_of(key);
+    if (workload_.write_fraction > 0 && write_rng_.uniform() < workload_.write_fraction) {
+      const auto replicas = placement_->replicas(partition);
+      auto* state = new WriteState(intended_ns, client, static_cast<unsigned>(replicas.size()), quorum_);
+      ++writes_;
+      for (std::uint32_t r : replicas) send(r, Request{key, intended_ns, client, 0, state});
+      return true;
+    }
+    node = set_balancers_[placement_->replica_set(partition)]->pick(PickContext{key, load_.get()});
+  } else {
+    node = balancer_->pick(PickContext{key, load_.get()});
+  }
+  if (node == kNoNode) {
+    ++no_node_;
+    return false;
+  }
+  send(node, Request{key, intended_ns, client});
+  return true;
+}
+
+std::uint64_t Dispatcher::outstanding() const {
+  std::uint64_t finished = 0, sent = 0;
+  for (const NodeCounters* c : counters_) finished += c->finished();
+  for (std::uint64_t d : dispatched_) sent += d;
+  for (const NodeCounters* c : counters_) sent += c->retried_in.load(std::memory_order_acquire);
+  return sent - finished;
+}
+
+}  // namespace loadlab

@@ -1,0 +1,172 @@
+#include "model/node_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/write_quorum.h"
+
+namespace loadlab {
+
+NodeModel::NodeModel(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service,
+                     std::uint64_t seed, ServiceTimers& timers, ClientDone client_done, Retry retry)
+    : slots_(spec.slots),
+      cache_(std::move(cache)),
+      service_(service),
+      speed_(spec.speed),
+      rng_(seed),
+      timers_(timers),
+      client_done_(std::move(client_done)),
+      retry_(std::move(retry)) {
+  // Free slots are taken from the back: slot 0 first.
+  for (unsigned i = 0; i < spec.slots; ++i) free_slots_.push_back(spec.slots - 1 - i);
+}
+
+void NodeModel::arrive(const Request& r, std::int64_t) {
+  if (cancelled_) cancel(r);
+  else if (down_) fail(r);
+  else queue_.push_back(r);
+}
+
+void NodeModel::pump(std::int64_t now_ns) {
+  while (!queue_.empty() && !free_slots_.empty()) {
+    const Request r = queue_.front();
+    queue_.pop_front();
+    serve(r, now_ns);
+  }
+  publish_gauges();
+}
+
+void NodeModel::serve(const Request& r, std::int64_t now_ns) {
+  bool hit = false;
+  if (r.write) {
+    cache_->access(r.key);  // a write stores the new value (write-through) and pays the backing store
+  } else {
+    hit = cache_->access(r.key);
+    bump(hit ? counters_.hits : counters_.misses);
+  }
+  const double mean_us = (hit ? service_.hit_us : service_.miss_us) / speed_;
+  double us = service_.distribution == ServiceModel::Distribution::exponential ? rng_.exponential(mean_us) : mean_us;
+  if (spike_probability_ > 0 && rng_.uniform() < spike_probability_) us += spike_us_;
+  const auto ns = static_cast<std::int64_t>(std::llround(us * 1000.0));
+  if (ns <= 0) {
+    complete(r, now_ns);
+    return;
+  }
+  const std::size_t index = free_slots_.back();
+  free_slots_.pop_back();
+  Slot& slot = slots_[index];
+  slot.request = r;
+  slot.busy = true;
+  ++busy_slots_;
+  timers_.start(index, ++slot.generation, ns);
+}
+
+void NodeModel::finish(std::size_t index, std::uint64_t generation, std::int64_t now_ns) {
+  Slot& slot = slots_[index];
+  // A completion that was already on its way when the slot was emptied: ignore it.
+  if (!slot.busy || slot.generation != generation) return;
+  slot.busy = false;
+  free_slots_.push_back(index);
+  --busy_slots_;
+  complete(slot.request, now_ns);
+  pump(now_ns);
+}
+
+void NodeModel::record_latency(std::int64_t intended_ns, std::int64_t now_ns) {
+  const auto latency = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_ns - intended_ns));
+  counters_.latency.record(latency);
+  bump(counters_.latency_sum_ns, latency);
+  if (latency > counters_.latency_max_ns.load(std::memory_order_relaxed))
+    counters_.latency_max_ns.store(latency, std::memory_order_relaxed);
+}
+
+void NodeModel::complete(const Request& r, std::int64_t now_ns) {
+  if (r.write) {
+    write_reported(r, true, false, now_ns);
+    return;
+  }
+  record_latency(r.intended_ns, now_ns);
+  bump(counters_.completed, 1, std::memory_order_release);
+  if (r.client != kNoClient && client_done_) client_done_(r.client);
+}
+
+void NodeModel::write_reported(const Request& r, bool acknowledged, bool cancelled, std::int64_t now_ns) {
+  WriteState* w = r.write;
+  // Read what is needed before reporting: once this node's report is in, another replica's
+  // thread may be the last one and free the state.
+  const unsigned replicas = w->replicas;
+  bool decided_here = false;
+  if (acknowledged) {
+    bump(counters_.write_acks, 1, std::memory_order_release);
+    if (w->acks.fetch_add(1, std::memory_order_acq_rel) + 1 == w->quorum) {
+      record_latency(w->intended_ns, now_ns);  // a write's latency is its quorum's
+      bump(counters_.writes_completed, 1, std::memory_order_release);
+      decided_here = true;
+    }
+  } else {
+    bump(cancelled ? counters_.write_attempts_cancelled : counters_.write_attempts_down, 1, std::memory_order_release);
+    if (w->fails.fetch_add(1, std::memory_order_acq_rel) + 1 == w->replicas - w->quorum + 1) {
+      bump(cancelled ? counters_.writes_failed_cancelled : counters_.writes_failed_quorum, 1, std::memory_order_release);
+      decided_here = true;
+    }
+  }
+  if (decided_here && w->client != kNoClient && client_done_) client_done_(w->client);
+  if (w->reported.fetch_add(1, std::memory_order_acq_rel) + 1 == replicas) delete w;
+}
+
+void NodeModel::cancel(const Request& r) {
+  if (r.write) write_reported(r, false, true, 0);
+  else bump(counters_.failed_cancelled, 1, std::memory_order_release);
+}
+
+void NodeModel::fail(const Request& r) {
+  if (r.write) {  // a replica copy: the quorum decides, no retry
+    write_reported(r, false, false, 0);
+    return;
+  }
+  if (retry_ && retry_(r)) {
+    bump(counters_.retried_out, 1, std::memory_order_release);  // after the other node counted it in
+    return;
+  }
+  bump(counters_.failed_down, 1, std::memory_order_release);
+  if (r.client != kNoClient && client_done_) client_done_(r.client);
+}
+
+template <class Drop>
+void NodeModel::drop_everything(Drop drop) {
+  // Take the slots' requests out before dropping anything: a drop may retry a request on
+  // another node, and must find this one in a consistent state.
+  std::vector<Request> dropped(queue_.begin(), queue_.end());
+  queue_.clear();
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = slots_[i];
+    if (!slot.busy) continue;
+    slot.busy = false;
+    timers_.cancel(i);
+    free_slots_.push_back(i);
+    dropped.push_back(slot.request);
+  }
+  busy_slots_ = 0;
+  publish_gauges();
+  for (const Request& r : dropped) drop(r);
+}
+
+void NodeModel::kill(std::int64_t) {
+  down_ = true;
+  drop_everything([this](const Request& r) { fail(r); });
+  cache_->clear();
+}
+
+void NodeModel::revive() { down_ = false; }
+
+void NodeModel::cancel_all(std::int64_t) {
+  cancelled_ = true;
+  drop_everything([this](const Request& r) { cancel(r); });
+}
+
+void NodeModel::publish_gauges() {
+  counters_.queue_length.store(queue_.size(), std::memory_order_relaxed);
+  counters_.in_service.store(busy_slots_, std::memory_order_relaxed);
+}
+
+}  // namespace loadlab

@@ -1,0 +1,105 @@
+#pragma once
+// A backend node as a model: its FIFO queue, its slots, its cache, the service time of each
+// request and its counters. It knows nothing of who drives time: every call carries `now`,
+// and a request that starts service asks the driver (ServiceTimers) to call finish() when its
+// service time is over. The real-thread engine answers with an Asio timer on the node's own
+// thread (engine/node.h); the virtual-time simulator with an event on its queue (sim/).
+//
+// Threading: a NodeModel is touched by one thread at a time — the node's thread in the real
+// engine, the simulator's only thread on the virtual clock. Its counters are atomics so other
+// threads can read them (metrics/node_counters.h).
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "base/random.h"
+#include "caches/cache.h"
+#include "metrics/node_counters.h"
+#include "model/request.h"
+#include "scenario/scenario.h"
+
+namespace loadlab {
+
+// What the driver does for a node's slots: start a timer of `ns` for a slot, tagged with a
+// generation so a completion that was already on its way when the slot was emptied (kill,
+// cancel) is told from the slot's next request.
+class ServiceTimers {
+ public:
+  virtual ~ServiceTimers() = default;
+  virtual void start(std::size_t slot, std::uint64_t generation, std::int64_t ns) = 0;
+  virtual void cancel(std::size_t slot) = 0;
+};
+
+class NodeModel {
+ public:
+  // A closed-loop client's request is done (completed or failed for good).
+  using ClientDone = std::function<void(std::uint32_t client)>;
+  // A request failed because the node is down: true when it was handed to another node to
+  // retry (and counted in there).
+  using Retry = std::function<bool(const Request& request)>;
+
+  NodeModel(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service, std::uint64_t seed,
+            ServiceTimers& timers, ClientDone client_done, Retry retry = {});
+
+  // A request reaches the node: it waits in the queue, or fails at once if the node is down
+  // (or the run is ending). Call pump() after a batch of arrivals.
+  void arrive(const Request& request, std::int64_t now_ns);
+  // Moves queued requests into free slots and starts their service.
+  void pump(std::int64_t now_ns);
+  // The slot's service time is over (ignored when the generation is stale).
+  void finish(std::size_t slot, std::uint64_t generation, std::int64_t now_ns);
+
+  // Kill: what is queued or in service fails with reason node_down, and so does everything
+  // that arrives until revive(); the cache is lost (a restarted process is cold).
+  void kill(std::int64_t now_ns);
+  void revive();
+  // The run is ending: fail everything queued or in service, and what still arrives, with
+  // reason `cancelled`.
+  void cancel_all(std::int64_t now_ns);
+  void set_speed(double speed) { speed_ = speed; }
+  void set_cache_capacity(std::size_t objects) { cache_->set_capacity(objects); }
+  // A sick node: each request, with this probability, takes `extra_us` longer.
+  void set_spikes(double probability, double extra_us) { spike_probability_ = probability, spike_us_ = extra_us; }
+
+  bool down() const { return down_; }
+  std::size_t queue_length() const { return queue_.size(); }
+  std::size_t slot_count() const { return slots_.size(); }
+  NodeCounters& counters() { return counters_; }
+  const NodeCounters& counters() const { return counters_; }
+
+ private:
+  struct Slot {
+    Request request;
+    std::uint64_t generation = 0;
+    bool busy = false;
+  };
+  void serve(const Request& request, std::int64_t now_ns);
+  void complete(const Request& request, std::int64_t now_ns);
+  void fail(const Request& request);
+  void cancel(const Request& request);
+  template <class Drop>
+  void drop_everything(Drop drop);
+  void write_reported(const Request& request, bool acknowledged, bool cancelled, std::int64_t now_ns);
+  void record_latency(std::int64_t intended_ns, std::int64_t now_ns);
+  void publish_gauges();
+
+  std::deque<Request> queue_;
+  std::vector<Slot> slots_;
+  std::vector<std::size_t> free_slots_;
+  std::uint64_t busy_slots_ = 0;
+  std::unique_ptr<Cache> cache_;
+  ServiceModel service_;
+  double speed_;
+  Rng rng_;
+  ServiceTimers& timers_;
+  ClientDone client_done_;
+  Retry retry_;
+  bool down_ = false;
+  bool cancelled_ = false;
+  double spike_probability_ = 0, spike_us_ = 0;
+  NodeCounters counters_;
+};
+
+}  // namespace loadlab

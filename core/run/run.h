@@ -1,0 +1,72 @@
+#pragma once
+// A run of a scenario, whichever clock drives it: the real-thread engine (engine/engine.h) or
+// the virtual-time simulator (sim/simulator.h). The CLI and the window hold a Run and never
+// need to know which one it is; make_run() picks by the scenario's clock.
+//
+// Subscribers receive a Snapshot every interval of the run's own clock, on the run's own
+// thread; nothing ever waits for a subscriber except that thread. Live control may be called
+// from any thread and takes effect at the run's current time.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "metrics/run_report.h"
+#include "metrics/snapshot.h"
+#include "scenario/scenario.h"
+
+namespace loadlab {
+
+class Run {
+ public:
+  using Subscriber = std::function<void(const Snapshot&)>;
+  virtual ~Run() = default;
+
+  // Subscribers are called in order; add them before start().
+  virtual void subscribe(Subscriber subscriber) = 0;
+  virtual void start() = 0;
+  // Stops issuing, fails what is queued or in service with reason `cancelled`, and ends the
+  // run with a final snapshot. Safe from any thread, any number of times.
+  virtual void request_stop() = 0;
+  virtual bool wait_for(std::chrono::milliseconds timeout) = 0;  // true once the run is over
+  virtual void wait() = 0;
+  virtual bool finished() const = 0;
+  virtual RunReport report() const = 0;      // complete once finished()
+  virtual RunReport report_now() const = 0;  // the figures so far
+
+  virtual const Scenario& scenario() const = 0;
+  std::vector<std::string> node_names() const;
+
+  // Live control. Throws std::invalid_argument (naming the value) for a node index out of
+  // range or a value that validate() would reject.
+  virtual void set_weight(std::size_t node, double weight);
+  virtual void set_weights(const std::vector<double>& weights) = 0;
+  virtual std::vector<double> weights() const = 0;
+  virtual std::vector<double> expected_shares_now() const = 0;  // theory, under the current weights
+  virtual void set_speed(std::size_t node, double speed) = 0;
+  virtual void set_cache_capacity(std::size_t node, std::size_t objects) = 0;
+  virtual void set_rate(double requests_per_second) = 0;
+  // Faults. A killed node fails what it holds and what it is sent with reason node_down until
+  // revived; the balancer keeps picking it until health checking notices. Revived nodes start
+  // with an empty cache.
+  virtual void kill(std::size_t node) = 0;
+  virtual void revive(std::size_t node) = 0;
+  virtual void set_spikes(std::size_t node, double probability, double extra_us) = 0;
+  virtual bool node_up(std::size_t node) const = 0;
+  virtual bool node_available(std::size_t node) const = 0;  // what health checking believes
+  // Pause stops issuing (the queues still drain on the real clock; the virtual clock stops);
+  // resume continues the arrival schedule shifted by the pause.
+  virtual void pause() = 0;
+  virtual void resume() = 0;
+  virtual bool paused() const = 0;
+};
+
+// The checks every driver applies to live control, so both give the same errors.
+void check_node_index(std::size_t node, std::size_t nodes);
+void check_weights(const std::vector<double>& weights, const Scenario& scenario);
+void check_speed(double speed);
+void check_cache_capacity(std::size_t objects);
+void check_rate(double rate);
+void check_spikes(double probability, double extra_us);
+
+}  // namespace loadlab
