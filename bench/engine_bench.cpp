@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include "engine/engine.h"
+#include "sim/simulator.h"
 
 namespace loadlab {
 namespace {
@@ -28,6 +29,47 @@ void BM_EngineMaxThroughput(benchmark::State& state) {
 }
 
 BENCHMARK(BM_EngineMaxThroughput)->Arg(8)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+// The virtual clock against the real one, in the same run: simulated requests per second of
+// CPU (8 nodes, round robin, LRU, exponential service, open loop at 10,000 req/s — the model
+// doing real work: keys, cache, queues, histograms) over the real-thread engine's --max
+// throughput on the same machine at the same moment (counter `ratio_to_real_max`).
+void BM_SimulatorVsRealMax(benchmark::State& state) {
+  Scenario sim;
+  sim.nodes = default_nodes(8);
+  sim.workload.rate = 10'000;
+  sim.workload.requests = static_cast<std::uint64_t>(state.range(0));
+  sim.workload.keys.kind = KeyPopularity::Kind::zipf;
+  sim.workload.keys.zipf_s = 0.9;
+  Scenario real;
+  real.nodes = default_nodes(8);
+  real.cache_policy = "none";
+  real.service.hit_us = real.service.miss_us = 0;
+  real.workload.mode = Workload::Mode::max;
+  real.workload.requests = 1'000'000;
+  double simulated = 0, sim_seconds = 0, real_requests = 0, real_seconds = 0, virtual_seconds = 0;
+  for (auto _ : state) {
+    Simulator s(sim);
+    const auto t0 = std::chrono::steady_clock::now();
+    const RunReport r = s.run_to_end();
+    sim_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    simulated += static_cast<double>(r.completed);
+    virtual_seconds += r.elapsed_s;
+    Engine e(real);
+    e.start();
+    e.wait();
+    const RunReport rr = e.report();
+    real_requests += static_cast<double>(rr.completed);
+    real_seconds += rr.elapsed_s;
+  }
+  const double sim_rps = simulated / sim_seconds, real_rps = real_requests / real_seconds;
+  state.counters["sim_requests_per_s"] = sim_rps;
+  state.counters["real_max_requests_per_s"] = real_rps;
+  state.counters["ratio_to_real_max"] = sim_rps / real_rps;
+  state.counters["virtual_s_per_s"] = virtual_seconds / sim_seconds;
+}
+
+BENCHMARK(BM_SimulatorVsRealMax)->Arg(4'000'000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
 }  // namespace
 }  // namespace loadlab

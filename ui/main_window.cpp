@@ -29,6 +29,8 @@
 #include <fstream>
 
 #include "balancers/balancer_registry.h"
+#include "engine/engine.h"
+#include "sim/simulator.h"
 #include "caches/cache_registry.h"
 #include "theory/cache_theory.h"
 #include "metrics/csv_export.h"
@@ -46,6 +48,9 @@ namespace loadlab::ui {
 namespace {
 
 constexpr double kSlowMotion = 10;  // slow motion stretches time tenfold
+// Virtual seconds per real second for each Clock choice (index 0 is real threads; 0 for the
+// virtual clock means as fast as possible).
+constexpr double kClockPaces[] = {0, 1, 10, 100, 0};
 constexpr std::size_t kBarSnapshots = 10;  // bars average the last second
 
 QString to_q(const std::string& s) { return QString::fromStdString(s); }
@@ -156,7 +161,14 @@ void MainWindow::build_controls() {
   form->addRow(tr("Cache"), cache_box_);
   form->addRow(tr("Rate"), rate_box_);
   form->addRow(tr("Key skew"), skew_box_);
+  clock_box_ = new QComboBox;
+  clock_box_->addItems({tr("Real threads"), tr("Virtual, 1\u00d7"), tr("Virtual, 10\u00d7"), tr("Virtual, 100\u00d7"),
+                        tr("Virtual, as fast as possible")});
+  clock_box_->setToolTip(tr("Real threads serve real requests on this machine's clock. The virtual clock runs the same "
+                            "model as a simulation: exactly repeatable, and it can fast-forward (100\u00d7 shows an "
+                            "hour in 36 s)"));
   form->addRow(tr("Speed"), speed_box_);
+  form->addRow(tr("Clock"), clock_box_);
   v->addLayout(form);
   table_ = new NodeTable;
   v->addWidget(table_, 1);
@@ -207,6 +219,7 @@ void MainWindow::build_controls() {
     restart_if_running(s > 0 ? tr("Key skew set to Zipf s = %1").arg(s) : tr("Keys now equally popular"));
   });
   connect(speed_box_, &QComboBox::currentIndexChanged, this, [this](int index) { set_slow_motion(index == 1); });
+  connect(clock_box_, &QComboBox::currentIndexChanged, this, [this](int index) { set_clock_choice(index); });
   connect(add, &QPushButton::clicked, this, [this] {
     if (scenario_.nodes.size() >= kMaxNodes) {
       show_message(tr("At most %1 nodes.").arg(kMaxNodes), true);
@@ -439,7 +452,10 @@ bool MainWindow::save_scenario(const QString& file) {
 }
 
 void MainWindow::refresh_controls() {
-  const QSignalBlocker b1(balancer_box_), b2(cache_box_), b3(rate_box_), b4(skew_box_);
+  const QSignalBlocker b1(balancer_box_), b2(cache_box_), b3(rate_box_), b4(skew_box_), b5(clock_box_);
+  // A scenario on the virtual clock opens at 1× (or at the virtual pace already chosen).
+  if (scenario_.clock == Scenario::Clock::real) clock_box_->setCurrentIndex(0);
+  else if (clock_box_->currentIndex() == 0) clock_box_->setCurrentIndex(1);
   balancer_box_->setCurrentText(to_q(scenario_.balancer));
   cache_box_->setCurrentText(to_q(scenario_.cache_policy));
   rate_box_->setValue(scenario_.workload.rate);
@@ -488,7 +504,13 @@ void MainWindow::start() {
   stop_engine();
   history_.clear();
   try {
-    engine_ = std::make_unique<Engine>(run_scenario());
+    if (clock_choice() == 0) {
+      engine_ = std::make_unique<Engine>(run_scenario());
+    } else {
+      auto sim = std::make_unique<Simulator>(run_scenario());
+      sim->set_pace(kClockPaces[clock_choice()]);
+      engine_ = std::move(sim);
+    }
   } catch (const std::exception& e) {
     show_message(tr("Cannot start: %1").arg(QString::fromUtf8(e.what())), true);
     return;
@@ -511,6 +533,24 @@ void MainWindow::start() {
   tick_timer_->start();
   show_message(QString(), false);
   update_actions();
+}
+
+int MainWindow::clock_choice() const { return clock_box_->currentIndex(); }
+
+void MainWindow::set_clock_choice(int index) {
+  if (index < 0 || index >= static_cast<int>(std::size(kClockPaces))) return;
+  if (clock_box_->currentIndex() != index) {
+    const QSignalBlocker block(clock_box_);
+    clock_box_->setCurrentIndex(index);
+  }
+  scenario_.clock = index == 0 ? Scenario::Clock::real : Scenario::Clock::virtual_time;
+  // Between virtual paces the run goes on at the new pace; to or from real threads it restarts.
+  if (auto* sim = dynamic_cast<Simulator*>(engine_.get()); sim && index > 0) {
+    sim->set_pace(kClockPaces[index]);
+    show_message(tr("Virtual clock: %1.").arg(clock_box_->currentText()), false);
+    return;
+  }
+  restart_if_running(index == 0 ? tr("Clock: real threads") : tr("Clock: %1").arg(clock_box_->currentText()));
 }
 
 void MainWindow::pause() {

@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/engine.h"
+#include "run/run.h"
 #include "run_history.h"
 #include "scenario/scenario.h"
 #include "snapshot_feed.h"
@@ -57,7 +57,11 @@ class MainWindow : public QMainWindow {
 
   // For tests and --stats.
   State state() const { return state_; }
-  Engine* engine() const { return engine_.get(); }
+  Run* engine() const { return engine_.get(); }
+  // The clock of the next run: 0 real threads; else virtual, played at 1×, 10×, 100× or as
+  // fast as possible (kClockChoices).
+  void set_clock_choice(int index);
+  int clock_choice() const;
   const Scenario& scenario() const { return scenario_; }
   const RunHistory& history() const { return history_; }
   NodeTable* node_table() const { return table_; }
@@ -104,7 +108,7 @@ class MainWindow : public QMainWindow {
 
   Scenario scenario_;
   QString origin_;  // preset name or file the scenario came from
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Run> engine_;  // the run, on whichever clock
   std::shared_ptr<SnapshotFeed> feed_;
   RunHistory history_;
   State state_ = State::idle;
@@ -131,6 +135,7 @@ class MainWindow : public QMainWindow {
   QComboBox* balancer_box_;
   QComboBox* cache_box_;
   QComboBox* speed_box_;
+  QComboBox* clock_box_;
   QDoubleSpinBox* rate_box_;
   QDoubleSpinBox* skew_box_;
   QAction* start_action_;

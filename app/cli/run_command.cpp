@@ -10,7 +10,7 @@
 
 #include "cli_app.h"
 #include "metrics/csv_export.h"
-#include "engine/engine.h"
+#include "run/make_run.h"
 #include "theory/key_movement.h"
 #include "report_table.h"
 #include "scenario/scenario_json.h"
@@ -59,7 +59,8 @@ Scenario effective_scenario(const std::string& scenario_file, const ScenarioOver
 }
 
 RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots) {
-  Engine engine(scenario);
+  const std::unique_ptr<Run> run = make_run(scenario);
+  Run& engine = *run;
   std::mutex snapshots_mutex;
   RunResult result;
   engine.subscribe([&](const Snapshot& s) {

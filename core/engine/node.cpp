@@ -50,11 +50,11 @@ void Node::drain_inbox() {
   model_.pump(clock_.now_ns());
 }
 
-void Node::start(std::size_t slot, std::uint64_t generation, std::int64_t ns) {
+void Node::start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns) {
   boost::asio::steady_timer& timer = *timers_[slot];
-  timer.expires_after(std::chrono::nanoseconds(ns));
-  timer.async_wait([this, slot, generation](const boost::system::error_code& error) {
-    if (!error) model_.finish(slot, generation, clock_.now_ns());
+  timer.expires_at(clock_.at(due_ns));
+  timer.async_wait([this, slot, generation, due_ns](const boost::system::error_code& error) {
+    if (!error) model_.finish(slot, generation, due_ns);
   });
 }
 

@@ -3,6 +3,12 @@
 // node's model (model/node_model.h). The dispatcher hands over batches through a locked
 // inbox; each slot's service time is a real steady_timer (never a busy wait, so two cores
 // can carry many nodes). Everything the model does happens on the node's own thread.
+//
+// Timers are set for the absolute time a service is due, and a completion counts at that
+// time: a timer the OS fires late (wake-up latency, a busy core) delays the wall clock, but
+// it does not make the backend slower than modelled, nor does the lag add up over a busy
+// period. What the real clock still adds is the dispatch path: a request reaches its node
+// when a real thread hands it over.
 #include <utility>  // before any Asio header: Boost 1.74 Asio with g++ 12 in C++20 needs it
 
 #include <boost/asio/io_context.hpp>
@@ -46,7 +52,7 @@ class Node final : private ServiceTimers {
   const NodeCounters& counters() const { return model_.counters(); }
 
  private:
-  void start(std::size_t slot, std::uint64_t generation, std::int64_t ns) override;
+  void start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns) override;
   void cancel(std::size_t slot) override;
   void drain_inbox();
   void take_inbox();  // moves what waits in the inbox into the model

@@ -21,22 +21,23 @@ NodeModel::NodeModel(const NodeSpec& spec, std::unique_ptr<Cache> cache, const S
   for (unsigned i = 0; i < spec.slots; ++i) free_slots_.push_back(spec.slots - 1 - i);
 }
 
-void NodeModel::arrive(const Request& r, std::int64_t) {
+void NodeModel::arrive(const Request& r, std::int64_t now_ns) {
   if (cancelled_) cancel(r);
   else if (down_) fail(r);
-  else queue_.push_back(r);
+  else queue_.push_back(Waiting{r, now_ns});
 }
 
 void NodeModel::pump(std::int64_t now_ns) {
   while (!queue_.empty() && !free_slots_.empty()) {
-    const Request r = queue_.front();
+    const Waiting w = queue_.front();
     queue_.pop_front();
-    serve(r, now_ns);
+    // Service starts when a slot is free and the request is here, whichever is later.
+    serve(w.request, std::max(now_ns, w.arrived_ns));
   }
   publish_gauges();
 }
 
-void NodeModel::serve(const Request& r, std::int64_t now_ns) {
+void NodeModel::serve(const Request& r, std::int64_t start_ns) {
   bool hit = false;
   if (r.write) {
     cache_->access(r.key);  // a write stores the new value (write-through) and pays the backing store
@@ -49,7 +50,7 @@ void NodeModel::serve(const Request& r, std::int64_t now_ns) {
   if (spike_probability_ > 0 && rng_.uniform() < spike_probability_) us += spike_us_;
   const auto ns = static_cast<std::int64_t>(std::llround(us * 1000.0));
   if (ns <= 0) {
-    complete(r, now_ns);
+    complete(r, start_ns);
     return;
   }
   const std::size_t index = free_slots_.back();
@@ -58,7 +59,7 @@ void NodeModel::serve(const Request& r, std::int64_t now_ns) {
   slot.request = r;
   slot.busy = true;
   ++busy_slots_;
-  timers_.start(index, ++slot.generation, ns);
+  timers_.start(index, ++slot.generation, start_ns + ns);
 }
 
 void NodeModel::finish(std::size_t index, std::uint64_t generation, std::int64_t now_ns) {
@@ -136,7 +137,8 @@ template <class Drop>
 void NodeModel::drop_everything(Drop drop) {
   // Take the slots' requests out before dropping anything: a drop may retry a request on
   // another node, and must find this one in a consistent state.
-  std::vector<Request> dropped(queue_.begin(), queue_.end());
+  std::vector<Request> dropped;
+  for (const Waiting& w : queue_) dropped.push_back(w.request);
   queue_.clear();
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = slots_[i];

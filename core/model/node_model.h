@@ -22,13 +22,13 @@
 
 namespace loadlab {
 
-// What the driver does for a node's slots: start a timer of `ns` for a slot, tagged with a
-// generation so a completion that was already on its way when the slot was emptied (kill,
-// cancel) is told from the slot's next request.
+// What the driver does for a node's slots: call finish(slot, generation, due_ns) at `due_ns`,
+// the moment the slot's service ends. The generation tells a completion that was already on
+// its way when the slot was emptied (kill, cancel) from the slot's next request.
 class ServiceTimers {
  public:
   virtual ~ServiceTimers() = default;
-  virtual void start(std::size_t slot, std::uint64_t generation, std::int64_t ns) = 0;
+  virtual void start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns) = 0;
   virtual void cancel(std::size_t slot) = 0;
 };
 
@@ -48,8 +48,10 @@ class NodeModel {
   void arrive(const Request& request, std::int64_t now_ns);
   // Moves queued requests into free slots and starts their service.
   void pump(std::int64_t now_ns);
-  // The slot's service time is over (ignored when the generation is stale).
-  void finish(std::size_t slot, std::uint64_t generation, std::int64_t now_ns);
+  // The slot's service time is over (ignored when the generation is stale). `due_ns` is the
+  // time it was due, not when a late timer got round to it: the next request's service starts
+  // from there, so a driver's timer lag never adds up from one request to the next.
+  void finish(std::size_t slot, std::uint64_t generation, std::int64_t due_ns);
 
   // Kill: what is queued or in service fails with reason node_down, and so does everything
   // that arrives until revive(); the cache is lost (a restarted process is cold).
@@ -63,6 +65,10 @@ class NodeModel {
   // A sick node: each request, with this probability, takes `extra_us` longer.
   void set_spikes(double probability, double extra_us) { spike_probability_ = probability, spike_us_ = extra_us; }
 
+  // Whether a completion for this slot and generation would still finish a request.
+  bool serving(std::size_t slot, std::uint64_t generation) const {
+    return slots_[slot].busy && slots_[slot].generation == generation;
+  }
   bool down() const { return down_; }
   std::size_t queue_length() const { return queue_.size(); }
   std::size_t slot_count() const { return slots_.size(); }
@@ -75,7 +81,11 @@ class NodeModel {
     std::uint64_t generation = 0;
     bool busy = false;
   };
-  void serve(const Request& request, std::int64_t now_ns);
+  struct Waiting {
+    Request request;
+    std::int64_t arrived_ns;
+  };
+  void serve(const Request& request, std::int64_t start_ns);
   void complete(const Request& request, std::int64_t now_ns);
   void fail(const Request& request);
   void cancel(const Request& request);
@@ -85,7 +95,7 @@ class NodeModel {
   void record_latency(std::int64_t intended_ns, std::int64_t now_ns);
   void publish_gauges();
 
-  std::deque<Request> queue_;
+  std::deque<Waiting> queue_;
   std::vector<Slot> slots_;
   std::vector<std::size_t> free_slots_;
   std::uint64_t busy_slots_ = 0;

@@ -1,0 +1,616 @@
+#include "sim/simulator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "caches/cache_registry.h"
+#include "metrics/counters_reader.h"
+#include "model/dispatcher.h"
+#include "model/fault_schedule.h"
+#include "model/health_monitor.h"
+#include "model/node_model.h"
+#include "model/random_streams.h"
+#include "model/retry_router.h"
+#include "sim/event_queue.h"
+#include "theory/share_prediction.h"
+
+namespace loadlab {
+namespace {
+
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kFailedClientBackoffNs = 1'000'000;  // as the real engine
+// Health checking looks at the counters this often (the real engine looks before every
+// dispatch batch, about as often at the rates a class uses).
+constexpr std::int64_t kHealthPassNs = 1'000'000;
+// Below this many nodes the balancer's view of the total in flight is refreshed before every
+// pick (O(nodes)); above, at every health pass.
+constexpr std::size_t kExactLoadNodes = 64;
+// With a pace, the simulation runs ahead of the wall clock by at most this much before it
+// waits, so a paced run does not wake for every event.
+constexpr auto kPaceSlack = std::chrono::milliseconds(2);
+
+using WallClock = std::chrono::steady_clock;
+
+}  // namespace
+
+struct Simulator::Model final : NodeControl, Dispatcher::Sink {
+  // A node on the virtual clock: its service timers are completion events.
+  struct SimNode final : ServiceTimers {
+    SimNode(Model& m, std::uint32_t i, std::unique_ptr<Cache> cache)
+        : model(m),
+          index(i),
+          node(m.scenario.nodes[i], std::move(cache), m.scenario.service, derive_seed(m.scenario.seed, node_stream + i),
+               *this, [&m](std::uint32_t client) { m.client_done(client); },
+               [&m, i](const Request& r) { return m.retry_elsewhere(r, i); }) {}
+    void start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns) override {
+      model.schedule({due_ns, 0, SimEvent::Kind::completion, index, static_cast<std::uint32_t>(slot), generation});
+      ++model.pending_completions;
+    }
+    // The completion event stays in the queue and arrives stale (ignored); it no longer counts.
+    void cancel(std::size_t) override { --model.pending_completions; }
+    Model& model;
+    std::uint32_t index;
+    std::atomic<bool> up{true};
+    NodeModel node;
+  };
+
+  explicit Model(Scenario s);
+
+  void schedule(SimEvent e) { queue.push(e); }
+  // NodeControl, at the current virtual time.
+  void kill(std::size_t i) override {
+    if (nodes[i]->up.exchange(false)) ++down_count;
+    nodes[i]->node.kill(now);
+  }
+  void revive(std::size_t i) override {
+    if (!nodes[i]->up.exchange(true)) --down_count;
+    nodes[i]->node.revive();
+  }
+  void set_speed(std::size_t i, double speed) override { nodes[i]->node.set_speed(speed); }
+  void set_spikes(std::size_t i, double p, double us) override { nodes[i]->node.set_spikes(p, us); }
+  // Dispatcher::Sink: the request reaches its node now.
+  void send(std::size_t i, const Request& r) override {
+    NodeModel& n = nodes[i]->node;
+    bump(r.write ? n.counters().write_attempts : n.counters().issued, 1, std::memory_order_release);
+    n.arrive(r, now);
+    n.pump(now);
+  }
+
+  bool retry_elsewhere(const Request& failed, std::size_t from);
+  void client_done(std::uint32_t client);
+  void issue(std::int64_t intended_ns, std::uint32_t client);
+  double gap_ns();
+  void schedule_arrival(double at_ns);
+  void begin();
+  void handle(const SimEvent& e);
+  void health_pass();
+  void apply_commands();
+  void run();  // the loop, on whichever thread runs the model
+  void finish_run();
+  bool over() const { return dispatch_done && pending_completions == 0; }
+  std::vector<NodeState> node_states(const std::vector<double>& shares) const;
+  ClusterCounts cluster_counts() const;
+  Snapshot take_snapshot(bool final);
+  RunReport build(std::int64_t elapsed_ns) const;
+  std::vector<double> shares_now() const {
+    std::lock_guard lock(control_mutex);
+    return expected;
+  }
+  std::vector<double> weights_now() const {
+    std::lock_guard lock(control_mutex);
+    return weights;
+  }
+  // Live control from any thread: queued for the model's thread while it runs, done at once
+  // otherwise.
+  template <class F>
+  void control(F f);
+
+  Scenario scenario;
+  std::vector<std::unique_ptr<SimNode>> nodes;
+  std::vector<const NodeCounters*> counters;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<HealthMonitor> health;
+  std::unique_ptr<RetryRouter> retry;
+  std::unique_ptr<SharePrediction> prediction;
+  FaultSchedule faults;
+  SnapshotBuilder snapshots;
+  ReportContext report_context;
+  std::vector<Run::Subscriber> subscribers;
+
+  // The simulation (model thread only).
+  EventQueue queue;
+  std::int64_t now = 0;
+  std::atomic<std::int64_t> published_now{0};
+  std::atomic<std::uint64_t> events{0};
+  std::uint64_t pending_completions = 0;  // service in progress: nothing is in flight when 0
+  std::size_t down_count = 0;
+  bool health_active = false;  // a node is down or unavailable, or something changed lately
+  Rng arrival_rng;
+  double current_rate = 0;
+  double last_arrival_ns = 0;
+  std::uint64_t arrival_generation = 0;
+  std::uint64_t limit = 0;
+  std::int64_t end_ns = kNever;
+  bool dispatch_done = false;
+  std::uint64_t peak = 0;
+  std::int64_t interval_ns = 0;
+
+  // Control.
+  mutable std::mutex control_mutex;
+  std::vector<double> weights, expected;
+  double rate = 0;
+  std::vector<std::function<void()>> commands;
+  std::atomic<bool> has_commands{false};
+  std::atomic<double> pace{0};
+  std::condition_variable wake_cv;  // with control_mutex: commands, stop, pause, pace
+
+  std::atomic<bool> stop{false}, paused{false}, running{false};
+  bool started = false;
+  std::thread thread;
+
+  mutable std::mutex finish_mutex;
+  std::condition_variable finish_cv;
+  bool finished = false;
+  RunReport report;
+};
+
+Simulator::Model::Model(Scenario s)
+    : scenario(std::move(s)),
+      faults(scenario.faults),
+      snapshots(scenario.nodes.size()),
+      arrival_rng(derive_seed(scenario.seed, arrivals_stream)) {
+  validate(scenario);
+  const std::size_t n = scenario.nodes.size();
+  for (const NodeSpec& spec : scenario.nodes) weights.push_back(spec.weight);
+  rate = scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    nodes.push_back(std::make_unique<SimNode>(*this, static_cast<std::uint32_t>(i),
+                                              caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i)})));
+    counters.push_back(&nodes.back()->node.counters());
+  }
+  dispatcher = std::make_unique<Dispatcher>(scenario, counters, *this);
+  health = std::make_unique<HealthMonitor>(scenario.health, weights);
+  retry = std::make_unique<RetryRouter>(scenario.retry, dispatcher->placement(), *health, n);
+  prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
+  expected = prediction->shares(weights);
+
+  report_context.scenario = scenario.name;
+  report_context.balancer = scenario.balancer;
+  report_context.cache_policy = scenario.cache_policy;
+  report_context.seed = scenario.seed;
+  for (const NodeSpec& spec : scenario.nodes) report_context.names.push_back(spec.name);
+  report_context.honours_weights = dispatcher->balancer().honours_weights();
+  if (const Placement* p = dispatcher->placement()) {
+    report_context.placement = fmt::format(
+        "{} partitions ({}), R={}, W={}, {:.0f}% writes", to_string(scenario.partitioning.kind), p->partition_count(),
+        effective_replication(scenario), effective_write_quorum(scenario), 100 * scenario.workload.write_fraction);
+    report_context.partitions_held = prediction->partitions_held();
+    report_context.key_share_held = prediction->key_share_held();
+  }
+}
+
+template <class F>
+void Simulator::Model::control(F f) {
+  std::unique_lock lock(control_mutex);
+  if (running.load(std::memory_order_acquire)) {
+    commands.emplace_back(std::move(f));
+    has_commands.store(true, std::memory_order_release);
+    lock.unlock();
+    wake_cv.notify_all();
+  } else if (!finished) {
+    lock.unlock();
+    f();
+  }
+}
+
+void Simulator::Model::apply_commands() {
+  std::vector<std::function<void()>> todo;
+  {
+    std::lock_guard lock(control_mutex);
+    todo.swap(commands);
+    has_commands.store(false, std::memory_order_release);
+  }
+  for (auto& f : todo) f();
+}
+
+bool Simulator::Model::retry_elsewhere(const Request& failed, std::size_t from) {
+  const std::size_t target = retry->choose(failed, from, dispatcher->issued());
+  if (target == kNoNode) return false;
+  Request again = failed;
+  ++again.retries;
+  NodeModel& n = nodes[target]->node;
+  n.counters().retried_in.fetch_add(1, std::memory_order_release);
+  n.arrive(again, now);
+  n.pump(now);
+  return true;
+}
+
+void Simulator::Model::client_done(std::uint32_t client) {
+  if (dispatch_done) return;
+  const Workload& w = scenario.workload;
+  const auto think = w.mode == Workload::Mode::closed ? static_cast<std::int64_t>(w.think_ms * 1e6) : 0;
+  schedule({now + think, 0, SimEvent::Kind::client_ready, client, 0, 0});
+}
+
+double Simulator::Model::gap_ns() {
+  const double mean = 1e9 / current_rate;
+  return scenario.workload.arrival == Workload::Arrival::poisson ? arrival_rng.exponential(mean) : mean;
+}
+
+void Simulator::Model::schedule_arrival(double at_ns) {
+  // Intended times are kept as doubles, as the real engine keeps them, and truncated the same way.
+  last_arrival_ns = at_ns;
+  schedule({static_cast<std::int64_t>(at_ns), 0, SimEvent::Kind::arrival, 0, 0, arrival_generation});
+}
+
+void Simulator::Model::issue(std::int64_t intended_ns, std::uint32_t client) {
+  if (counters.size() <= kExactLoadNodes) dispatcher->set_total_in_flight(dispatcher->outstanding());
+  const bool sent = dispatcher->issue(intended_ns, client, now);
+  if (!sent && client != kNoClient) {
+    const auto think = static_cast<std::int64_t>(scenario.workload.think_ms * 1e6);
+    schedule({now + std::max(think, kFailedClientBackoffNs), 0, SimEvent::Kind::client_ready, client, 0, 0});
+  }
+  if (counters.size() <= kExactLoadNodes) peak = std::max(peak, dispatcher->outstanding());
+  if (dispatcher->issued() >= limit) dispatch_done = true;
+}
+
+void Simulator::Model::begin() {
+  const Workload& w = scenario.workload;
+  limit = w.requests == 0 ? std::numeric_limits<std::uint64_t>::max() : w.requests;
+  end_ns = w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9) : kNever;
+  interval_ns = std::max<std::int64_t>(1, static_cast<std::int64_t>(scenario.interval_ms * 1e6));
+  {
+    std::lock_guard lock(control_mutex);
+    current_rate = rate;
+  }
+  if (w.mode == Workload::Mode::open) {
+    schedule_arrival(0);
+  } else {
+    // Closed loop: the clients; max: a window of requests kept outstanding, one "client" per
+    // place in it, each sending again the moment its request is done.
+    const std::uint32_t clients = w.mode == Workload::Mode::closed ? w.clients : w.window;
+    for (std::uint32_t c = 0; c < clients; ++c) schedule({0, 0, SimEvent::Kind::client_ready, c, 0, 0});
+  }
+  schedule({interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});
+  if (faults.next_ns() != kNever) schedule({faults.next_ns(), 0, SimEvent::Kind::fault, 0, 0, 0});
+  schedule({0, 0, SimEvent::Kind::health, 0, 0, 0});
+}
+
+void Simulator::Model::health_pass() {
+  // Only when something can change: active probes, a node down or marked down, slow start.
+  const bool probing = health->next_probe_ns() <= now;
+  if (health_active || probing || down_count > 0 || health->next_ramp_ns(now) <= now) {
+    const auto up = [this](std::size_t i) { return nodes[i]->up.load(std::memory_order_relaxed); };
+    const bool changed = health->step(now, counters, up);
+    if (changed) dispatcher->set_weights(health->effective());
+    bool all_available = true;
+    for (std::size_t i = 0; i < nodes.size() && all_available; ++i) all_available = health->available(i);
+    health_active = changed || !all_available;
+  }
+  if (counters.size() > kExactLoadNodes) {
+    const std::uint64_t outstanding = dispatcher->outstanding();
+    dispatcher->set_total_in_flight(outstanding);
+    peak = std::max(peak, outstanding);
+  }
+}
+
+void Simulator::Model::handle(const SimEvent& e) {
+  switch (e.kind) {
+    case SimEvent::Kind::arrival:
+      if (e.generation != arrival_generation || dispatch_done) break;
+      if (e.at_ns >= end_ns) {
+        dispatch_done = true;
+        break;
+      }
+      issue(e.at_ns, kNoClient);
+      if (!dispatch_done) schedule_arrival(last_arrival_ns + gap_ns());
+      break;
+    case SimEvent::Kind::client_ready:
+      if (dispatch_done) break;
+      if (e.at_ns >= end_ns) {
+        dispatch_done = true;
+        break;
+      }
+      // Max mode measures latency from the moment the place in the window opened, as the
+      // real engine does from the moment it sends.
+      issue(e.at_ns, e.node);
+      break;
+    case SimEvent::Kind::completion:
+      if (!nodes[e.node]->node.serving(e.slot, e.generation)) break;  // emptied by a kill or the end
+      --pending_completions;
+      nodes[e.node]->node.finish(e.slot, e.generation, now);
+      break;
+    case SimEvent::Kind::fault:
+      faults.apply_due(now, *this);
+      health_active = true;
+      if (faults.next_ns() != kNever) schedule({faults.next_ns(), 0, SimEvent::Kind::fault, 0, 0, 0});
+      break;
+    case SimEvent::Kind::health:
+      health_pass();
+      if (!dispatch_done || pending_completions > 0) schedule({now + kHealthPassNs, 0, SimEvent::Kind::health, 0, 0, 0});
+      break;
+    case SimEvent::Kind::tick: {
+      const Snapshot s = take_snapshot(false);
+      for (const auto& subscriber : subscribers) subscriber(s);
+      schedule({now + interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});
+      break;
+    }
+  }
+}
+
+void Simulator::Model::run() {
+  begin();
+  auto anchor_wall = WallClock::now();
+  std::int64_t anchor_virtual = 0;
+  double anchored_pace = pace.load();
+  while (true) {
+    if (has_commands.load(std::memory_order_acquire)) apply_commands();
+    if (stop.load(std::memory_order_acquire)) {
+      dispatch_done = true;
+      for (auto& n : nodes) n->node.cancel_all(now);
+      break;
+    }
+    if (paused.load(std::memory_order_acquire)) {
+      std::unique_lock lock(control_mutex);
+      wake_cv.wait(lock, [&] { return !paused.load() || stop.load() || has_commands.load(); });
+      anchor_wall = WallClock::now(), anchor_virtual = now;  // the virtual clock stood still
+      continue;
+    }
+    if (over() || queue.empty()) break;
+    const SimEvent& next = queue.top();
+    const double p = pace.load(std::memory_order_relaxed);
+    if (p != anchored_pace) anchored_pace = p, anchor_wall = WallClock::now(), anchor_virtual = now;
+    if (p > 0) {
+      const auto due = anchor_wall + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                         static_cast<double>(next.at_ns - anchor_virtual) / p));
+      if (due > WallClock::now() + kPaceSlack) {
+        std::unique_lock lock(control_mutex);
+        wake_cv.wait_until(lock, due, [&] { return stop.load() || paused.load() || has_commands.load() || pace.load() != p; });
+        continue;
+      }
+    }
+    const SimEvent e = queue.pop();
+    now = e.at_ns;
+    handle(e);
+    events.fetch_add(1, std::memory_order_relaxed);
+    published_now.store(now, std::memory_order_relaxed);
+  }
+  finish_run();
+}
+
+void Simulator::Model::finish_run() {
+  const Snapshot s = take_snapshot(true);
+  for (const auto& subscriber : subscribers) subscriber(s);
+  RunReport r = build(now);
+  {
+    std::lock_guard lock(finish_mutex);
+    report = std::move(r);
+    finished = true;
+  }
+  running.store(false, std::memory_order_release);
+  finish_cv.notify_all();
+}
+
+std::vector<NodeState> Simulator::Model::node_states(const std::vector<double>& shares) const {
+  const std::vector<double> w = weights_now();
+  std::vector<NodeState> states(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    states[i] = NodeState{counters[i], w[i], shares[i], nodes[i]->up.load(), health->available(i)};
+  return states;
+}
+
+ClusterCounts Simulator::Model::cluster_counts() const {
+  ClusterCounts c;
+  c.issued = dispatcher->issued();
+  c.no_node = dispatcher->no_node();
+  c.writes = dispatcher->writes();
+  c.retries = retry->retries();
+  c.peak_in_flight = peak;
+  return c;
+}
+
+Snapshot Simulator::Model::take_snapshot(bool final) {
+  std::vector<bool> available(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) available[i] = health->available(i);
+  const std::vector<double> shares = prediction->shares_among_available(weights_now(), available, shares_now());
+  const double target = scenario.workload.mode == Workload::Mode::open ? current_rate : 0.0;
+  return snapshots.take(now, final, node_states(shares), [this] { return cluster_counts(); }, target,
+                        report_context.honours_weights);
+}
+
+RunReport Simulator::Model::build(std::int64_t elapsed_ns) const {
+  ReportContext context = report_context;
+  context.stopped_early = stop.load();
+  context.target_rate = scenario.workload.mode == Workload::Mode::open ? current_rate : 0.0;
+  return build_report(context, elapsed_ns, node_states(shares_now()), cluster_counts());
+}
+
+// ---- Simulator: the Run interface over the model ----
+
+Simulator::Simulator(Scenario scenario) : model_(std::make_unique<Model>(std::move(scenario))) {}
+
+Simulator::~Simulator() {
+  request_stop();
+  if (model_->thread.joinable()) model_->thread.join();
+}
+
+void Simulator::set_pace(double factor) {
+  if (!(factor >= 0) || factor > 1e9)
+    throw std::invalid_argument(fmt::format("pace must be 0 (as fast as possible) or a positive factor (got {})", factor));
+  model_->pace.store(factor);
+  model_->wake_cv.notify_all();
+}
+double Simulator::pace() const { return model_->pace.load(); }
+
+std::int64_t Simulator::now_ns() const { return model_->published_now.load(std::memory_order_relaxed); }
+std::uint64_t Simulator::events() const { return model_->events.load(std::memory_order_relaxed); }
+
+void Simulator::subscribe(Subscriber subscriber) {
+  if (model_->started) throw std::logic_error("Simulator::subscribe after start");
+  model_->subscribers.push_back(std::move(subscriber));
+}
+
+void Simulator::start() {
+  Model& m = *model_;
+  if (m.started) throw std::logic_error("Simulator::start called twice");
+  m.started = true;
+  m.running.store(true, std::memory_order_release);
+  m.thread = std::thread([&m] { m.run(); });
+}
+
+RunReport Simulator::run_to_end() {
+  Model& m = *model_;
+  if (m.started) throw std::logic_error("Simulator::run_to_end after start");
+  m.started = true;
+  m.running.store(true, std::memory_order_release);
+  m.run();
+  return report();
+}
+
+void Simulator::request_stop() {
+  Model& m = *model_;
+  {
+    std::lock_guard lock(m.control_mutex);
+    m.stop.store(true, std::memory_order_release);
+  }
+  m.wake_cv.notify_all();
+}
+
+bool Simulator::wait_for(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(model_->finish_mutex);
+  return model_->finish_cv.wait_for(lock, timeout, [this] { return model_->finished; });
+}
+
+void Simulator::wait() {
+  std::unique_lock lock(model_->finish_mutex);
+  model_->finish_cv.wait(lock, [this] { return model_->finished; });
+}
+
+bool Simulator::finished() const {
+  std::lock_guard lock(model_->finish_mutex);
+  return model_->finished;
+}
+
+RunReport Simulator::report() const {
+  std::lock_guard lock(model_->finish_mutex);
+  return model_->report;
+}
+
+RunReport Simulator::report_now() const {
+  if (finished()) return report();
+  // From another thread the model's plain fields may be mid-change: read only the atomics.
+  Model& m = *model_;
+  ReportContext context = m.report_context;
+  ClusterCounts c;
+  for (const NodeCounters* n : m.counters) c.issued += n->issued.load();
+  return build_report(context, m.published_now.load(), m.node_states(m.shares_now()), c);
+}
+
+const Scenario& Simulator::scenario() const { return model_->scenario; }
+
+void Simulator::set_weights(const std::vector<double>& weights) {
+  Model& m = *model_;
+  check_weights(weights, m.scenario);
+  std::vector<double> expected = m.prediction->shares(weights);
+  {
+    std::lock_guard lock(m.control_mutex);
+    m.weights = weights;
+    m.expected = std::move(expected);
+  }
+  m.control([&m, weights] {
+    m.health->set_configured(weights, m.now);
+    m.dispatcher->set_weights(m.health->effective());
+  });
+}
+
+std::vector<double> Simulator::weights() const { return model_->weights_now(); }
+std::vector<double> Simulator::expected_shares_now() const { return model_->shares_now(); }
+
+void Simulator::set_speed(std::size_t node, double speed) {
+  check_node_index(node, model_->nodes.size());
+  check_speed(speed);
+  model_->control([m = model_.get(), node, speed] { m->set_speed(node, speed); });
+}
+
+void Simulator::set_cache_capacity(std::size_t node, std::size_t objects) {
+  check_node_index(node, model_->nodes.size());
+  check_cache_capacity(objects);
+  model_->control([m = model_.get(), node, objects] { m->nodes[node]->node.set_cache_capacity(objects); });
+}
+
+void Simulator::set_rate(double rate) {
+  check_rate(rate);
+  Model& m = *model_;
+  {
+    std::lock_guard lock(m.control_mutex);
+    m.rate = rate;
+  }
+  m.control([&m, rate] {
+    if (m.current_rate == rate) return;
+    m.current_rate = rate;
+    // A new rate applies from the last arrival on, not after the old, longer gap.
+    if (m.scenario.workload.mode == Workload::Mode::open && m.dispatcher->issued() > 0 && !m.dispatch_done) {
+      ++m.arrival_generation;
+      m.schedule_arrival(std::max(m.last_arrival_ns + m.gap_ns(), static_cast<double>(m.now)));
+    }
+  });
+}
+
+void Simulator::kill(std::size_t node) {
+  check_node_index(node, model_->nodes.size());
+  model_->control([m = model_.get(), node] {
+    m->kill(node);
+    m->health_active = true;
+  });
+}
+
+void Simulator::revive(std::size_t node) {
+  check_node_index(node, model_->nodes.size());
+  model_->control([m = model_.get(), node] {
+    m->revive(node);
+    m->health_active = true;
+  });
+}
+
+void Simulator::set_spikes(std::size_t node, double probability, double extra_us) {
+  check_node_index(node, model_->nodes.size());
+  check_spikes(probability, extra_us);
+  model_->control([m = model_.get(), node, probability, extra_us] { m->set_spikes(node, probability, extra_us); });
+}
+
+bool Simulator::node_up(std::size_t node) const {
+  check_node_index(node, model_->nodes.size());
+  return model_->nodes[node]->up.load();
+}
+
+bool Simulator::node_available(std::size_t node) const {
+  check_node_index(node, model_->nodes.size());
+  return model_->health->available(node);
+}
+
+void Simulator::pause() {
+  {
+    std::lock_guard lock(model_->control_mutex);
+    model_->paused.store(true);
+  }
+  model_->wake_cv.notify_all();
+}
+
+void Simulator::resume() {
+  {
+    std::lock_guard lock(model_->control_mutex);
+    model_->paused.store(false);
+  }
+  model_->wake_cv.notify_all();
+}
+
+bool Simulator::paused() const { return model_->paused.load(); }
+
+}  // namespace loadlab

@@ -1,0 +1,201 @@
+// The virtual-time simulator: exactly repeatable, books that balance, and queueing theory to
+// within a few percent (fixed seeds; each tolerance is stated beside its check).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "metrics/csv_export.h"
+#include "sim/simulator.h"
+#include "theory/theory.h"
+
+namespace loadlab {
+namespace {
+
+Scenario one_queue(double rate, double service_us, std::uint64_t requests, unsigned slots = 1) {
+  Scenario s;
+  s.nodes = default_nodes(1);
+  s.nodes[0].slots = slots;
+  s.cache_policy = "none";
+  s.service.miss_us = service_us;
+  s.service.distribution = ServiceModel::Distribution::exponential;
+  s.workload.rate = rate;
+  s.workload.requests = requests;
+  s.interval_ms = 1000;
+  return s;
+}
+
+RunReport simulate(const Scenario& s, std::vector<Snapshot>* snapshots = nullptr) {
+  Simulator sim(s);
+  if (snapshots) sim.subscribe([snapshots](const Snapshot& snap) { snapshots->push_back(snap); });
+  return sim.run_to_end();
+}
+
+void expect_balanced(const RunReport& r) {
+  EXPECT_EQ(r.in_flight, 0u);
+  EXPECT_EQ(r.issued, r.completed + r.failed.total());
+}
+
+TEST(Simulator, SameSeedSameRunToTheLastRequest) {
+  Scenario s;
+  s.nodes = default_nodes(4);
+  s.nodes[1].weight = 3;
+  s.balancer = "p2c";
+  s.workload.rate = 5000;
+  s.workload.requests = 50'000;
+  s.workload.keys.zipf_s = 0.9;
+  std::vector<Snapshot> a, b;
+  const RunReport ra = simulate(s, &a), rb = simulate(s, &b);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].t_ms, b[i].t_ms);
+    EXPECT_EQ(a[i].completed, b[i].completed);
+    for (std::size_t n = 0; n < a[i].nodes.size(); ++n) {
+      EXPECT_EQ(a[i].nodes[n].completed, b[i].nodes[n].completed);
+      EXPECT_EQ(a[i].nodes[n].hits, b[i].nodes[n].hits);
+      EXPECT_EQ(a[i].nodes[n].latency_sum_ns, b[i].nodes[n].latency_sum_ns);
+    }
+  }
+  EXPECT_EQ(ra.total.mean_us, rb.total.mean_us);
+  EXPECT_EQ(ra.total.p99_us, rb.total.p99_us);
+  EXPECT_EQ(ra.elapsed_s, rb.elapsed_s);
+  expect_balanced(ra);
+  EXPECT_EQ(ra.issued, 50'000u);
+  // Virtual time: 50,000 requests at 5,000/s take about 10 s of it, however fast they ran.
+  EXPECT_NEAR(ra.elapsed_s, 10.0, 0.2);
+}
+
+TEST(Simulator, RoundRobinSharesAreExact) {
+  Scenario s;
+  s.nodes = default_nodes(5);
+  s.workload.requests = 10'000;
+  const RunReport r = simulate(s);
+  for (const NodeSummary& n : r.nodes) EXPECT_EQ(n.requests, 2000u) << n.name;
+}
+
+TEST(Simulator, WeightedSharesFollowTheWeights) {
+  Scenario s;
+  s.nodes = default_nodes(3);
+  s.nodes[0].weight = 5, s.nodes[1].weight = 3, s.nodes[2].weight = 1;
+  s.balancer = "weighted-round-robin";
+  s.workload.requests = 9'000;
+  const RunReport r = simulate(s);
+  EXPECT_EQ(r.nodes[0].requests, 5000u);
+  EXPECT_EQ(r.nodes[1].requests, 3000u);
+  EXPECT_EQ(r.nodes[2].requests, 1000u);
+}
+
+// M/M/1: mean response 1/(μ − λ). Service 1 ms (μ = 1000/s).
+TEST(Simulator, MM1MeanResponseAtHalfLoad) {
+  const RunReport r = simulate(one_queue(500, 1000, 400'000));
+  expect_balanced(r);
+  EXPECT_NEAR(r.total.mean_us, 2000.0, 0.02 * 2000.0);  // 2%
+}
+
+TEST(Simulator, MM1MeanResponseNearSaturation) {
+  // ρ = 0.9: the mean settles slowly (its relaxation time is ~100 service times); 2 M
+  // requests keep the estimate within 3%.
+  const RunReport r = simulate(one_queue(900, 1000, 2'000'000));
+  EXPECT_NEAR(r.total.mean_us, 10'000.0, 0.03 * 10'000.0);
+}
+
+TEST(Simulator, MD1FollowsPollaczekKhinchine) {
+  Scenario s = one_queue(800, 1000, 400'000);
+  s.service.distribution = ServiceModel::Distribution::fixed;
+  const RunReport r = simulate(s);
+  const double expected = mg1_mean_latency_us(800, 0, 50, 1000, false, 1.0);  // 3 ms
+  EXPECT_NEAR(expected, 3000.0, 1.0);
+  EXPECT_NEAR(r.total.mean_us, expected, 0.02 * expected);
+}
+
+// M/M/c against Erlang C: the probability of waiting, then W = Wq + 1/μ.
+double erlang_c_response_us(double lambda, double mu, unsigned c) {
+  const double a = lambda / mu, rho = a / c;
+  double sum = 0, term = 1;
+  for (unsigned k = 0; k < c; ++k) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  const double last = term * a / c / (1 - rho);  // a^c / c! / (1 − ρ)
+  const double p_wait = last / (sum + last);
+  return 1e6 * (p_wait / (c * mu - lambda) + 1 / mu);
+}
+
+TEST(Simulator, MMcWaitingFollowsErlangC) {
+  const double expected = erlang_c_response_us(3200, 1000, 4);  // ρ = 0.8
+  const RunReport r = simulate(one_queue(3200, 1000, 1'000'000, 4));
+  EXPECT_NEAR(r.total.mean_us, expected, 0.02 * expected);
+}
+
+TEST(Simulator, ClosedLoopKeepsEveryClientBusy) {
+  Scenario s = one_queue(0, 1000, 20'000);
+  s.workload.mode = Workload::Mode::closed;
+  s.workload.clients = 4;
+  s.service.distribution = ServiceModel::Distribution::fixed;
+  const RunReport r = simulate(s);
+  expect_balanced(r);
+  // One server, four clients, no think time: a fixed 1 ms service → 1000/s, each request
+  // waits behind the three others: exactly 4 ms.
+  EXPECT_NEAR(r.achieved_rps, 1000.0, 1.0);
+  EXPECT_NEAR(r.total.mean_us, 4000.0, 5.0);
+}
+
+TEST(Simulator, MaxModeHoldsTheWindow) {
+  Scenario s = one_queue(0, 100, 50'000, 2);
+  s.workload.mode = Workload::Mode::max;
+  s.workload.window = 8;
+  const RunReport r = simulate(s);
+  expect_balanced(r);
+  EXPECT_LE(r.peak_in_flight, 8u);
+  EXPECT_NEAR(r.achieved_rps, 20'000.0, 0.03 * 20'000.0);  // two slots of 100 µs
+}
+
+TEST(Simulator, KilledNodeFailsUntilHealthCheckingNotices) {
+  Scenario s;
+  s.nodes = default_nodes(4);
+  s.workload.rate = 4000;
+  s.workload.requests = 0;
+  s.workload.duration_s = 3;
+  s.faults.push_back({1.0, 1, FaultEvent::Action::kill});
+  s.faults.push_back({2.0, 1, FaultEvent::Action::revive});
+  const RunReport r = simulate(s);
+  expect_balanced(r);
+  // Passive checks (max_fails 1) take the node out after its first failure: a handful fail.
+  EXPECT_GT(r.failed.node_down, 0u);
+  EXPECT_LT(r.failed.node_down, 20u);
+  EXPECT_LT(r.nodes[1].requests, r.nodes[0].requests);
+}
+
+TEST(Simulator, TenThousandNodes) {
+  Scenario s;
+  s.nodes = default_nodes(10'000);
+  s.balancer = "random";
+  s.workload.rate = 100'000;
+  s.workload.requests = 200'000;
+  s.cache_capacity = 10;
+  const RunReport r = simulate(s);
+  expect_balanced(r);
+  EXPECT_EQ(r.completed, 200'000u);
+}
+
+TEST(Simulator, StopEndsTheRunWithNothingLost) {
+  Scenario s = one_queue(2000, 400, 0);
+  s.workload.duration_s = 86400;  // a long run, stopped after a little while
+  Simulator sim(s);
+  sim.set_pace(100);
+  sim.start();
+  EXPECT_FALSE(sim.wait_for(std::chrono::milliseconds(200)));
+  sim.set_rate(4000);
+  sim.kill(0);
+  sim.revive(0);
+  sim.request_stop();
+  ASSERT_TRUE(sim.wait_for(std::chrono::seconds(10)));
+  const RunReport r = sim.report();
+  expect_balanced(r);
+  EXPECT_TRUE(r.stopped_early);
+  // Paced at 100×, 0.2 s of wall time is about 20 s of virtual time (the machine may lag).
+  EXPECT_GT(r.elapsed_s, 2.0);
+  EXPECT_LT(r.elapsed_s, 40.0);
+}
+
+}  // namespace
+}  // namespace loadlab
