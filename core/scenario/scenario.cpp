@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <memory>
 #include <set>
+#include <stdexcept>
 
 #include "balancers/balancer_registry.h"
 #include "caches/cache_registry.h"
@@ -48,10 +50,6 @@ std::string to_string(Workload::Mode mode) {
   return "?";
 }
 
-std::string to_string(Workload::Arrival arrival) {
-  return arrival == Workload::Arrival::constant ? "constant" : "poisson";
-}
-
 std::string to_string(FaultEvent::Action action) {
   switch (action) {
     case FaultEvent::Action::kill: return "kill";
@@ -62,8 +60,21 @@ std::string to_string(FaultEvent::Action action) {
   return "?";
 }
 
-std::string to_string(ServiceModel::Distribution distribution) {
-  return distribution == ServiceModel::Distribution::fixed ? "fixed" : "exponential";
+std::string to_string(Scenario::Clock clock) { return clock == Scenario::Clock::real ? "real" : "virtual"; }
+
+void load_service_latencies(ServiceModel& service, const std::filesystem::path& file, const std::string& field,
+                            bool keep_miss_us) {
+  std::error_code error;
+  std::filesystem::path path = std::filesystem::absolute(file, error);
+  if (error) path = file;
+  try {
+    service.latencies = std::make_shared<const EmpiricalLatencies>(EmpiricalLatencies::load(path.lexically_normal()));
+  } catch (const std::invalid_argument& e) {
+    throw ScenarioError(field, e.what());
+  }
+  service.distribution = ServiceModel::Distribution::empirical;
+  service.file = path.lexically_normal().string();
+  if (!keep_miss_us) service.miss_us = service.latencies->mean();
 }
 
 unsigned effective_replication(const Scenario& s) {
@@ -129,6 +140,8 @@ void validate(const Scenario& s) {
   require(weight_sum > 0, "nodes[].weight", "all weights are 0, so no node could take a request");
 
   const Workload& w = s.workload;
+  if (const auto problem = check_arrivals(w.arrival, w.rate_schedule, w.bursty))
+    throw ScenarioError("workload." + problem->field, problem->problem);
   if (w.mode == Workload::Mode::open)
     require(std::isfinite(w.rate) && w.rate > 0 && w.rate <= kMaxRate, "workload.rate",
             fmt::format("must be > 0 and <= {} requests/s (got {})", kMaxRate, w.rate));
@@ -151,8 +164,7 @@ void validate(const Scenario& s) {
             "workload.hot_fraction", fmt::format("must be > 0 and <= 1 (got {})", w.keys.hot_fraction));
     require_range(w.keys.hot_share, 0, 1, "workload.hot_share");
   }
-  require_range(s.service.hit_us, 0, 60e6, "service.hit_us");
-  require_range(s.service.miss_us, 0, 60e6, "service.miss_us");
+  if (const auto problem = check_service_model(s.service)) throw ScenarioError("service." + problem->field, problem->problem);
   require_range(s.interval_ms, 10, 10000, "interval_ms");
 
   const HealthCheckConfig& h = s.health;

@@ -3,6 +3,7 @@
 // The CLI, the GUI and the preset files all describe a run with this one structure.
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -10,8 +11,10 @@
 
 #include "balancers/balancer_params.h"
 #include "model/health.h"
-#include "workload/key_distribution.h"
 #include "model/placement.h"
+#include "workload/arrivals.h"
+#include "workload/key_distribution.h"
+#include "workload/service_time.h"
 
 namespace loadlab {
 
@@ -38,23 +41,21 @@ struct NodeSpec {
   std::optional<std::size_t> cache_capacity;  // overrides the scenario's cache capacity
 };
 
-struct ServiceModel {
-  enum class Distribution { fixed, exponential };
-  double hit_us = 50;    // time to serve a cache hit
-  double miss_us = 500;  // time to serve a miss (the backing store)
-  Distribution distribution = Distribution::exponential;
-};
-
 struct Workload {
   enum class Mode {
     open,    // arrivals at a target rate, regardless of how fast the nodes answer
     closed,  // N clients, each sends, waits for the answer, thinks, sends again
     max,     // as fast as the engine can, bounded by `window` requests outstanding
   };
-  enum class Arrival { constant, poisson };
+  using Arrival = ArrivalKind;  // constant, poisson or bursty (workload/arrivals.h)
   Mode mode = Mode::open;
   Arrival arrival = Arrival::poisson;
-  double rate = 1000;              // requests per second (open loop)
+  // Requests per second (open loop). With a rate schedule, its peak; with bursty arrivals,
+  // the long-run mean. A scenario file or command line that gives a schedule or bursty
+  // parameters but no rate gets it from them; one that gives a rate scales them to it.
+  double rate = 1000;
+  RateSchedule rate_schedule;      // empty: the rate is constant
+  BurstyArrivals bursty;           // used with Arrival::bursty
   std::uint64_t requests = 10000;  // stop issuing after this many (0: no limit)
   double duration_s = 0;           // stop issuing after this long (0: no limit)
   unsigned clients = 16;           // closed loop
@@ -85,6 +86,8 @@ struct RetryPolicy {
 };
 
 struct Scenario {
+  // What drives the run: real threads and timers, or the virtual-time simulator.
+  enum class Clock { real, virtual_time };
   std::string name = "untitled";
   std::string description;
   std::uint64_t seed = 1;
@@ -94,12 +97,13 @@ struct Scenario {
   std::size_t cache_capacity = 100;
   std::vector<NodeSpec> nodes;
   Workload workload;
-  ServiceModel service;
+  ServiceModel service;  // workload/service_time.h
   double interval_ms = 100;  // how often metrics are sampled
   HealthCheckConfig health;
   RetryPolicy retry;
   Partitioning partitioning;
   std::vector<FaultEvent> faults;
+  Clock clock = Clock::real;
 
   std::size_t cache_capacity_of(std::size_t node) const {
     return nodes[node].cache_capacity.value_or(cache_capacity);
@@ -111,7 +115,6 @@ inline constexpr std::size_t kMaxNodes = 1024;
 inline constexpr unsigned kMaxSlots = 1024;
 inline constexpr std::size_t kMaxCacheCapacity = 100'000'000;
 inline constexpr std::uint64_t kMaxKeys = 1'000'000'000;
-inline constexpr double kMaxRate = 10'000'000;
 
 // Node names a, b, ..., z, aa, ab, ...: short enough for chart legends.
 std::string default_node_name(std::size_t index);
@@ -120,10 +123,20 @@ std::vector<NodeSpec> default_nodes(std::size_t count);
 // Throws ScenarioError naming the first invalid field and its value.
 void validate(const Scenario& scenario);
 
+// The open-loop arrival process the workload describes (both drivers build it this way).
+inline ArrivalProcess make_arrival_process(const Workload& w) {
+  return ArrivalProcess(w.arrival, w.rate, w.rate_schedule, w.bursty);
+}
+
+// Reads measured latencies into `service` (distribution empirical, `file` set to the absolute
+// path). Unless `keep_miss_us`, miss_us becomes the file's mean, so misses take the measured
+// times as they are. Throws ScenarioError naming `field` for a missing or malformed file.
+void load_service_latencies(ServiceModel& service, const std::filesystem::path& file, const std::string& field,
+                            bool keep_miss_us);
+
 std::string to_string(Workload::Mode mode);
-std::string to_string(Workload::Arrival arrival);
-std::string to_string(ServiceModel::Distribution distribution);
 std::string to_string(FaultEvent::Action action);
+std::string to_string(Scenario::Clock clock);
 // R and W as the engine uses them (replication clamped to the node count, W = 0 meaning R).
 unsigned effective_replication(const Scenario& scenario);
 unsigned effective_write_quorum(const Scenario& scenario);

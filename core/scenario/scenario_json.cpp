@@ -132,9 +132,36 @@ void read_nodes(const json& value, Scenario& s) {
   }
 }
 
+void read_rate_schedule(const json& value, RateSchedule& schedule) {
+  ObjectReader r(value, "workload.rate_schedule");
+  r.read_choice("shape", schedule.shape, {{"steps", RateSchedule::Shape::steps}, {"linear", RateSchedule::Shape::linear}});
+  r.read("period_s", schedule.period_s);
+  const json* points = r.find("points");
+  if (points == nullptr || !points->is_array() || points->empty())
+    throw ScenarioError("workload.rate_schedule.points",
+                        fmt::format("expected a list of points such as [{{\"at_s\": 0, \"rate\": 1000}}] (got {})",
+                                    points ? shown(*points) : "nothing"));
+  if (points->size() > kMaxSchedulePoints)
+    throw ScenarioError("workload.rate_schedule.points",
+                        fmt::format("at most {} points (got {})", kMaxSchedulePoints, points->size()));
+  schedule.points.clear();
+  for (std::size_t i = 0; i < points->size(); ++i) {
+    const std::string at = fmt::format("workload.rate_schedule.points[{}]", i);
+    ObjectReader pr((*points)[i], at);
+    RatePoint p;
+    for (const char* key : {"at_s", "rate"})
+      if (pr.find(key) == nullptr) throw ScenarioError(pr.field(key), "missing: each point gives at_s and rate");
+    pr.read("at_s", p.at_s);
+    pr.read("rate", p.rate);
+    pr.reject_unknown();
+    schedule.points.push_back(p);
+  }
+  r.reject_unknown();
+}
+
 }  // namespace
 
-Scenario parse_scenario(std::string_view text) {
+Scenario parse_scenario(std::string_view text, const std::filesystem::path& base_dir) {
   json root;
   try {
     root = json::parse(text);
@@ -167,6 +194,7 @@ Scenario parse_scenario(std::string_view text) {
     }
   }
   r.read("interval_ms", s.interval_ms);
+  r.read_choice("clock", s.clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
 
   if (const json* cache = r.find("cache")) {
@@ -182,8 +210,27 @@ Scenario parse_scenario(std::string_view text) {
     wr.read_choice("mode", w.mode, {{"open", Workload::Mode::open}, {"closed", Workload::Mode::closed},
                                     {"max", Workload::Mode::max}});
     wr.read_choice("arrival", w.arrival,
-                   {{"constant", Workload::Arrival::constant}, {"poisson", Workload::Arrival::poisson}});
+                   {{"constant", Workload::Arrival::constant}, {"poisson", Workload::Arrival::poisson},
+                    {"bursty", Workload::Arrival::bursty}});
     wr.read("rate", w.rate);
+    if (const json* schedule = wr.find("rate_schedule")) read_rate_schedule(*schedule, w.rate_schedule);
+    if (const json* bursty = wr.find("bursty")) {
+      // "bursty": {...} alone means bursty arrivals; with another "arrival" it is a contradiction.
+      if (wr.find("arrival") == nullptr) w.arrival = Workload::Arrival::bursty;
+      if (w.arrival != Workload::Arrival::bursty)
+        throw ScenarioError("workload.bursty", fmt::format("only used with \"arrival\": \"bursty\" (got \"{}\")",
+                                                           to_string(w.arrival)));
+      ObjectReader br(*bursty, "workload.bursty");
+      br.read("on_rate", w.bursty.on_rate);
+      br.read("off_rate", w.bursty.off_rate);
+      br.read("mean_on_s", w.bursty.mean_on_s);
+      br.read("mean_off_s", w.bursty.mean_off_s);
+      br.reject_unknown();
+    }
+    if (wr.find("rate") == nullptr) {
+      if (!w.rate_schedule.empty()) w.rate = w.rate_schedule.peak();
+      else if (w.arrival == Workload::Arrival::bursty) w.rate = w.bursty.mean_rate();
+    }
     wr.read_count("requests", w.requests);
     wr.read("duration_s", w.duration_s);
     wr.read_count("clients", w.clients);
@@ -204,9 +251,30 @@ Scenario parse_scenario(std::string_view text) {
     ObjectReader sr(*service, "service");
     sr.read("hit_us", s.service.hit_us);
     sr.read("miss_us", s.service.miss_us);
-    sr.read_choice("distribution", s.service.distribution,
-                   {{"fixed", ServiceModel::Distribution::fixed},
-                    {"exponential", ServiceModel::Distribution::exponential}});
+    ServiceModel& m = s.service;
+    using D = ServiceModel::Distribution;
+    sr.read_choice("distribution", m.distribution,
+                   {{"fixed", D::fixed}, {"exponential", D::exponential}, {"lognormal", D::lognormal},
+                    {"pareto", D::pareto}, {"bounded-pareto", D::bounded_pareto}, {"bimodal", D::bimodal},
+                    {"empirical", D::empirical}});
+    sr.read("p99_us", m.p99_us);
+    sr.read("alpha", m.alpha);
+    sr.read("max_us", m.max_us);
+    sr.read("slow_probability", m.slow_probability);
+    sr.read("slow_factor", m.slow_factor);
+    std::string file;
+    sr.read("file", file);
+    if (sr.find("file") != nullptr) {
+      if (sr.find("distribution") != nullptr && m.distribution != D::empirical)
+        throw ScenarioError("service.file", fmt::format("only used with \"distribution\": \"empirical\" (got \"{}\")",
+                                                        to_string(m.distribution)));
+      if (file.empty()) throw ScenarioError("service.file", "must name a file of measured latencies (got \"\")");
+      const std::filesystem::path path(file);
+      load_service_latencies(m, path.is_relative() && !base_dir.empty() ? base_dir / path : path, "service.file",
+                             sr.find("miss_us") != nullptr);
+    } else if (m.distribution == D::empirical) {
+      throw ScenarioError("service.file", "missing: an empirical service time reads its latencies from a file");
+    }
     sr.reject_unknown();
   }
   if (s.nodes.empty() && r.find("nodes") == nullptr) s.nodes = default_nodes(3);
@@ -281,7 +349,7 @@ Scenario load_scenario(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   try {
-    return parse_scenario(text.str());
+    return parse_scenario(text.str(), file.parent_path());
   } catch (const ScenarioError& e) {
     throw ScenarioError(e.field(), fmt::format("{} (in {})", e.problem(), file.string()));
   }
@@ -310,9 +378,35 @@ std::string scenario_to_json(const Scenario& s) {
                    {"keys", w.keys.keys},             {"popularity", to_string(w.keys.kind)},
                    {"zipf_s", w.keys.zipf_s},         {"hot_fraction", w.keys.hot_fraction},
                    {"hot_share", w.keys.hot_share},   {"write_fraction", w.write_fraction}};
-  j["service"] = {{"hit_us", s.service.hit_us},
-                  {"miss_us", s.service.miss_us},
-                  {"distribution", to_string(s.service.distribution)}};
+  if (!w.rate_schedule.empty()) {
+    auto& schedule = j["workload"]["rate_schedule"] = {{"shape", to_string(w.rate_schedule.shape)},
+                                                       {"period_s", w.rate_schedule.period_s}};
+    auto& points = schedule["points"] = nlohmann::ordered_json::array();
+    for (const RatePoint& p : w.rate_schedule.points) points.push_back({{"at_s", p.at_s}, {"rate", p.rate}});
+  }
+  if (w.arrival == Workload::Arrival::bursty)
+    j["workload"]["bursty"] = {{"on_rate", w.bursty.on_rate},
+                               {"off_rate", w.bursty.off_rate},
+                               {"mean_on_s", w.bursty.mean_on_s},
+                               {"mean_off_s", w.bursty.mean_off_s}};
+  const ServiceModel& m = s.service;
+  auto& service = j["service"] = {{"hit_us", m.hit_us}, {"miss_us", m.miss_us}, {"distribution", to_string(m.distribution)}};
+  switch (m.distribution) {  // only the parameters of the chosen distribution
+    case ServiceModel::Distribution::fixed:
+    case ServiceModel::Distribution::exponential: break;
+    case ServiceModel::Distribution::lognormal: service["p99_us"] = m.p99_us; break;
+    case ServiceModel::Distribution::pareto: service["alpha"] = m.alpha; break;
+    case ServiceModel::Distribution::bounded_pareto:
+      service["alpha"] = m.alpha;
+      service["max_us"] = m.max_us;
+      break;
+    case ServiceModel::Distribution::bimodal:
+      service["slow_probability"] = m.slow_probability;
+      service["slow_factor"] = m.slow_factor;
+      break;
+    case ServiceModel::Distribution::empirical: service["file"] = m.file; break;
+  }
+  j["clock"] = to_string(s.clock);
   j["interval_ms"] = s.interval_ms;
   const HealthCheckConfig& h = s.health;
   j["health"] = {{"active_interval_ms", h.active_interval_ms}, {"fall", h.fall},

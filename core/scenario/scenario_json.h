@@ -9,7 +9,9 @@
 
 namespace loadlab {
 
-Scenario parse_scenario(std::string_view json_text);
+// Relative paths in the scenario (service.file) are resolved against `base_dir`, which
+// load_scenario sets to the scenario file's directory; the current directory when empty.
+Scenario parse_scenario(std::string_view json_text, const std::filesystem::path& base_dir = {});
 Scenario load_scenario(const std::filesystem::path& file);
 std::string scenario_to_json(const Scenario& scenario);
 
