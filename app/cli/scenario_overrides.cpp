@@ -135,8 +135,8 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (nodes) count = *nodes;
   else if (!from_file && weight_list) count = weight_list->size();
   else if (!from_file && speed_list) count = speed_list->size();
-  if (count > kMaxNodes)
-    throw ScenarioError("--nodes", fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, count));
+  if (count > kMaxVirtualNodes)
+    throw ScenarioError("--nodes", fmt::format("at most {} nodes (got {})", kMaxVirtualNodes, count));
   if (count != s.nodes.size()) {
     std::vector<NodeSpec> resized = default_nodes(count);
     for (std::size_t i = 0; i < std::min(count, s.nodes.size()); ++i) resized[i] = s.nodes[i];

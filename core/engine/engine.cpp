@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <stdexcept>
 
@@ -328,11 +329,14 @@ void Engine::State::dispatch_loop() {
   use_precise_timers();
   const Workload& w = scenario.workload;
   Rng arrival_rng(derive_seed(scenario.seed, arrivals_stream));
+  std::optional<ArrivalProcess> arrivals;  // open loop
+  if (w.mode == Workload::Mode::open) arrivals.emplace(make_arrival_process(w));
   const std::uint64_t limit = w.requests == 0 ? std::numeric_limits<std::uint64_t>::max() : w.requests;
   std::int64_t end_ns =
       w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9) : std::numeric_limits<std::int64_t>::max();
   std::uint64_t seen_version = ~0ULL;
   double current_rate = rate;
+  if (arrivals && current_rate != w.rate) arrivals->set_rate(current_rate, 0);  // set before the start
   double next_ns = 0;  // open loop: intended time of the next arrival
   double last_ns = 0;
 
@@ -355,8 +359,10 @@ void Engine::State::dispatch_loop() {
       rate_changed = rate != current_rate;
       current_rate = rate;
     }
-    health->set_configured(configured, clock.now_ns());
+    const std::int64_t at = clock.now_ns();
+    health->set_configured(configured, at);
     dispatcher->set_weights(health->effective());
+    if (rate_changed && arrivals) arrivals->set_rate(current_rate, static_cast<double>(at));
     return rate_changed;
   };
   auto issued_count = [&] { return dispatcher->issued(); };
@@ -369,10 +375,6 @@ void Engine::State::dispatch_loop() {
   };
 
   apply_control();
-  auto gap_ns = [&] {
-    const double mean = 1e9 / current_rate;
-    return w.arrival == Workload::Arrival::poisson ? arrival_rng.exponential(mean) : mean;
-  };
 
   // Waits out a pause and shifts every pending intended time (and the end) by its length.
   auto wait_while_paused = [&] {
@@ -403,14 +405,14 @@ void Engine::State::dispatch_loop() {
     if (now >= end_ns) break;
 
     if (w.mode == Workload::Mode::open) {
-      // A new rate applies from the last arrival on, not after the old, longer gap.
-      if (rate_changed && issued_count() > 0) next_ns = last_ns + gap_ns();
+      // A new rate applies from now on, not after the old, longer gap.
+      if (rate_changed && issued_count() > 0) next_ns = arrivals->next_ns(last_ns, arrival_rng);
       if (next_ns >= static_cast<double>(end_ns)) break;
       std::size_t count = 0;
       while (next_ns <= static_cast<double>(now) && count < kMaxBatch && issued_count() < limit) {
         dispatcher->issue(static_cast<std::int64_t>(next_ns), kNoClient, now);
         last_ns = next_ns;
-        next_ns += gap_ns();
+        next_ns = arrivals->next_ns(last_ns, arrival_rng);
         ++count;
       }
       flush();

@@ -45,8 +45,7 @@ void NodeModel::serve(const Request& r, std::int64_t start_ns) {
     hit = cache_->access(r.key);
     bump(hit ? counters_.hits : counters_.misses);
   }
-  const double mean_us = (hit ? service_.hit_us : service_.miss_us) / speed_;
-  double us = service_.distribution == ServiceModel::Distribution::exponential ? rng_.exponential(mean_us) : mean_us;
+  double us = service_.sample_us(hit, rng_, speed_);
   if (spike_probability_ > 0 && rng_.uniform() < spike_probability_) us += spike_us_;
   const auto ns = static_cast<std::int64_t>(std::llround(us * 1000.0));
   if (ns <= 0) {

@@ -19,6 +19,7 @@
 #include "metrics/node_counters.h"
 #include "model/request.h"
 #include "scenario/scenario.h"
+#include "workload/service_time.h"
 
 namespace loadlab {
 
@@ -100,7 +101,7 @@ class NodeModel {
   std::vector<std::size_t> free_slots_;
   std::uint64_t busy_slots_ = 0;
   std::unique_ptr<Cache> cache_;
-  ServiceModel service_;
+  ServiceTime service_;
   double speed_;
   Rng rng_;
   ServiceTimers& timers_;

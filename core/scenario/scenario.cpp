@@ -96,8 +96,12 @@ bool is_prime(std::uint64_t n) {
 
 void validate(const Scenario& s) {
   require(!s.nodes.empty(), "nodes", "a scenario needs at least one node (got 0)");
-  require(s.nodes.size() <= kMaxNodes, "nodes",
-          fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, s.nodes.size()));
+  require(s.nodes.size() <= kMaxVirtualNodes, "nodes",
+          fmt::format("at most {} nodes (got {})", kMaxVirtualNodes, s.nodes.size()));
+  require(s.clock == Scenario::Clock::virtual_time || s.nodes.size() <= kMaxNodes, "nodes",
+          fmt::format("at most {} nodes on real threads, one thread each (got {}); the virtual clock "
+                      "(--clock virtual, \"clock\": \"virtual\") runs up to {}",
+                      kMaxNodes, s.nodes.size(), kMaxVirtualNodes));
   require(balancers().contains(s.balancer), "balancer",
           fmt::format("unknown balancer '{}' (known: {})", s.balancer, balancers().names()));
   const BalancerParams& bp = s.balancer_params;

@@ -111,7 +111,8 @@ struct Scenario {
 };
 
 // Limits that turn a typo into an error instead of an out-of-memory or a week-long run.
-inline constexpr std::size_t kMaxNodes = 1024;
+inline constexpr std::size_t kMaxNodes = 1024;          // real threads: one thread per node
+inline constexpr std::size_t kMaxVirtualNodes = 100'000;  // the virtual clock: memory only
 inline constexpr unsigned kMaxSlots = 1024;
 inline constexpr std::size_t kMaxCacheCapacity = 100'000'000;
 inline constexpr std::uint64_t kMaxKeys = 1'000'000'000;

@@ -108,15 +108,15 @@ class ObjectReader {
 void read_nodes(const json& value, Scenario& s) {
   if (value.is_number()) {  // "nodes": 3 is short for three default nodes
     const std::uint64_t count = whole_number("nodes", value);
-    if (count > kMaxNodes)
-      throw ScenarioError("nodes", fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, count));
+    if (count > kMaxVirtualNodes)
+      throw ScenarioError("nodes", fmt::format("at most {} nodes (got {})", kMaxVirtualNodes, count));
     s.nodes = default_nodes(count);
     return;
   }
   if (!value.is_array())
     throw ScenarioError("nodes", fmt::format("expected a list of nodes or a node count (got {})", shown(value)));
-  if (value.size() > kMaxNodes)
-    throw ScenarioError("nodes", fmt::format("at most {} nodes, one thread each (got {})", kMaxNodes, value.size()));
+  if (value.size() > kMaxVirtualNodes)
+    throw ScenarioError("nodes", fmt::format("at most {} nodes (got {})", kMaxVirtualNodes, value.size()));
   s.nodes.clear();
   for (std::size_t i = 0; i < value.size(); ++i) {
     ObjectReader r(value[i], fmt::format("nodes[{}]", i));

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <limits>
+#include <optional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -86,7 +87,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   bool retry_elsewhere(const Request& failed, std::size_t from);
   void client_done(std::uint32_t client);
   void issue(std::int64_t intended_ns, std::uint32_t client);
-  double gap_ns();
+  double next_arrival_ns();
   void schedule_arrival(double at_ns);
   void begin();
   void handle(const SimEvent& e);
@@ -133,8 +134,10 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   std::size_t down_count = 0;
   bool health_active = false;  // a node is down or unavailable, or something changed lately
   Rng arrival_rng;
+  std::optional<ArrivalProcess> arrivals;  // open loop
   double current_rate = 0;
-  double last_arrival_ns = 0;
+  double pending_arrival_ns = 0;  // the next arrival's intended time
+  double last_issued_ns = 0;
   std::uint64_t arrival_generation = 0;
   std::uint64_t limit = 0;
   std::int64_t end_ns = kNever;
@@ -166,6 +169,7 @@ Simulator::Model::Model(Scenario s)
       faults(scenario.faults),
       snapshots(scenario.nodes.size()),
       arrival_rng(derive_seed(scenario.seed, arrivals_stream)) {
+  scenario.clock = Scenario::Clock::virtual_time;  // whatever the file said, this run is virtual
   validate(scenario);
   const std::size_t n = scenario.nodes.size();
   for (const NodeSpec& spec : scenario.nodes) weights.push_back(spec.weight);
@@ -239,14 +243,11 @@ void Simulator::Model::client_done(std::uint32_t client) {
   schedule({now + think, 0, SimEvent::Kind::client_ready, client, 0, 0});
 }
 
-double Simulator::Model::gap_ns() {
-  const double mean = 1e9 / current_rate;
-  return scenario.workload.arrival == Workload::Arrival::poisson ? arrival_rng.exponential(mean) : mean;
-}
+double Simulator::Model::next_arrival_ns() { return arrivals->next_ns(last_issued_ns, arrival_rng); }
 
 void Simulator::Model::schedule_arrival(double at_ns) {
   // Intended times are kept as doubles, as the real engine keeps them, and truncated the same way.
-  last_arrival_ns = at_ns;
+  pending_arrival_ns = at_ns;
   schedule({static_cast<std::int64_t>(at_ns), 0, SimEvent::Kind::arrival, 0, 0, arrival_generation});
 }
 
@@ -271,6 +272,8 @@ void Simulator::Model::begin() {
     current_rate = rate;
   }
   if (w.mode == Workload::Mode::open) {
+    arrivals.emplace(make_arrival_process(w));
+    if (current_rate != w.rate) arrivals->set_rate(current_rate, 0);
     schedule_arrival(0);
   } else {
     // Closed loop: the clients; max: a window of requests kept outstanding, one "client" per
@@ -309,8 +312,9 @@ void Simulator::Model::handle(const SimEvent& e) {
         dispatch_done = true;
         break;
       }
+      last_issued_ns = pending_arrival_ns;
       issue(e.at_ns, kNoClient);
-      if (!dispatch_done) schedule_arrival(last_arrival_ns + gap_ns());
+      if (!dispatch_done) schedule_arrival(next_arrival_ns());
       break;
     case SimEvent::Kind::client_ready:
       if (dispatch_done) break;
@@ -555,10 +559,12 @@ void Simulator::set_rate(double rate) {
   m.control([&m, rate] {
     if (m.current_rate == rate) return;
     m.current_rate = rate;
-    // A new rate applies from the last arrival on, not after the old, longer gap.
-    if (m.scenario.workload.mode == Workload::Mode::open && m.dispatcher->issued() > 0 && !m.dispatch_done) {
+    if (!m.arrivals) return;  // not started yet, or not open loop: begin() takes the new rate
+    m.arrivals->set_rate(rate, static_cast<double>(m.now));
+    // The pending arrival was drawn at the old rate: draw it again from the change on.
+    if (m.dispatcher->issued() > 0 && !m.dispatch_done) {
       ++m.arrival_generation;
-      m.schedule_arrival(std::max(m.last_arrival_ns + m.gap_ns(), static_cast<double>(m.now)));
+      m.schedule_arrival(m.next_arrival_ns());
     }
   });
 }
