@@ -6,7 +6,10 @@
 
 #include "metrics/csv_export.h"
 #include "sim/simulator.h"
+#include "theory/cache_theory.h"
+#include "theory/predictions.h"
 #include "theory/theory.h"
+#include "workload/key_distribution.h"
 
 namespace loadlab {
 namespace {
@@ -124,6 +127,65 @@ TEST(Simulator, MMcWaitingFollowsErlangC) {
   const double expected = erlang_c_response_us(3200, 1000, 4);  // ρ = 0.8
   const RunReport r = simulate(one_queue(3200, 1000, 1'000'000, 4));
   EXPECT_NEAR(r.total.mean_us, expected, 0.02 * expected);
+}
+
+TEST(Simulator, MG1LognormalFollowsPollaczekKhinchine) {
+  // A heavy-ish tail: mean 1 ms, p99 6 ms (squared coefficient of variation about 2.2).
+  Scenario s = one_queue(700, 1000, 1'000'000);
+  s.service.distribution = ServiceModel::Distribution::lognormal;
+  s.service.p99_us = 6000;
+  const RunReport r = simulate(s);
+  const std::vector<NodeTraffic> traffic{{700, 0}};
+  const double expected = predict_latency(s, traffic).mean_us;
+  EXPECT_GT(expected, 3000.0);  // well above M/M/1's 3.33 ms × (1 + 1)/2 for this tail
+  EXPECT_NEAR(r.total.mean_us, expected, 0.03 * expected);  // 3%: the tail makes the mean noisy
+}
+
+TEST(Simulator, TheoryFrontDoorMatchesErlangC) {
+  Scenario s = one_queue(3200, 1000, 10, 4);
+  const std::vector<NodeTraffic> traffic{{3200, 0}};
+  EXPECT_NEAR(predict_latency(s, traffic).mean_us, erlang_c_response_us(3200, 1000, 4), 1e-6);
+}
+
+TEST(Simulator, LruHitRatioFollowsChe) {
+  Scenario s;
+  s.nodes = default_nodes(1);
+  s.cache_capacity = 200;
+  s.workload.keys.keys = 5000;
+  s.workload.keys.kind = KeyPopularity::Kind::zipf;
+  s.workload.keys.zipf_s = 0.8;
+  s.workload.rate = 100;  // light load: the cache, not the queue, is under test
+  s.workload.requests = 500'000;
+  const RunReport r = simulate(s);
+  const KeyDistribution keys(s.workload.keys);
+  std::vector<double> p(s.workload.keys.keys);
+  for (std::uint64_t k = 0; k < p.size(); ++k) p[k] = keys.probability(k);
+  const double che = che_lru_hit_ratio(p, 200);
+  EXPECT_NEAR(r.total.hit_ratio, che, 0.02 * che);  // Che is an approximation: 2%
+}
+
+// Power of two choices against random: the longest queue ever seen. With n nodes at load ρ,
+// random's maximum grows like log n / log log n, p2c's like log log n (Mitzenmacher).
+TEST(Simulator, PowerOfTwoChoicesKeepsTheLongestQueueShort) {
+  auto longest = [](const std::string& balancer) {
+    Scenario s;
+    s.nodes = default_nodes(64);
+    s.balancer = balancer;
+    s.cache_policy = "none";
+    s.service.miss_us = 1000;
+    s.workload.rate = 0.9 * 64 * 1000;  // ρ = 0.9
+    s.workload.requests = 300'000;
+    s.interval_ms = 10;
+    std::vector<Snapshot> snaps;
+    simulate(s, &snaps);
+    std::uint64_t worst = 0;
+    for (const Snapshot& snap : snaps)
+      for (const NodeSample& n : snap.nodes) worst = std::max(worst, n.queue_length + n.in_service);
+    return worst;
+  };
+  const std::uint64_t random = longest("random"), p2c = longest("p2c");
+  EXPECT_LT(p2c * 3, random) << "p2c " << p2c << ", random " << random;
+  EXPECT_LE(p2c, 12u);
 }
 
 TEST(Simulator, ClosedLoopKeepsEveryClientBusy) {

@@ -40,6 +40,7 @@
 #include "scenario/scenario_json.h"
 #include "share_bars.h"
 #include "theme.h"
+#include "theory/predictions.h"
 #include "theory/theory.h"
 #include "time_chart.h"
 
@@ -845,12 +846,8 @@ void MainWindow::redraw() {
 void MainWindow::update_latency_model(std::size_t from) {
   const auto& all = history_.all();
   const std::size_t n = scenario_.nodes.size();
-  const bool applicable = scenario_.workload.mode == Workload::Mode::open && scenario_.workload.write_fraction == 0 &&
-                          std::all_of(scenario_.nodes.begin(), scenario_.nodes.end(),
-                                      [](const NodeSpec& node) { return node.slots == 1; });
-  double weighted = 0, rate_sum = 0;
-  bool saturated = false;
-  for (std::size_t i = 0; applicable && i < n; ++i) {
+  std::vector<NodeTraffic> traffic(n);
+  for (std::size_t i = 0; i < n; ++i) {
     double served = 0, hits = 0, lookups = 0, seconds = 0;
     for (std::size_t k = from; k < all.size(); ++k) {
       const NodeSample& ns = all[k].nodes[i];
@@ -859,22 +856,15 @@ void MainWindow::update_latency_model(std::size_t from) {
       lookups += static_cast<double>(ns.interval_hits + ns.interval_misses);
       seconds += all[k].interval_s;
     }
-    if (served == 0 || seconds <= 0) continue;
-    const double rate = served / seconds;
-    const double speed = scenario_.nodes[i].speed / (slow_motion_ ? kSlowMotion : 1.0);
-    const double latency = mg1_mean_latency_us(rate, lookups > 0 ? hits / lookups : 0, scenario_.service.hit_us,
-                                               scenario_.service.miss_us,
-                                               scenario_.service.distribution == ServiceModel::Distribution::exponential,
-                                               speed);
-    if (std::isnan(latency)) saturated = true;
-    weighted += rate * latency;
-    rate_sum += rate;
+    traffic[i].rate = seconds > 0 ? served / seconds : 0.0;
+    traffic[i].hit_ratio = lookups > 0 ? hits / lookups : 0.0;
   }
-  if (!applicable || saturated || rate_sum == 0) {
+  const LatencyPrediction p = predict_latency(scenario_, traffic, slow_motion_ ? kSlowMotion : 1.0);
+  if (!std::isfinite(p.mean_us)) {
     latency_chart_->set_references({}, {}, QString());
     return;
   }
-  latency_chart_->set_references({weighted / rate_sum / 1000}, {palette().color(QPalette::Text)}, tr("M/G/1 mean"));
+  latency_chart_->set_references({p.mean_us / 1000}, {palette().color(QPalette::Text)}, tr("Queueing model mean"));
 }
 
 void MainWindow::update_actions() {

@@ -48,6 +48,18 @@ void print_report(std::FILE* out, const RunReport& r) {
   if (r.stopped_early) fmt::print(out, "stopped early: the figures cover what ran\n");
 }
 
+void print_theory(std::FILE* out, const Predictions& p, const RunReport& r) {
+  const LatencyPrediction& l = p.latency;
+  if (std::isfinite(l.mean_us))
+    fmt::print(out, "theory: mean latency {} (each node a queue at its measured load and hit ratio; measured {})\n",
+               us(l.mean_us), us(r.total.mean_us));
+  else if (!l.why_not.empty())
+    fmt::print(out, "theory: no latency prediction ({})\n", l.why_not);
+  if (std::isfinite(p.lru_hit_ratio) && std::isfinite(r.total.hit_ratio))
+    fmt::print(out, "theory: LRU hit ratio {} (Che's approximation; measured {} with {})\n", pct(p.lru_hit_ratio),
+               pct(r.total.hit_ratio), r.cache_policy);
+}
+
 void print_key_movement(std::FILE* out, const KeyMovement& m, const std::vector<std::string>& names) {
   const std::string node = m.removed_node < names.size() ? names[m.removed_node] : std::to_string(m.removed_node);
   fmt::print(out, "keys moved when node {} leaves: {} (ideal {}), when it joins: {} (ideal {}); key space max/mean {:.3f}\n",

@@ -6,11 +6,15 @@
 
 #include "theory/key_movement.h"
 #include "metrics/run_report.h"
+#include "theory/predictions.h"
 
 namespace loadlab::cli {
 
 // The per-node table `loadlab-cli run` prints: theory (expected share) beside measurement.
 void print_report(std::FILE* out, const RunReport& report);
+// What theory predicts for the run's mean latency and hit ratio, beside what was measured (the
+// same predictions the window draws).
+void print_theory(std::FILE* out, const Predictions& theory, const RunReport& report);
 // For hashing balancers: how many keys move when the last node leaves or joins.
 void print_key_movement(std::FILE* out, const KeyMovement& movement, const std::vector<std::string>& node_names);
 

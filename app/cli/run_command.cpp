@@ -119,6 +119,7 @@ int run_command(const RunOptions& options) {
   const RunReport& report = result.report;
   if (!options.quiet) {
     print_report(stdout, report);
+    print_theory(stdout, predict(scenario, report), report);
     if (const auto m = measure_key_movement(scenario.balancer, scenario.balancer_params, result.report_weights(),
                                             scenario.workload.keys.keys))
       print_key_movement(stdout, *m, result.node_names);

@@ -17,8 +17,7 @@ double load_per_weight(double requests, double weight, bool honours_weights) {
 
 }  // namespace
 
-SnapshotBuilder::SnapshotBuilder(std::size_t nodes)
-    : previous_(nodes), current_(nodes), previous_samples_(nodes) {}
+SnapshotBuilder::SnapshotBuilder(std::size_t nodes) : previous_(nodes), previous_samples_(nodes) {}
 
 Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const NodeState> nodes,
                                const std::function<ClusterCounts()>& read_cluster, double target_rate,
@@ -83,13 +82,16 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     // Sum and histogram are read one after the other without a lock: at the interval's edge
     // the mean may count a request or two in one interval that the histogram puts in the next.
     n.latency_sum_ns = c.latency_sum_ns.load(std::memory_order_relaxed);
-    c.latency.read_into(current_[i]);
-    interval_.assign_difference(current_[i], previous_[i]);
-    std::swap(current_[i], previous_[i]);
-    merged_.merge(interval_);
     const std::uint64_t interval_sum = n.latency_sum_ns - prev.latency_sum_ns;
     interval_sum_ns += interval_sum;
-    if (interval_.count() > 0) {
+    // A node that finished nothing since the last snapshot has an empty interval: skip the
+    // histogram pass (with many nodes, most of a snapshot's cost).
+    const bool idle = interval_sum == 0 && n.completed == prev.completed;
+    if (!idle) {
+      c.latency.read_interval(previous_[i], interval_);
+      merged_.merge(interval_);
+    }
+    if (!idle && interval_.count() > 0) {
       const auto q = interval_.quantiles({0.5, 0.95, 0.99});
       n.p50_us = us(q[0]), n.p95_us = us(q[1]), n.p99_us = us(q[2]);
       n.mean_us = us(static_cast<double>(interval_sum) / static_cast<double>(interval_.count()));

@@ -42,7 +42,7 @@ class SnapshotBuilder {
                 const std::function<ClusterCounts()>& cluster, double target_rate, bool honours_weights);
 
  private:
-  std::vector<Histogram> previous_, current_;
+  std::vector<Histogram> previous_;  // each node's cumulative latency at the last snapshot
   Histogram interval_, merged_;
   std::vector<NodeSample> previous_samples_;
   std::int64_t previous_ns_ = 0;

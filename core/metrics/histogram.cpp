@@ -33,18 +33,44 @@ double Histogram::bucket_mid(std::size_t bucket) {
   return (static_cast<double>(bucket_low(bucket)) + static_cast<double>(bucket_high(bucket) - 1)) / 2.0;
 }
 
+Histogram::Histogram(const Histogram& other) : total_(other.total_) {
+  for (std::size_t c = 0; c < kChunkCount; ++c)
+    if (other.chunks_[c]) std::copy_n(other.chunks_[c].get(), kSubCount, chunk(c));
+}
+
+Histogram& Histogram::operator=(const Histogram& other) {
+  if (this == &other) return *this;
+  for (std::size_t c = 0; c < kChunkCount; ++c) {
+    if (other.chunks_[c]) std::copy_n(other.chunks_[c].get(), kSubCount, chunk(c));
+    else if (chunks_[c]) std::fill_n(chunks_[c].get(), kSubCount, 0);
+  }
+  total_ = other.total_;
+  return *this;
+}
+
+std::uint64_t* Histogram::chunk(std::size_t c) {
+  if (!chunks_[c]) chunks_[c] = std::make_unique<std::uint64_t[]>(kSubCount);  // value-initialised: zeros
+  return chunks_[c].get();
+}
+
 void Histogram::record(std::uint64_t value, std::uint64_t count) {
-  counts_[bucket_of(value)] += count;
+  const std::size_t b = bucket_of(value);
+  chunk(b / kSubCount)[b % kSubCount] += count;
   total_ += count;
 }
 
 void Histogram::merge(const Histogram& other) {
-  for (std::size_t i = 0; i < kBucketCount; ++i) counts_[i] += other.counts_[i];
+  for (std::size_t c = 0; c < kChunkCount; ++c) {
+    if (!other.chunks_[c]) continue;
+    std::uint64_t* mine = chunk(c);
+    for (std::size_t i = 0; i < kSubCount; ++i) mine[i] += other.chunks_[c][i];
+  }
   total_ += other.total_;
 }
 
 void Histogram::clear() {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  for (auto& c : chunks_)
+    if (c) std::fill_n(c.get(), kSubCount, 0);
   total_ = 0;
 }
 
@@ -53,16 +79,20 @@ std::vector<double> Histogram::quantiles(const std::vector<double>& qs) const {
   if (total_ == 0) return out;
   std::size_t qi = 0;
   std::uint64_t seen = 0;
-  for (std::size_t b = 0; b < kBucketCount && qi < qs.size(); ++b) {
-    if (counts_[b] == 0) continue;
-    seen += counts_[b];
-    // The q-quantile is the value of the ceil(q * n)-th smallest sample (1-based).
-    while (qi < qs.size()) {
-      const double q = std::clamp(qs[qi], 0.0, 1.0);
-      auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total_)));
-      rank = std::max<std::uint64_t>(rank, 1);
-      if (seen < rank) break;
-      out[qi++] = bucket_mid(b);
+  for (std::size_t c = 0; c < kChunkCount && qi < qs.size(); ++c) {
+    if (!chunks_[c]) continue;
+    for (std::size_t i = 0; i < kSubCount && qi < qs.size(); ++i) {
+      const std::uint64_t n = chunks_[c][i];
+      if (n == 0) continue;
+      seen += n;
+      // The q-quantile is the value of the ceil(q * n)-th smallest sample (1-based).
+      while (qi < qs.size()) {
+        const double q = std::clamp(qs[qi], 0.0, 1.0);
+        auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total_)));
+        rank = std::max<std::uint64_t>(rank, 1);
+        if (seen < rank) break;
+        out[qi++] = bucket_mid(c * kSubCount + i);
+      }
     }
   }
   return out;
@@ -73,27 +103,81 @@ double Histogram::quantile(double q) const { return quantiles({q})[0]; }
 double Histogram::mean() const {
   if (total_ == 0) return 0.0;
   double sum = 0.0;
-  for (std::size_t b = 0; b < kBucketCount; ++b)
-    if (counts_[b] != 0) sum += bucket_mid(b) * static_cast<double>(counts_[b]);
+  for (std::size_t c = 0; c < kChunkCount; ++c) {
+    if (!chunks_[c]) continue;
+    for (std::size_t i = 0; i < kSubCount; ++i)
+      if (chunks_[c][i] != 0) sum += bucket_mid(c * kSubCount + i) * static_cast<double>(chunks_[c][i]);
+  }
   return sum / static_cast<double>(total_);
 }
 
 void Histogram::assign_difference(const Histogram& newer, const Histogram& older) {
   total_ = 0;
-  for (std::size_t i = 0; i < kBucketCount; ++i) {
-    // A reader may see a bucket of `older` that a later copy of `newer` had not yet caught
-    // up with only if the copies were swapped; clamp rather than wrap around.
-    counts_[i] = newer.counts_[i] >= older.counts_[i] ? newer.counts_[i] - older.counts_[i] : 0;
-    total_ += counts_[i];
+  for (std::size_t c = 0; c < kChunkCount; ++c) {
+    if (!newer.chunks_[c]) {
+      if (chunks_[c]) std::fill_n(chunks_[c].get(), kSubCount, 0);
+      continue;
+    }
+    std::uint64_t* mine = chunk(c);
+    const std::uint64_t* a = newer.chunks_[c].get();
+    const std::uint64_t* b = older.chunks_[c].get();
+    for (std::size_t i = 0; i < kSubCount; ++i) {
+      // A reader may see a bucket of `older` that a later copy of `newer` had not yet caught
+      // up with only if the copies were swapped; clamp rather than wrap around.
+      const std::uint64_t before = b ? b[i] : 0;
+      mine[i] = a[i] >= before ? a[i] - before : 0;
+      total_ += mine[i];
+    }
   }
+}
+
+HistogramRecorder::~HistogramRecorder() {
+  for (auto& c : chunks_) delete[] c.load();
+}
+
+std::atomic<std::uint64_t>* HistogramRecorder::allocate(std::size_t c) {
+  auto* chunk = new std::atomic<std::uint64_t>[Histogram::kSubCount];
+  for (std::size_t i = 0; i < Histogram::kSubCount; ++i) chunk[i].store(0, std::memory_order_relaxed);
+  chunks_[c].store(chunk, std::memory_order_release);  // published whole: readers see zeros, not garbage
+  return chunk;
 }
 
 void HistogramRecorder::read_into(Histogram& out) const {
   out.total_ = 0;
-  for (std::size_t i = 0; i < Histogram::kBucketCount; ++i) {
-    out.counts_[i] = counts_[i].load(std::memory_order_relaxed);
-    out.total_ += out.counts_[i];
+  for (std::size_t c = 0; c < Histogram::kChunkCount; ++c) {
+    const std::atomic<std::uint64_t>* chunk = chunks_[c].load(std::memory_order_acquire);
+    if (!chunk) {
+      if (out.chunks_[c]) std::fill_n(out.chunks_[c].get(), Histogram::kSubCount, 0);
+      continue;
+    }
+    std::uint64_t* dst = out.chunk(c);
+    for (std::size_t i = 0; i < Histogram::kSubCount; ++i) {
+      dst[i] = chunk[i].load(std::memory_order_relaxed);
+      out.total_ += dst[i];
+    }
   }
+}
+
+void HistogramRecorder::read_interval(Histogram& previous, Histogram& interval) const {
+  interval.total_ = 0;
+  std::uint64_t total = 0;
+  for (std::size_t c = 0; c < Histogram::kChunkCount; ++c) {
+    const std::atomic<std::uint64_t>* chunk = chunks_[c].load(std::memory_order_acquire);
+    if (!chunk) {
+      if (interval.chunks_[c]) std::fill_n(interval.chunks_[c].get(), Histogram::kSubCount, 0);
+      continue;
+    }
+    std::uint64_t* prev = previous.chunk(c);
+    std::uint64_t* out = interval.chunk(c);
+    for (std::size_t i = 0; i < Histogram::kSubCount; ++i) {
+      const std::uint64_t now = chunk[i].load(std::memory_order_relaxed);
+      out[i] = now >= prev[i] ? now - prev[i] : 0;
+      prev[i] = now;
+      interval.total_ += out[i];
+      total += now;
+    }
+  }
+  previous.total_ = total;
 }
 
 }  // namespace loadlab

@@ -3,10 +3,16 @@
 // counted exactly, larger ones in 2^kSubBits buckets per power of two. A bucket is at most
 // 1/128 of its lower bound wide, and we report bucket midpoints, so any percentile is within
 // 0.4% of a recorded value (the issue asks for 1%).
+//
+// Buckets are stored in chunks of one power of two (kSubCount buckets), allocated when a
+// value first falls in them: latencies span a few powers of two, so a histogram holds a few
+// kilobytes instead of 35, which is what lets the virtual clock keep one per node for 10,000
+// nodes.
 #include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace loadlab {
@@ -18,6 +24,13 @@ class Histogram {
   // Largest distinguishable value: 2^40 ns (about 18 minutes); larger values are clamped.
   static constexpr int kMaxExponent = 40;
   static constexpr std::size_t kBucketCount = kSubCount + (kMaxExponent - kSubBits) * kSubCount;
+  static constexpr std::size_t kChunkCount = kBucketCount / kSubCount;
+
+  Histogram() = default;
+  Histogram(const Histogram& other);
+  Histogram& operator=(const Histogram& other);
+  Histogram(Histogram&&) noexcept = default;
+  Histogram& operator=(Histogram&&) noexcept = default;
 
   static std::size_t bucket_of(std::uint64_t value);
   static std::uint64_t bucket_low(std::size_t bucket);
@@ -34,7 +47,10 @@ class Histogram {
   // Several quantiles in one pass; qs must be ascending.
   std::vector<double> quantiles(const std::vector<double>& qs) const;
   double mean() const;  // from bucket midpoints
-  std::uint64_t bucket_count(std::size_t bucket) const { return counts_[bucket]; }
+  std::uint64_t bucket_count(std::size_t bucket) const {
+    const auto& chunk = chunks_[bucket / kSubCount];
+    return chunk ? chunk[bucket % kSubCount] : 0;
+  }
 
   // Replaces this histogram with (newer - older), bucket by bucket: the interval histogram
   // between two cumulative readings.
@@ -42,7 +58,8 @@ class Histogram {
 
  private:
   friend class HistogramRecorder;
-  std::vector<std::uint64_t> counts_ = std::vector<std::uint64_t>(kBucketCount, 0);
+  std::uint64_t* chunk(std::size_t c);  // allocated (zeroed) on first use
+  std::array<std::unique_ptr<std::uint64_t[]>, kChunkCount> chunks_;
   std::uint64_t total_ = 0;
 };
 
@@ -51,15 +68,24 @@ class Histogram {
 // reader copies the counts; an interval histogram is the difference of two copies.
 class HistogramRecorder {
  public:
-  HistogramRecorder() : counts_(Histogram::kBucketCount) {}
+  HistogramRecorder() = default;
+  ~HistogramRecorder();
+  HistogramRecorder(const HistogramRecorder&) = delete;
+  HistogramRecorder& operator=(const HistogramRecorder&) = delete;
   void record(std::uint64_t value) {
-    auto& c = counts_[Histogram::bucket_of(value)];
+    const std::size_t b = Histogram::bucket_of(value);
+    std::atomic<std::uint64_t>* chunk = chunks_[b / Histogram::kSubCount].load(std::memory_order_acquire);
+    if (!chunk) chunk = allocate(b / Histogram::kSubCount);
+    auto& c = chunk[b % Histogram::kSubCount];
     c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
   void read_into(Histogram& out) const;
+  // One pass for an interval: `interval` becomes (now − previous) and `previous` becomes now.
+  void read_interval(Histogram& previous, Histogram& interval) const;
 
  private:
-  std::vector<std::atomic<std::uint64_t>> counts_;
+  std::atomic<std::uint64_t>* allocate(std::size_t c);  // the writer, once per chunk
+  std::array<std::atomic<std::atomic<std::uint64_t>*>, Histogram::kChunkCount> chunks_{};
 };
 
 }  // namespace loadlab

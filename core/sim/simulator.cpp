@@ -30,8 +30,9 @@ constexpr std::int64_t kFailedClientBackoffNs = 1'000'000;  // as the real engin
 // Health checking looks at the counters this often (the real engine looks before every
 // dispatch batch, about as often at the rates a class uses).
 constexpr std::int64_t kHealthPassNs = 1'000'000;
-// Below this many nodes the balancer's view of the total in flight is refreshed before every
-// pick (O(nodes)); above, at every health pass.
+// Below this many nodes the balancer's view of the total in flight (bounded load reads it) is
+// refreshed before every pick, O(nodes); above, at every metric tick, and peak_in_flight is
+// sampled there too.
 constexpr std::size_t kExactLoadNodes = 64;
 // With a pace, the simulation runs ahead of the wall clock by at most this much before it
 // waits, so a paced run does not wake for every event.
@@ -92,6 +93,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   void begin();
   void handle(const SimEvent& e);
   void health_pass();
+  void wake_health();  // something happened that health checking must look at
   void apply_commands();
   void run();  // the loop, on whichever thread runs the model
   void finish_run();
@@ -133,6 +135,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   std::uint64_t pending_completions = 0;  // service in progress: nothing is in flight when 0
   std::size_t down_count = 0;
   bool health_active = false;  // a node is down or unavailable, or something changed lately
+  bool health_scheduled = false;
   Rng arrival_rng;
   std::optional<ArrivalProcess> arrivals;  // open loop
   double current_rate = 0;
@@ -284,6 +287,14 @@ void Simulator::Model::begin() {
   schedule({interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});
   if (faults.next_ns() != kNever) schedule({faults.next_ns(), 0, SimEvent::Kind::fault, 0, 0, 0});
   schedule({0, 0, SimEvent::Kind::health, 0, 0, 0});
+  health_scheduled = true;
+}
+
+void Simulator::Model::wake_health() {
+  health_active = true;
+  if (health_scheduled) return;
+  schedule({now, 0, SimEvent::Kind::health, 0, 0, 0});
+  health_scheduled = true;
 }
 
 void Simulator::Model::health_pass() {
@@ -296,11 +307,6 @@ void Simulator::Model::health_pass() {
     bool all_available = true;
     for (std::size_t i = 0; i < nodes.size() && all_available; ++i) all_available = health->available(i);
     health_active = changed || !all_available;
-  }
-  if (counters.size() > kExactLoadNodes) {
-    const std::uint64_t outstanding = dispatcher->outstanding();
-    dispatcher->set_total_in_flight(outstanding);
-    peak = std::max(peak, outstanding);
   }
 }
 
@@ -333,14 +339,29 @@ void Simulator::Model::handle(const SimEvent& e) {
       break;
     case SimEvent::Kind::fault:
       faults.apply_due(now, *this);
-      health_active = true;
+      wake_health();
       if (faults.next_ns() != kNever) schedule({faults.next_ns(), 0, SimEvent::Kind::fault, 0, 0, 0});
       break;
-    case SimEvent::Kind::health:
+    case SimEvent::Kind::health: {
+      health_scheduled = false;
       health_pass();
-      if (!dispatch_done || pending_completions > 0) schedule({now + kHealthPassNs, 0, SimEvent::Kind::health, 0, 0, 0});
+      // Passes go on only while there is something to watch: a node down or marked down,
+      // active probes, slow start. A fault or a live kill wakes them again (wake_health).
+      const bool watching = health_active || down_count > 0 ||
+                            health->next_probe_ns() != std::numeric_limits<std::int64_t>::max() ||
+                            health->next_ramp_ns(now) != std::numeric_limits<std::int64_t>::max();
+      if (watching && (!dispatch_done || pending_completions > 0)) {
+        schedule({now + kHealthPassNs, 0, SimEvent::Kind::health, 0, 0, 0});
+        health_scheduled = true;
+      }
       break;
+    }
     case SimEvent::Kind::tick: {
+      if (counters.size() > kExactLoadNodes) {
+        const std::uint64_t outstanding = dispatcher->outstanding();
+        dispatcher->set_total_in_flight(outstanding);
+        peak = std::max(peak, outstanding);
+      }
       const Snapshot s = take_snapshot(false);
       for (const auto& subscriber : subscribers) subscriber(s);
       schedule({now + interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});
@@ -573,7 +594,7 @@ void Simulator::kill(std::size_t node) {
   check_node_index(node, model_->nodes.size());
   model_->control([m = model_.get(), node] {
     m->kill(node);
-    m->health_active = true;
+    m->wake_health();
   });
 }
 
@@ -581,7 +602,7 @@ void Simulator::revive(std::size_t node) {
   check_node_index(node, model_->nodes.size());
   model_->control([m = model_.get(), node] {
     m->revive(node);
-    m->health_active = true;
+    m->wake_health();
   });
 }
 

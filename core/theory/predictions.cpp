@@ -1,0 +1,101 @@
+#include "theory/predictions.h"
+
+#include <cmath>
+#include <limits>
+
+#include "theory/cache_theory.h"
+#include "theory/share_prediction.h"
+#include "workload/service_time.h"
+
+namespace loadlab {
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+double erlang_c(unsigned c, double a) {
+  if (c == 0 || a >= c) return kNaN;
+  // Σ_{k<c} a^k/k! and a^c/c! · c/(c − a), summed with a running term (no factorial overflow).
+  double term = 1, sum = 0;
+  for (unsigned k = 0; k < c; ++k) {
+    if (k > 0) term *= a / k;
+    sum += term;
+  }
+  const double last = term * a / c * (c / (c - a));
+  return last / (sum + last);
+}
+
+double queue_mean_response_us(double rate, unsigned servers, double s1, double s2) {
+  const double lambda = rate / 1e6;  // per microsecond
+  const double a = lambda * s1;      // offered load in servers
+  if (servers == 0 || a >= servers) return kNaN;
+  if (lambda == 0 || s1 == 0) return s1;
+  if (!std::isfinite(s2)) return std::numeric_limits<double>::infinity();  // infinite-variance tail
+  const double cs2 = s2 / (s1 * s1) - 1;  // squared coefficient of variation of service
+  const double wait_mm = erlang_c(servers, a) / (servers / s1 - lambda);
+  return wait_mm * (1 + cs2) / 2 + s1;  // Allen–Cunneen; exactly P-K for one server
+}
+
+LatencyPrediction predict_latency(const Scenario& s, std::span<const NodeTraffic> traffic, double time_scale) {
+  LatencyPrediction p;
+  p.mean_us = kNaN;
+  const std::size_t n = s.nodes.size();
+  p.node_mean_us.assign(n, kNaN);
+  p.node_utilisation.assign(n, kNaN);
+  if (s.workload.mode != Workload::Mode::open) p.why_not = "closed loop: arrivals wait for answers";
+  else if (s.workload.write_fraction > 0) p.why_not = "writes wait for a quorum of replicas";
+  else if (s.workload.arrival != Workload::Arrival::poisson) p.why_not = "arrivals are not Poisson";
+  else if (!s.workload.rate_schedule.empty()) p.why_not = "the rate changes over time";
+  if (!p.why_not.empty() || traffic.size() != n) return p;
+  p.applicable = true;
+  const ServiceTime service(s.service);
+  double weighted = 0, total_rate = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const NodeTraffic& t = traffic[i];
+    if (!(t.rate > 0)) continue;
+    const double h = std::isfinite(t.hit_ratio) ? t.hit_ratio : 0.0;
+    const double scale = time_scale / s.nodes[i].speed;
+    const double s1 = scale * (h * service.mean_us(true) + (1 - h) * service.mean_us(false));
+    const double s2 = scale * scale * (h * service.second_moment_us2(true) + (1 - h) * service.second_moment_us2(false));
+    p.node_utilisation[i] = t.rate / 1e6 * s1 / s.nodes[i].slots;
+    const double w = queue_mean_response_us(t.rate, s.nodes[i].slots, s1, s2);
+    if (std::isnan(w)) {
+      p.saturated = true;
+      continue;
+    }
+    p.node_mean_us[i] = w;
+    weighted += t.rate * w;
+    total_rate += t.rate;
+  }
+  if (p.saturated) p.why_not = "a node is past saturation (utilisation >= 1): no steady state";
+  else if (total_rate > 0) p.mean_us = weighted / total_rate;
+  return p;
+}
+
+Predictions predict(const Scenario& s, const RunReport& r) {
+  Predictions p;
+  std::vector<double> weights;
+  std::vector<std::size_t> capacities;
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+    weights.push_back(i < r.nodes.size() ? r.nodes[i].weight : s.nodes[i].weight);
+    capacities.push_back(s.cache_capacity_of(i));
+  }
+  const std::optional<Placement> placement =
+      s.partitioning.kind == Partitioning::Kind::none
+          ? std::nullopt
+          : std::optional<Placement>(std::in_place, s.partitioning, s.nodes.size(), s.workload.keys.keys);
+  p.shares = SharePrediction(s, placement ? &*placement : nullptr).shares(weights);
+  p.lru_hit_ratio = kNaN;
+  if (s.cache_policy != "none") p.lru_hit_ratios = node_lru_hit_ratios(s, weights, capacities);
+  std::vector<NodeTraffic> traffic(s.nodes.size());
+  double hits = 0, rate = 0;
+  for (std::size_t i = 0; i < s.nodes.size() && i < r.nodes.size(); ++i) {
+    traffic[i].rate = r.elapsed_s > 0 ? static_cast<double>(r.nodes[i].requests) / r.elapsed_s : 0.0;
+    traffic[i].hit_ratio = r.nodes[i].hit_ratio;
+    if (i < p.lru_hit_ratios.size()) hits += traffic[i].rate * p.lru_hit_ratios[i], rate += traffic[i].rate;
+  }
+  if (rate > 0) p.lru_hit_ratio = hits / rate;
+  p.latency = predict_latency(s, traffic);
+  return p;
+}
+
+}  // namespace loadlab
