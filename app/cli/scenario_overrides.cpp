@@ -10,20 +10,58 @@
 namespace loadlab::cli {
 namespace {
 
-std::vector<double> parse_list(const std::string& flag, const std::string& text) {
-  std::vector<double> values;
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
   std::size_t start = 0;
   while (start <= text.size()) {
-    const std::size_t end = std::min(text.find(',', start), text.size());
-    const std::string item = text.substr(start, end - start);
-    double v = 0;
-    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
-    if (item.empty() || ec != std::errc() || ptr != item.data() + item.size())
-      throw ScenarioError(flag, fmt::format("'{}' is not a number (in '{}')", item, text));
-    values.push_back(v);
+    const std::size_t end = std::min(text.find(separator, start), text.size());
+    parts.push_back(text.substr(start, end - start));
     start = end + 1;
   }
+  return parts;
+}
+
+std::optional<double> to_number(const std::string& item) {
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+  if (item.empty() || ec != std::errc() || ptr != item.data() + item.size()) return std::nullopt;
+  return v;
+}
+
+std::vector<double> parse_list(const std::string& flag, const std::string& text) {
+  std::vector<double> values;
+  for (const std::string& item : split(text, ',')) {
+    const auto v = to_number(item);
+    if (!v) throw ScenarioError(flag, fmt::format("'{}' is not a number (in '{}')", item, text));
+    values.push_back(*v);
+  }
   return values;
+}
+
+// AT_S:RATE,AT_S:RATE,... e.g. 0:1000,10:5000,20:1000.
+std::vector<RatePoint> parse_rate_schedule(const std::string& text) {
+  std::vector<RatePoint> points;
+  for (const std::string& item : split(text, ',')) {
+    const std::vector<std::string> parts = split(item, ':');
+    const auto at = parts.size() == 2 ? to_number(parts[0]) : std::nullopt;
+    const auto rate = parts.size() == 2 ? to_number(parts[1]) : std::nullopt;
+    if (!at || !rate)
+      throw ScenarioError("--rate-schedule",
+                          fmt::format("'{}' (in '{}'): expected AT_S:RATE, e.g. 0:1000,10:5000,20:1000", item, text));
+    points.push_back({*at, *rate});
+  }
+  return points;
+}
+
+// ON_RATE:OFF_RATE:MEAN_ON_S:MEAN_OFF_S, e.g. 5000:500:1:4.
+BurstyArrivals parse_bursty(const std::string& text) {
+  const std::vector<std::string> parts = split(text, ':');
+  std::vector<double> values;
+  for (const std::string& p : parts)
+    if (const auto v = to_number(p)) values.push_back(*v);
+  if (parts.size() != 4 || values.size() != 4)
+    throw ScenarioError("--bursty", fmt::format("'{}': expected ON_RATE:OFF_RATE:MEAN_ON_S:MEAN_OFF_S, e.g. 5000:500:1:4", text));
+  return BurstyArrivals{values[0], values[1], values[2], values[3]};
 }
 
 template <class Enum>
@@ -91,7 +129,7 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--mode", mode, "open (target rate), closed (clients wait for answers) or max");
   app.add_flag("--max", max, "Same as --mode max: as fast as the engine can go");
   app.add_option("--rate,-r", rate, "Open loop: target requests per second");
-  app.add_option("--arrival", arrival, "Open loop: constant or poisson arrivals");
+  app.add_option("--arrival", arrival, "Open loop: constant, poisson or bursty arrivals");
   app.add_option("--requests,-n", requests, "Stop issuing after this many requests (0: no limit)");
   app.add_option("--duration", duration, "Stop issuing after this many seconds (0: no limit)");
   app.add_option("--clients", clients, "Closed loop: number of clients");
@@ -104,7 +142,27 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--hot-share", hot_share, "Hotspot: fraction of requests for the hot keys");
   app.add_option("--hit-us", hit_us, "Service time of a cache hit, microseconds");
   app.add_option("--miss-us", miss_us, "Service time of a cache miss (backing store), microseconds");
-  app.add_option("--service", service, "Service time distribution: fixed or exponential");
+  app.add_option("--service", service,
+                 "Service time distribution: fixed, exponential, lognormal, pareto, bounded-pareto, bimodal or "
+                 "empirical (docs/models.md)");
+  app.add_option("--service-p99-us", service_p99_us, "lognormal: 99th percentile of a miss, microseconds (implies it)");
+  app.add_option("--service-alpha", service_alpha, "pareto, bounded-pareto: tail index (implies pareto, or bounded-pareto with --service-max-us)");
+  app.add_option("--service-max-us", service_max_us, "bounded-pareto: the longest miss, microseconds (implies it)");
+  app.add_option("--service-slow-probability", service_slow_probability,
+                 "bimodal: share of requests in the slow mode (implies bimodal)");
+  app.add_option("--service-slow-factor", service_slow_factor, "bimodal: how many times slower the slow mode is (implies bimodal)");
+  app.add_option("--service-file", service_file,
+                 "empirical: measured latencies, one value_us per line or value_us,count (implies it; misses take "
+                 "these times unless --miss-us rescales them)");
+  app.add_option("--rate-schedule", rate_schedule,
+                 "Open loop: rate over time AT_S:RATE,... e.g. 0:1000,10:5000,20:1000 ('none' removes one); --rate "
+                 "scales it to that peak");
+  app.add_option("--rate-shape", rate_shape, "Rate schedule: steps (hold each rate, default) or linear (ramps)");
+  app.add_option("--rate-period", rate_period, "Rate schedule: repeat every this many seconds (0: hold the last rate)");
+  app.add_option("--bursty", bursty,
+                 "Bursty on/off arrivals ON_RATE:OFF_RATE:MEAN_ON_S:MEAN_OFF_S, e.g. 5000:500:1:4 (implies --arrival "
+                 "bursty); --rate scales them to that long-run mean");
+  app.add_option("--clock", clock, "real (threads and timers, default) or virtual (simulated time)");
   app.add_option("--fault", faults,
                  "Scheduled fault AT:ACTION:NODE, ACTION kill, revive, speed:FACTOR or spikes:PROB:EXTRA_US "
                  "(e.g. 5:kill:b, 12:revive:b); repeatable");
@@ -188,10 +246,7 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
                                                              {"closed", Workload::Mode::closed},
                                                              {"max", Workload::Mode::max}});
   if (max) w.mode = Workload::Mode::max;
-  if (rate) w.rate = *rate;
-  if (arrival)
-    w.arrival = parse_choice<Workload::Arrival>("--arrival", *arrival, {{"constant", Workload::Arrival::constant},
-                                                                        {"poisson", Workload::Arrival::poisson}});
+  apply_arrivals(w);
   if (requests) w.requests = *requests;
   if (duration) w.duration_s = *duration;
   if (clients) w.clients = *clients;
@@ -211,12 +266,97 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (hot_share) w.keys.hot_share = *hot_share;
   if (hit_us) s.service.hit_us = *hit_us;
   if (miss_us) s.service.miss_us = *miss_us;
-  if (service)
-    s.service.distribution = parse_choice<ServiceModel::Distribution>(
-        "--service", *service, {{"fixed", ServiceModel::Distribution::fixed},
-                                {"exponential", ServiceModel::Distribution::exponential}});
+  apply_service(s.service);
+  if (clock)
+    s.clock = parse_choice<Scenario::Clock>("--clock", *clock,
+                                            {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (seed) s.seed = *seed;
   if (interval_ms) s.interval_ms = *interval_ms;
+}
+
+void ScenarioOverrides::apply_arrivals(Workload& w) const {
+  using A = Workload::Arrival;
+  if (arrival)
+    w.arrival = parse_choice<A>("--arrival", *arrival, {{"constant", A::constant}, {"poisson", A::poisson}, {"bursty", A::bursty}});
+  if (bursty) {
+    if (arrival && w.arrival != A::bursty)
+      throw ScenarioError("--bursty", fmt::format("'{}' goes with --arrival bursty (got --arrival {})", *bursty, *arrival));
+    w.arrival = A::bursty;
+    w.bursty = parse_bursty(*bursty);
+  }
+  if (rate_schedule) {
+    w.rate_schedule.points = *rate_schedule == "none" ? std::vector<RatePoint>{} : parse_rate_schedule(*rate_schedule);
+    w.rate_schedule.period_s = 0;
+  }
+  auto needs_schedule = [&](const char* flag) {
+    if (w.rate_schedule.empty())
+      throw ScenarioError(flag, "needs a rate schedule (--rate-schedule, or rate_schedule in the scenario file)");
+  };
+  if (rate_shape) {
+    needs_schedule("--rate-shape");
+    w.rate_schedule.shape = parse_choice<RateSchedule::Shape>(
+        "--rate-shape", *rate_shape, {{"steps", RateSchedule::Shape::steps}, {"linear", RateSchedule::Shape::linear}});
+  }
+  if (rate_period) {
+    needs_schedule("--rate-period");
+    w.rate_schedule.period_s = *rate_period;
+  }
+  // The nominal rate follows a new schedule (its peak) or new bursts (their mean) unless
+  // --rate says otherwise, in which case they are scaled to it.
+  if (rate) {
+    w.rate = *rate;
+  } else if (rate_schedule && !w.rate_schedule.empty()) {
+    w.rate = w.rate_schedule.peak();
+  } else if (bursty) {
+    w.rate = w.bursty.mean_rate();
+  }
+}
+
+void ScenarioOverrides::apply_service(ServiceModel& m) const {
+  using D = ServiceModel::Distribution;
+  struct Parameter {
+    const char* flag;
+    bool given;
+    std::vector<D> applies_to;  // the first is the distribution it implies
+  };
+  // In this order, so --service-max-us with --service-alpha implies bounded-pareto.
+  const Parameter parameters[] = {
+      {"--service-file", service_file.has_value(), {D::empirical}},
+      {"--service-p99-us", service_p99_us.has_value(), {D::lognormal}},
+      {"--service-max-us", service_max_us.has_value(), {D::bounded_pareto}},
+      {"--service-alpha", service_alpha.has_value(), {D::pareto, D::bounded_pareto}},
+      {"--service-slow-probability", service_slow_probability.has_value(), {D::bimodal}},
+      {"--service-slow-factor", service_slow_factor.has_value(), {D::bimodal}},
+  };
+  auto fits = [](const Parameter& p, D d) { return std::find(p.applies_to.begin(), p.applies_to.end(), d) != p.applies_to.end(); };
+  D chosen = m.distribution;
+  if (service) {
+    chosen = parse_choice<D>("--service", *service,
+                             {{"fixed", D::fixed}, {"exponential", D::exponential}, {"lognormal", D::lognormal},
+                              {"pareto", D::pareto}, {"bounded-pareto", D::bounded_pareto}, {"bimodal", D::bimodal},
+                              {"empirical", D::empirical}});
+  } else {
+    for (const Parameter& p : parameters)
+      if (p.given && !fits(p, chosen)) {
+        chosen = p.applies_to.front();
+        break;
+      }
+  }
+  for (const Parameter& p : parameters)
+    if (p.given && !fits(p, chosen)) {
+      std::string kinds;
+      for (D d : p.applies_to) kinds += (kinds.empty() ? "" : " or ") + to_string(d);
+      throw ScenarioError(p.flag, fmt::format("applies to --service {} (the service distribution is {})", kinds,
+                                              to_string(chosen)));
+    }
+  m.distribution = chosen;
+  if (service_p99_us) m.p99_us = *service_p99_us;
+  if (service_alpha) m.alpha = *service_alpha;
+  if (service_max_us) m.max_us = *service_max_us;
+  if (service_slow_probability) m.slow_probability = *service_slow_probability;
+  if (service_slow_factor) m.slow_factor = *service_slow_factor;
+  // Relative to the current directory, as every path on a command line.
+  if (service_file) load_service_latencies(m, *service_file, "--service-file", miss_us.has_value());
 }
 
 }  // namespace loadlab::cli

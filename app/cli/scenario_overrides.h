@@ -33,10 +33,20 @@ struct ScenarioOverrides {
   std::optional<double> retry_budget, writes;
   std::optional<std::string> partitioning;
   std::optional<unsigned> partitions, replication, write_quorum;
+  // Service and traffic models (docs/models.md).
+  std::optional<double> service_p99_us, service_alpha, service_max_us, service_slow_probability, service_slow_factor;
+  std::optional<std::string> service_file;
+  std::optional<std::string> rate_schedule, rate_shape, bursty;  // AT_S:RATE,...  steps|linear  ON:OFF:ON_S:OFF_S
+  std::optional<double> rate_period;
+  std::optional<std::string> clock;
 
   void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.
   void apply(Scenario& scenario, bool from_file) const;
+
+ private:
+  void apply_arrivals(Workload& workload) const;
+  void apply_service(ServiceModel& service) const;
 };
 
 }  // namespace loadlab::cli

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs each fuzz target for SECONDS (default 60) from its seed corpus (the presets for the
-# scenario parser, small traces of each format for the readers). Fails on a crash, a leak,
-# a timeout or an out-of-memory.
+# Runs each fuzz target for SECONDS (default 60) from its seed corpus (the presets and one
+# scenario per service and arrival model for the scenario parser, small traces of each format
+# for the readers). Fails on a crash, a leak, a timeout or an out-of-memory. Runs from the
+# repository root: the empirical seeds name latency files under tests/fuzz/data/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-60}
@@ -9,7 +10,7 @@ build=${2:-build/fuzz}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/scenario" "$work/trace"
-cp resources/presets/*.json "$work/scenario/"
+cp resources/presets/*.json tests/fuzz/corpus/scenario/*.json "$work/scenario/"
 cp tests/fuzz/corpus/trace/* "$work/trace/"
 for target in scenario trace; do
   echo "fuzzing ${target} for ${seconds}s"
