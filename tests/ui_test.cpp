@@ -210,6 +210,8 @@ TEST_F(Window, SickButtonRaisesTheTailLatency) {
 
 TEST_F(Window, LatencyChartShowsTheQueueingModelBesideTheMeasuredMean) {
   ASSERT_TRUE(window_->open_preset("slow-node"));
+  // On the virtual clock (10x) the measured mean does not depend on what else the machine runs.
+  window_->set_clock_choice(2);
   window_->start();
   ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 30; }, 8000));
   ASSERT_EQ(window_->latency_chart()->reference_count(), 1u);
@@ -222,6 +224,27 @@ TEST_F(Window, LatencyChartShowsTheQueueingModelBesideTheMeasuredMean) {
   // M/G/1 per node, weighted by traffic (≈ 2 ms here): the measurement must land near it.
   EXPECT_GT(model_ms, 0.5 * measured);
   EXPECT_LT(model_ms, 2.0 * measured);
+}
+
+TEST_F(Window, VirtualClockFastForwardsAndLiveControlsStillWork) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  auto* clock = window_->findChild<QComboBox*>(QStringLiteral("clock_box"));
+  ASSERT_NE(clock, nullptr);
+  clock->setCurrentIndex(4);  // virtual, as fast as possible
+  window_->start();
+  // Far more virtual time than wall time: 60 s of traffic in a few seconds at most.
+  ASSERT_TRUE(wait_until([&] { return !window_->history().empty() && window_->history().latest().t_ms > 60'000; }, 8000));
+  window_->engine()->set_weight(2, 9);  // live control lands at the current virtual time
+  const std::int64_t at = window_->history().latest().t_ms;
+  ASSERT_TRUE(wait_until([&] { return window_->history().latest().t_ms > at + 20'000; }, 8000));
+  EXPECT_DOUBLE_EQ(window_->engine()->weights()[2], 9.0);
+  const auto& bars = window_->share_bars()->bars();
+  ASSERT_EQ(bars.size(), 3u);
+  EXPECT_NEAR(bars[2].expected_share, 9.0 / 17, 1e-9);
+  // Back to 1x keeps the run going (only switching to or from real threads restarts it).
+  clock->setCurrentIndex(1);
+  EXPECT_EQ(window_->state(), MainWindow::State::running);
+  EXPECT_GT(window_->history().latest().t_ms, at);
 }
 
 TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {

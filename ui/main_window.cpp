@@ -163,6 +163,7 @@ void MainWindow::build_controls() {
   form->addRow(tr("Rate"), rate_box_);
   form->addRow(tr("Key skew"), skew_box_);
   clock_box_ = new QComboBox;
+  clock_box_->setObjectName(QStringLiteral("clock_box"));
   clock_box_->addItems({tr("Real threads"), tr("Virtual, 1\u00d7"), tr("Virtual, 10\u00d7"), tr("Virtual, 100\u00d7"),
                         tr("Virtual, as fast as possible")});
   clock_box_->setToolTip(tr("Real threads serve real requests on this machine's clock. The virtual clock runs the same "

@@ -51,10 +51,14 @@ void print_report(std::FILE* out, const RunReport& r) {
 void print_theory(std::FILE* out, const Predictions& p, const RunReport& r) {
   const LatencyPrediction& l = p.latency;
   if (std::isfinite(l.mean_us))
-    fmt::print(out, "theory: mean latency {} (each node a queue at its measured load and hit ratio; measured {})\n",
+    fmt::print(out, "theory: mean latency {} (M/G/1 per node: Poisson arrivals at its measured rate and hit ratio; measured {})\n",
                us(l.mean_us), us(r.total.mean_us));
   else if (!l.why_not.empty())
     fmt::print(out, "theory: no latency prediction ({})\n", l.why_not);
+  // Round robin hands each node every n-th arrival: smoother than Poisson, so it waits less
+  // than the model says; random and hashing picks keep each node's arrivals Poisson.
+  if (std::isfinite(l.mean_us) && (r.balancer == "round-robin" || r.balancer == "weighted-round-robin"))
+    fmt::print(out, "        (round robin spaces each node's arrivals out: expect less waiting than M/G/1)\n");
   if (std::isfinite(p.lru_hit_ratio) && std::isfinite(r.total.hit_ratio))
     fmt::print(out, "theory: LRU hit ratio {} (Che's approximation; measured {} with {})\n", pct(p.lru_hit_ratio),
                pct(r.total.hit_ratio), r.cache_policy);
