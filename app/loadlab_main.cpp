@@ -24,6 +24,9 @@ void add_options(QCommandLineParser& parser) {
                     QStringLiteral("NAME")});
   parser.addOption({QStringLiteral("scenario"), QStringLiteral("Open the scenario file FILE."), QStringLiteral("FILE")});
   parser.addOption({QStringLiteral("autostart"), QStringLiteral("Start the run at once.")});
+  parser.addOption({QStringLiteral("clock"),
+                    QStringLiteral("The window's clock: real (threads), 1x, 10x, 100x or max (the virtual clock)."),
+                    QStringLiteral("CLOCK")});
   parser.addOption({QStringLiteral("quit-after"), QStringLiteral("Quit after SECONDS."), QStringLiteral("SECONDS")});
   parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Before quitting, save the whole window to FILE.png."),
                     QStringLiteral("FILE")});
@@ -94,6 +97,17 @@ int main(int argc, char** argv) {
   if (parser.isSet(QStringLiteral("scenario")) && !window.open_file(parser.value(QStringLiteral("scenario")))) {
     std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(window.message()));
     return 2;
+  }
+  if (parser.isSet(QStringLiteral("clock"))) {
+    const QStringList clocks{QStringLiteral("real"), QStringLiteral("1x"), QStringLiteral("10x"), QStringLiteral("100x"),
+                             QStringLiteral("max")};
+    const int choice = static_cast<int>(clocks.indexOf(parser.value(QStringLiteral("clock"))));
+    if (choice < 0) {
+      std::fprintf(stderr, "loadlab: error: --clock: unknown value '%s' (known: real, 1x, 10x, 100x, max)\n",
+                   qPrintable(parser.value(QStringLiteral("clock"))));
+      return 2;
+    }
+    window.set_clock_choice(choice);
   }
   const bool stats = parser.isSet(QStringLiteral("stats"));
   window.set_force_repaint(stats);

@@ -7,6 +7,7 @@
 
 #include "balancers/balancer_registry.h"
 #include "engine/engine.h"
+#include "run_harness.h"
 
 namespace loadlab {
 namespace {
@@ -22,27 +23,12 @@ Scenario small_scenario(std::size_t nodes = 3) {
   return s;
 }
 
-// Collects every snapshot. A snapshot reads the nodes one after another, so cluster sums
-// are consistent per node but not frozen in time; the exact bounds are checked against the
-// dispatcher's own count (RunReport::peak_in_flight).
-struct Recorder {
-  std::mutex mutex;
-  std::vector<Snapshot> snapshots;
-  void attach(Engine& e) {
-    e.subscribe([this](const Snapshot& s) {
-      std::lock_guard lock(mutex);
-      snapshots.push_back(s);
-    });
-  }
-};
-
-void expect_balanced(const RunReport& r) {
-  EXPECT_EQ(r.in_flight, 0u);
-  EXPECT_EQ(r.issued, r.completed + r.failed.total());
-  std::uint64_t node_total = 0;
-  for (const auto& n : r.nodes) node_total += n.requests + n.failed;
-  EXPECT_EQ(node_total + r.failed.no_node, r.issued);
-}
+// A snapshot reads the nodes one after another, so cluster sums are consistent per node but
+// not frozen in time; the exact bounds are checked against the dispatcher's own count
+// (RunReport::peak_in_flight).
+using Recorder = test::SnapshotRecorder;
+using test::expect_books_balance;
+void expect_balanced(const RunReport& r) { expect_books_balance(r); }
 
 void expect_snapshots_sane(const std::vector<Snapshot>& snapshots, std::uint64_t max_in_flight) {
   ASSERT_FALSE(snapshots.empty());

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "run_harness.h"
 #include "base/random.h"
 #include "scenario/scenario_json.h"
 
@@ -27,31 +28,17 @@ Scenario faulty_scenario(std::size_t nodes = 4) {
   return s;
 }
 
-struct Recorded {
-  std::mutex mutex;
-  std::vector<Snapshot> snapshots;
-};
+using Recorded = test::SnapshotRecorder;
 
 RunReport run(Engine& e, Recorded& rec, const std::function<void(Engine&)>& during = {}) {
-  e.subscribe([&rec](const Snapshot& s) {
-    std::lock_guard lock(rec.mutex);
-    rec.snapshots.push_back(s);
+  return test::run_to_end(e, rec, [&](loadlab::Run&) {
+    if (during) during(e);
   });
-  e.start();
-  if (during) during(e);
-  e.wait();
-  return e.report();
 }
 
 void expect_accounting(const Recorded& rec, const RunReport& r) {
-  ASSERT_FALSE(rec.snapshots.empty());
-  for (const Snapshot& s : rec.snapshots) {
-    ASSERT_EQ(s.issued, s.completed + s.failed.total() + s.in_flight);
-    for (const NodeSample& n : s.nodes) ASSERT_LE(n.completed + n.failed + n.retried_out, n.issued + n.retried_in);
-  }
-  EXPECT_EQ(rec.snapshots.back().in_flight, 0u);
-  EXPECT_EQ(r.in_flight, 0u);
-  EXPECT_EQ(r.issued, r.completed + r.failed.total());
+  test::expect_snapshots_balance(rec.snapshots);
+  test::expect_books_balance(r);
 }
 
 std::size_t thread_count() {

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
 #include "metrics/csv_export.h"
+#include "run_harness.h"
 #include "sim/simulator.h"
 #include "theory/cache_theory.h"
 #include "theory/predictions.h"
@@ -33,10 +35,7 @@ RunReport simulate(const Scenario& s, std::vector<Snapshot>* snapshots = nullptr
   return sim.run_to_end();
 }
 
-void expect_balanced(const RunReport& r) {
-  EXPECT_EQ(r.in_flight, 0u);
-  EXPECT_EQ(r.issued, r.completed + r.failed.total());
-}
+void expect_balanced(const RunReport& r) { test::expect_books_balance(r); }
 
 TEST(Simulator, SameSeedSameRunToTheLastRequest) {
   Scenario s;
@@ -237,6 +236,35 @@ TEST(Simulator, TenThousandNodes) {
   const RunReport r = simulate(s);
   expect_balanced(r);
   EXPECT_EQ(r.completed, 200'000u);
+}
+
+TEST(Simulator, LiveKillsRetriesAndWritesNeverLoseARequest) {
+  Scenario s;
+  s.nodes = default_nodes(5);
+  s.partitioning.kind = Partitioning::Kind::hash;
+  s.partitioning.replication = 3;
+  s.partitioning.write_quorum = 2;
+  s.workload.write_fraction = 0.2;
+  s.workload.rate = 20'000;
+  s.workload.requests = 0;
+  s.workload.duration_s = 20;
+  s.retry.max_retries = 2;
+  s.health.active_interval_ms = 50;
+  Simulator sim(s);
+  sim.set_pace(50);  // 20 s of virtual time in about 0.4 s, so live controls land mid-run
+  test::SnapshotRecorder recorder;
+  const RunReport r = test::run_to_end(sim, recorder, [](loadlab::Run& run) {
+    for (int k = 0; k < 20; ++k) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (k % 2 == 0) run.kill(static_cast<std::size_t>(k / 2 % 5));
+      else run.revive(static_cast<std::size_t>(k / 2 % 5));
+      run.set_weight(static_cast<std::size_t>(k % 5), 1 + k % 3);
+    }
+  });
+  test::expect_snapshots_balance(recorder.snapshots);
+  test::expect_books_balance(r);
+  EXPECT_GT(r.failed.node_down + r.failed.no_quorum, 0u);
+  EXPECT_GT(r.retries, 0u);
 }
 
 TEST(Simulator, StopEndsTheRunWithNothingLost) {
