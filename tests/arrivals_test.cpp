@@ -227,7 +227,8 @@ TEST(Arrivals, AScenarioRateScalesTheScheduleAndBursty) {
 TEST(Arrivals, TimesNeverGoBackAndAreNeverNaN) {
   std::vector<ArrivalProcess> processes{
       ArrivalProcess(ArrivalKind::poisson, 100),
-      ArrivalProcess(ArrivalKind::constant, 7, schedule({{0, 3}, {0.5, 0}, {0.7, 1e6}}, RateSchedule::Shape::linear, 1)),
+      ArrivalProcess(ArrivalKind::constant, 7,
+                     schedule({{0, 3}, {0.5, 0}, {0.7, 1e6}}, RateSchedule::Shape::linear, 1)),
       ArrivalProcess(ArrivalKind::poisson, 1e6, schedule({{0, 0}, {0.001, 1e6}}, RateSchedule::Shape::linear)),
       ArrivalProcess(ArrivalKind::bursty, 50, {}, BurstyArrivals{100, 0, 0.001, 0.01}),
   };

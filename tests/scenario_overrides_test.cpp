@@ -112,7 +112,8 @@ TEST(ScenarioOverrides, BurstyAndClockFlags) {
   EXPECT_EQ(run_flags("--arrival bursty").workload.arrival, Workload::Arrival::bursty);
   expect_error("--bursty 5000:500:1", "--bursty", "'5000:500:1': expected ON_RATE:OFF_RATE:MEAN_ON_S:MEAN_OFF_S");
   expect_error("--bursty 5000:500:1:x", "--bursty", "'5000:500:1:x'");
-  expect_error("--arrival poisson --bursty 5000:500:1:4", "--bursty", "goes with --arrival bursty (got --arrival poisson)");
+  expect_error("--arrival poisson --bursty 5000:500:1:4", "--bursty",
+               "goes with --arrival bursty (got --arrival poisson)");
   expect_error("--bursty 5000:500:0:4", "workload.bursty.mean_on_s", "(got 0)");
   expect_error("--arrival bursty --rate-schedule 0:100", "workload.rate_schedule", "not used with bursty");
   EXPECT_EQ(run_flags("").clock, Scenario::Clock::real);

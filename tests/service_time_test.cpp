@@ -106,7 +106,8 @@ TEST(ServiceTime, LognormalAtTheLargestP99RatioStillSolves) {
   const ServiceTime t(m);
   EXPECT_NEAR(t.quantile_us(false, 0.99), m.p99_us, 1e-6 * m.p99_us);
   // σ = z there, so E[S²] = mean² e^{z²}.
-  EXPECT_NEAR(t.second_moment_us2(false), 500.0 * 500 * std::exp(kNormalQuantile99 * kNormalQuantile99), 1e-6 * 2.5e5 * 225);
+  EXPECT_NEAR(t.second_moment_us2(false), 500.0 * 500 * std::exp(kNormalQuantile99 * kNormalQuantile99),
+              1e-6 * 2.5e5 * 225);
 }
 
 TEST(ServiceTime, ParetoWithAFiniteVarianceMatchesItsMoments) {
@@ -117,7 +118,7 @@ TEST(ServiceTime, ParetoWithAFiniteVarianceMatchesItsMoments) {
   EXPECT_NEAR(t.quantile_us(false, 0.99), 500.0 * 2 / 3 * std::pow(0.01, -1.0 / 3), 1e-9 * 1500);
   EXPECT_NEAR(t.second_moment_us2(false), 3 * std::pow(500.0 * 2 / 3, 2) / (3 - 2), 1e-6);
   const Moments s = measure(t, false, 4);
-  EXPECT_NEAR(s.min, 500.0 * 2 / 3, 1e-3);  // never below x_m
+  EXPECT_NEAR(s.min, 500.0 * 2 / 3, 1e-3);              // never below x_m
   expect_moments(t, false, 5, /*check_second=*/false);  // E[S³] is infinite at alpha 3
 }
 

@@ -18,9 +18,12 @@ bool in_range(double v, double low, double high) { return std::isfinite(v) && v 
 
 std::string to_string(ArrivalKind kind) {
   switch (kind) {
-    case ArrivalKind::constant: return "constant";
-    case ArrivalKind::poisson: return "poisson";
-    case ArrivalKind::bursty: return "bursty";
+    case ArrivalKind::constant:
+      return "constant";
+    case ArrivalKind::poisson:
+      return "poisson";
+    case ArrivalKind::bursty:
+      return "bursty";
   }
   return "?";
 }
@@ -36,22 +39,27 @@ double RateSchedule::peak() const {
 std::optional<FieldProblem> check_arrivals(ArrivalKind kind, const RateSchedule& schedule, const BurstyArrivals& b) {
   if (!schedule.empty()) {
     if (kind == ArrivalKind::bursty)
-      return FieldProblem{"rate_schedule", "not used with bursty arrivals: a schedule shapes constant or poisson arrivals"};
+      return FieldProblem{"rate_schedule",
+                          "not used with bursty arrivals: a schedule shapes constant or poisson arrivals"};
     const auto& points = schedule.points;
     if (points.size() > kMaxSchedulePoints)
-      return FieldProblem{"rate_schedule.points", fmt::format("at most {} points (got {})", kMaxSchedulePoints, points.size())};
+      return FieldProblem{"rate_schedule.points",
+                          fmt::format("at most {} points (got {})", kMaxSchedulePoints, points.size())};
     for (std::size_t i = 0; i < points.size(); ++i) {
       const std::string at = fmt::format("rate_schedule.points[{}]", i);
       const RatePoint& p = points[i];
       if (i == 0 && p.at_s != 0)
-        return FieldProblem{at + ".at_s", fmt::format("the first point must be at 0 s, the start of the run (got {})", p.at_s)};
+        return FieldProblem{at + ".at_s",
+                            fmt::format("the first point must be at 0 s, the start of the run (got {})", p.at_s)};
       if (!in_range(p.at_s, 0, kMaxScheduleSeconds))
-        return FieldProblem{at + ".at_s", fmt::format("must be a number from 0 to {} s (got {})", kMaxScheduleSeconds, p.at_s)};
+        return FieldProblem{at + ".at_s",
+                            fmt::format("must be a number from 0 to {} s (got {})", kMaxScheduleSeconds, p.at_s)};
       if (i > 0 && p.at_s <= points[i - 1].at_s)
         return FieldProblem{at + ".at_s", fmt::format("points must be in time order: {} s comes after {} s (got {})",
                                                       p.at_s, points[i - 1].at_s, p.at_s)};
       if (!in_range(p.rate, 0, kMaxRate))
-        return FieldProblem{at + ".rate", fmt::format("must be a number from 0 to {} requests/s (got {})", kMaxRate, p.rate)};
+        return FieldProblem{at + ".rate",
+                            fmt::format("must be a number from 0 to {} requests/s (got {})", kMaxRate, p.rate)};
     }
     const double last_at = points.back().at_s;
     if (!std::isfinite(schedule.period_s) || schedule.period_s < 0 || schedule.period_s > kMaxScheduleSeconds ||
@@ -61,28 +69,32 @@ std::optional<FieldProblem> check_arrivals(ArrivalKind kind, const RateSchedule&
                                       "(got {})",
                                       last_at, kMaxScheduleSeconds, schedule.period_s)};
     if (schedule.period_s == 0 && points.back().rate <= 0)
-      return FieldProblem{fmt::format("rate_schedule.points[{}].rate", points.size() - 1),
-                          fmt::format("the last rate holds for the rest of the run, so it must be > 0 (got {})",
-                                      points.back().rate)};
+      return FieldProblem{
+          fmt::format("rate_schedule.points[{}].rate", points.size() - 1),
+          fmt::format("the last rate holds for the rest of the run, so it must be > 0 (got {})", points.back().rate)};
     if (schedule.peak() <= 0) return FieldProblem{"rate_schedule.points", "every rate is 0, so nothing would arrive"};
   }
   if (kind == ArrivalKind::bursty) {
     if (!in_range(b.on_rate, 0.001, kMaxRate))
-      return FieldProblem{"bursty.on_rate", fmt::format("must be a number from 0.001 to {} requests/s (got {})", kMaxRate, b.on_rate)};
+      return FieldProblem{"bursty.on_rate",
+                          fmt::format("must be a number from 0.001 to {} requests/s (got {})", kMaxRate, b.on_rate)};
     if (!in_range(b.off_rate, 0, kMaxRate))
-      return FieldProblem{"bursty.off_rate", fmt::format("must be a number from 0 to {} requests/s (got {})", kMaxRate, b.off_rate)};
+      return FieldProblem{"bursty.off_rate",
+                          fmt::format("must be a number from 0 to {} requests/s (got {})", kMaxRate, b.off_rate)};
     if (!in_range(b.mean_on_s, 0.001, kMaxScheduleSeconds))
-      return FieldProblem{"bursty.mean_on_s", fmt::format("must be a number from 0.001 to {} s (got {})", kMaxScheduleSeconds, b.mean_on_s)};
+      return FieldProblem{"bursty.mean_on_s", fmt::format("must be a number from 0.001 to {} s (got {})",
+                                                          kMaxScheduleSeconds, b.mean_on_s)};
     if (!in_range(b.mean_off_s, 0.001, kMaxScheduleSeconds))
-      return FieldProblem{"bursty.mean_off_s",
-                          fmt::format("must be a number from 0.001 to {} s (got {})", kMaxScheduleSeconds, b.mean_off_s)};
+      return FieldProblem{"bursty.mean_off_s", fmt::format("must be a number from 0.001 to {} s (got {})",
+                                                           kMaxScheduleSeconds, b.mean_off_s)};
   }
   return std::nullopt;
 }
 
 ArrivalProcess::ArrivalProcess(ArrivalKind kind, double rate, RateSchedule schedule, BurstyArrivals bursty)
     : kind_(kind), homogeneous_(schedule.empty() && kind != ArrivalKind::bursty), reference_(1), bursty_(bursty) {
-  if (!std::isfinite(rate) || rate <= 0) throw std::invalid_argument(fmt::format("workload.rate: must be > 0 (got {})", rate));
+  if (!std::isfinite(rate) || rate <= 0)
+    throw std::invalid_argument(fmt::format("workload.rate: must be > 0 (got {})", rate));
   if (const auto problem = check_arrivals(kind, schedule, bursty))
     throw std::invalid_argument(fmt::format("workload.{}: {}", problem->field, problem->problem));
   if (!schedule.empty()) {
@@ -107,8 +119,8 @@ ArrivalProcess::ArrivalProcess(ArrivalKind kind, double rate, RateSchedule sched
 }
 
 std::size_t ArrivalProcess::change_index(double t) const {
-  const auto it = std::upper_bound(changes_.begin(), changes_.end(), t,
-                                   [](double x, const Change& c) { return x < c.from_ns; });
+  const auto it =
+      std::upper_bound(changes_.begin(), changes_.end(), t, [](double x, const Change& c) { return x < c.from_ns; });
   return it == changes_.begin() ? 0 : static_cast<std::size_t>(it - changes_.begin()) - 1;
 }
 
@@ -157,7 +169,8 @@ ArrivalProcess::Piece ArrivalProcess::bursty_piece(double t, Rng& rng) {
 // reaches `limit` (returns limit). Each piece is where λ is linear: between schedule points,
 // rate changes and bursty switches. Whole periods of a repeating schedule are skipped at once.
 template <class Base>
-double ArrivalProcess::walk(double t, double target, double limit, double& done, Base&& base, double period_area) const {
+double ArrivalProcess::walk(double t, double target, double limit, double& done, Base&& base,
+                            double period_area) const {
   std::size_t j = change_index(t);
   while (t < limit) {
     const double factor = changes_[j].rate / reference_;
@@ -197,19 +210,22 @@ double ArrivalProcess::next_ns(double last_ns, Rng& rng) {
   switch (kind_) {
     case ArrivalKind::constant: {
       if (homogeneous_ && last_ns >= current.from_ns) return last_ns + 1e9 / current.rate;
-      const double t = walk(last_ns, 1, kInf, done, [this](double x) { return expected_piece(x); }, period_area_);
+      const double t = walk(
+          last_ns, 1, kInf, done, [this](double x) { return expected_piece(x); }, period_area_);
       return std::max(t, current.from_ns);
     }
     case ArrivalKind::poisson: {
       const double start = std::max(last_ns, current.from_ns);
       if (homogeneous_) return start + rng.exponential(1e9 / current.rate);
-      return walk(start, rng.exponential(1), kInf, done, [this](double x) { return expected_piece(x); }, period_area_);
+      return walk(
+          start, rng.exponential(1), kInf, done, [this](double x) { return expected_piece(x); }, period_area_);
     }
     case ArrivalKind::bursty: {
       const double start = std::max(last_ns, current.from_ns);
       while (sojourns_.size() > 1 && sojourns_.front().end_ns <= start) sojourns_.pop_front();
       const double target = rng.exponential(1);
-      return walk(start, target, kInf, done, [this, &rng](double x) { return bursty_piece(x, rng); }, 0);
+      return walk(
+          start, target, kInf, done, [this, &rng](double x) { return bursty_piece(x, rng); }, 0);
     }
   }
   return kInf;
@@ -221,8 +237,10 @@ void ArrivalProcess::set_rate(double rate, double now_ns) {
   Change& last = changes_.back();
   if (rate == last.rate) return;
   const double at = std::max(now_ns, last.from_ns);
-  if (at == last.from_ns) last.rate = rate;
-  else changes_.push_back({at, rate});
+  if (at == last.from_ns)
+    last.rate = rate;
+  else
+    changes_.push_back({at, rate});
 }
 
 double ArrivalProcess::rate_at(double t_ns) const {
@@ -232,7 +250,8 @@ double ArrivalProcess::rate_at(double t_ns) const {
 double ArrivalProcess::mean_rate_over(double from_ns, double to_ns) const {
   if (!(to_ns > from_ns)) return rate_at(from_ns);
   double done = 0;
-  walk(from_ns, kInf, to_ns, done, [this](double x) { return expected_piece(x); }, period_area_);
+  walk(
+      from_ns, kInf, to_ns, done, [this](double x) { return expected_piece(x); }, period_area_);
   return done / (to_ns - from_ns) * 1e9;
 }
 

@@ -71,7 +71,8 @@ struct BurstyArrivals {
 // The first bad parameter, field names relative to the scenario's "workload" object
 // ("rate_schedule.points[2].at_s", "bursty.mean_on_s"). The bursty parameters are checked
 // only for bursty arrivals; a schedule is refused with them.
-std::optional<FieldProblem> check_arrivals(ArrivalKind kind, const RateSchedule& schedule, const BurstyArrivals& bursty);
+std::optional<FieldProblem> check_arrivals(ArrivalKind kind, const RateSchedule& schedule,
+                                           const BurstyArrivals& bursty);
 
 class ArrivalProcess {
  public:
@@ -131,7 +132,7 @@ class ArrivalProcess {
 
   ArrivalKind kind_;
   bool homogeneous_;
-  double reference_;  // the nominal rate at which the configured intensity runs as written
+  double reference_;                      // the nominal rate at which the configured intensity runs as written
   std::vector<double> times_ns_, rates_;  // the schedule
   bool linear_ = false;
   double period_ns_ = 0;

@@ -25,7 +25,7 @@ double expm1_over_x(double x) { return std::abs(x) > 1e-8 ? std::expm1(x) / x : 
 // onto the lower, where erfc(−x/√2)/2 − p does not cancel.
 double normal_quantile(double p) {
   if (p > 0.5) return -normal_quantile(1 - p);
-  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                                  1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
                                  6.680131188771972e+01, -1.328068155288572e+01};
@@ -52,8 +52,7 @@ double normal_quantile(double p) {
 // Bounded Pareto on [L, H] with tail index alpha, written with ℓ = ln(H/L):
 // E[X^k] = alpha L^k ℓ · expm1((k − alpha)ℓ)/((k − alpha)ℓ) / (1 − e^(−alpha ℓ)).
 double bounded_pareto_moment(double k, double alpha, double low, double log_ratio) {
-  return alpha * std::pow(low, k) * log_ratio * expm1_over_x((k - alpha) * log_ratio) /
-         -std::expm1(-alpha * log_ratio);
+  return alpha * std::pow(low, k) * log_ratio * expm1_over_x((k - alpha) * log_ratio) / -std::expm1(-alpha * log_ratio);
 }
 
 // The lower end L of a bounded Pareto with mean 1, upper end `high` > 1 and tail index
@@ -85,13 +84,20 @@ bool looks_numeric(std::string_view s) {
 
 std::string to_string(ServiceModel::Distribution distribution) {
   switch (distribution) {
-    case ServiceModel::Distribution::fixed: return "fixed";
-    case ServiceModel::Distribution::exponential: return "exponential";
-    case ServiceModel::Distribution::lognormal: return "lognormal";
-    case ServiceModel::Distribution::pareto: return "pareto";
-    case ServiceModel::Distribution::bounded_pareto: return "bounded-pareto";
-    case ServiceModel::Distribution::bimodal: return "bimodal";
-    case ServiceModel::Distribution::empirical: return "empirical";
+    case ServiceModel::Distribution::fixed:
+      return "fixed";
+    case ServiceModel::Distribution::exponential:
+      return "exponential";
+    case ServiceModel::Distribution::lognormal:
+      return "lognormal";
+    case ServiceModel::Distribution::pareto:
+      return "pareto";
+    case ServiceModel::Distribution::bounded_pareto:
+      return "bounded-pareto";
+    case ServiceModel::Distribution::bimodal:
+      return "bimodal";
+    case ServiceModel::Distribution::empirical:
+      return "empirical";
   }
   return "?";
 }
@@ -99,12 +105,13 @@ std::string to_string(ServiceModel::Distribution distribution) {
 EmpiricalLatencies EmpiricalLatencies::load(const std::filesystem::path& file) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error))
-    throw std::invalid_argument(fmt::format("cannot read '{}': {}", file.string(),
-                                            std::filesystem::exists(file, error) ? "not a regular file" : "no such file"));
+    throw std::invalid_argument(
+        fmt::format("cannot read '{}': {}", file.string(),
+                    std::filesystem::exists(file, error) ? "not a regular file" : "no such file"));
   const std::uintmax_t bytes = std::filesystem::file_size(file, error);
   if (!error && bytes > kMaxLatencyFileBytes)
-    throw std::invalid_argument(
-        fmt::format("'{}' is {} bytes; at most {} (use a value_us,count histogram)", file.string(), bytes, kMaxLatencyFileBytes));
+    throw std::invalid_argument(fmt::format("'{}' is {} bytes; at most {} (use a value_us,count histogram)",
+                                            file.string(), bytes, kMaxLatencyFileBytes));
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::invalid_argument(fmt::format("cannot open '{}'", file.string()));
   return parse(in, file.string());
@@ -126,14 +133,16 @@ EmpiricalLatencies EmpiricalLatencies::parse(std::istream& in, const std::string
     std::vector<std::string_view> fields;
     for (std::size_t start = 0;;) {
       const std::size_t comma = text.find(',', start);
-      fields.push_back(trim(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
+      fields.push_back(
+          trim(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
       if (comma == std::string_view::npos) break;
       start = comma + 1;
     }
     const bool header = first && !looks_numeric(fields.front());
     first = false;
     if (header) continue;
-    if (fields.size() > 2) throw bad(fmt::format("expected value_us or value_us,count (got {} columns)", fields.size()));
+    if (fields.size() > 2)
+      throw bad(fmt::format("expected value_us or value_us,count (got {} columns)", fields.size()));
     if (columns == 0) columns = fields.size();
     if (fields.size() != columns)
       throw bad(fmt::format("expected {} column{} like the lines before (got {})", columns, columns == 1 ? "" : "s",
@@ -141,8 +150,7 @@ EmpiricalLatencies EmpiricalLatencies::parse(std::istream& in, const std::string
     double value = 0;
     const std::string_view v = fields[0];
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
-    if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-      throw bad(fmt::format("'{}' is not a number", v));
+    if (v.empty() || ec != std::errc() || end != v.data() + v.size()) throw bad(fmt::format("'{}' is not a number", v));
     if (!std::isfinite(value)) throw bad(fmt::format("'{}' is not a finite number", v));
     if (value < 0) throw bad(fmt::format("a latency cannot be negative (got {})", v));
     if (value > kMaxServiceUs) throw bad(fmt::format("at most {} microseconds (got {})", kMaxServiceUs, v));
@@ -158,14 +166,16 @@ EmpiricalLatencies EmpiricalLatencies::parse(std::istream& in, const std::string
   }
   if (in.bad()) throw std::invalid_argument(fmt::format("'{}': read error", name));
   if (measured.empty())
-    throw std::invalid_argument(fmt::format("'{}': no latencies (expected one value_us per line, or value_us,count)", name));
+    throw std::invalid_argument(
+        fmt::format("'{}': no latencies (expected one value_us per line, or value_us,count)", name));
 
   std::sort(measured.begin(), measured.end());
   EmpiricalLatencies e;
   std::uint64_t total = 0;
   long double sum = 0, sum_squares = 0;
   for (const auto& [value, count] : measured) {
-    if (total > (1ULL << 62) - count) throw std::invalid_argument(fmt::format("'{}': counts add up to more than 2^62", name));
+    if (total > (1ULL << 62) - count)
+      throw std::invalid_argument(fmt::format("'{}': counts add up to more than 2^62", name));
     total += count;
     sum += static_cast<long double>(value) * count;
     sum_squares += static_cast<long double>(value) * value * count;
@@ -183,7 +193,8 @@ EmpiricalLatencies EmpiricalLatencies::parse(std::istream& in, const std::string
 
 double EmpiricalLatencies::sample(Rng& rng) const {
   const std::uint64_t k = rng.below(count());
-  return values_[static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), k) - cumulative_.begin())];
+  return values_[static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), k) -
+                                          cumulative_.begin())];
 }
 
 double EmpiricalLatencies::quantile(double q) const {
@@ -203,19 +214,22 @@ std::optional<FieldProblem> check_service_model(const ServiceModel& m) {
     return FieldProblem{"miss_us", fmt::format("must be a number from 0 to {} (got {})", kMaxServiceUs, m.miss_us)};
   const bool shaped = m.distribution != D::fixed && m.distribution != D::exponential && m.distribution != D::empirical;
   if (shaped && m.miss_us <= 0)
-    return FieldProblem{"miss_us", fmt::format("must be > 0 for a {} service time, whose shape is scaled to it (got {})",
-                                               to_string(m.distribution), m.miss_us)};
+    return FieldProblem{"miss_us",
+                        fmt::format("must be > 0 for a {} service time, whose shape is scaled to it (got {})",
+                                    to_string(m.distribution), m.miss_us)};
   switch (m.distribution) {
     case D::fixed:
-    case D::exponential: break;
+    case D::exponential:
+      break;
     case D::lognormal:
       if (!std::isfinite(m.p99_us) || m.p99_us <= m.miss_us)
-        return FieldProblem{"p99_us", fmt::format("must be greater than the mean miss_us {} (got {})", m.miss_us, m.p99_us)};
+        return FieldProblem{"p99_us",
+                            fmt::format("must be greater than the mean miss_us {} (got {})", m.miss_us, m.p99_us)};
       if (m.p99_us > kMaxLognormalP99Ratio * m.miss_us)
-        return FieldProblem{"p99_us", fmt::format("a lognormal's p99 is at most {:.4f} times its mean miss_us {}, i.e. {:.6g} "
-                                                  "(got {}); for a longer tail use pareto",
-                                                  kMaxLognormalP99Ratio, m.miss_us, kMaxLognormalP99Ratio * m.miss_us,
-                                                  m.p99_us)};
+        return FieldProblem{"p99_us",
+                            fmt::format("a lognormal's p99 is at most {:.4f} times its mean miss_us {}, i.e. {:.6g} "
+                                        "(got {}); for a longer tail use pareto",
+                                        kMaxLognormalP99Ratio, m.miss_us, kMaxLognormalP99Ratio * m.miss_us, m.p99_us)};
       break;
     case D::pareto:
       if (!range(m.alpha, 0, 100) || m.alpha <= 1)
@@ -227,20 +241,23 @@ std::optional<FieldProblem> check_service_model(const ServiceModel& m) {
       if (!range(m.alpha, 0.1, 100))
         return FieldProblem{"alpha", fmt::format("must be a number from 0.1 to 100 (got {})", m.alpha)};
       if (!std::isfinite(m.max_us) || m.max_us <= m.miss_us)
-        return FieldProblem{"max_us", fmt::format("must be greater than the mean miss_us {} (got {})", m.miss_us, m.max_us)};
+        return FieldProblem{"max_us",
+                            fmt::format("must be greater than the mean miss_us {} (got {})", m.miss_us, m.max_us)};
       if (m.max_us > kMaxServiceUs || m.max_us > 1e6 * m.miss_us)
         return FieldProblem{"max_us", fmt::format("at most {} and at most 1000000 times the mean miss_us (got {})",
                                                   kMaxServiceUs, m.max_us)};
       break;
     case D::bimodal:
       if (!range(m.slow_probability, 0, 1))
-        return FieldProblem{"slow_probability", fmt::format("must be a number from 0 to 1 (got {})", m.slow_probability)};
+        return FieldProblem{"slow_probability",
+                            fmt::format("must be a number from 0 to 1 (got {})", m.slow_probability)};
       if (!range(m.slow_factor, 1, 1e6))
         return FieldProblem{"slow_factor", fmt::format("must be a number from 1 to 1000000 (got {})", m.slow_factor)};
       break;
     case D::empirical:
       if (!m.latencies)
-        return FieldProblem{"file", "no latencies loaded: an empirical service time needs a file of measured latencies"};
+        return FieldProblem{"file",
+                            "no latencies loaded: an empirical service time needs a file of measured latencies"};
       if (m.latencies->mean() <= 0)
         return FieldProblem{"file", fmt::format("every latency in '{}' is 0, so there is no shape to scale", m.file)};
       break;
@@ -248,13 +265,15 @@ std::optional<FieldProblem> check_service_model(const ServiceModel& m) {
   return std::nullopt;
 }
 
-ServiceTime::ServiceTime(const ServiceModel& m) : distribution_(m.distribution), hit_mean_(m.hit_us), miss_mean_(m.miss_us) {
+ServiceTime::ServiceTime(const ServiceModel& m)
+    : distribution_(m.distribution), hit_mean_(m.hit_us), miss_mean_(m.miss_us) {
   if (const auto problem = check_service_model(m))
     throw std::invalid_argument(fmt::format("service.{}: {}", problem->field, problem->problem));
   using D = ServiceModel::Distribution;
   switch (distribution_) {
     case D::fixed:
-    case D::exponential: break;
+    case D::exponential:
+      break;
     case D::lognormal: {
       const double l = std::log(m.p99_us / m.miss_us);
       constexpr double z = kNormalQuantile99;
@@ -275,23 +294,31 @@ ServiceTime::ServiceTime(const ServiceModel& m) : distribution_(m.distribution),
       fast_ = 1 / (1 - m.slow_probability + m.slow_probability * m.slow_factor);
       slow_ = m.slow_factor * fast_;
       break;
-    case D::empirical: latencies_ = m.latencies; break;
+    case D::empirical:
+      latencies_ = m.latencies;
+      break;
   }
 }
 
 double ServiceTime::unit_quantile(double u) const {
   using D = ServiceModel::Distribution;
   switch (distribution_) {
-    case D::fixed: return 1;
-    case D::exponential: return -std::log1p(-u);
-    case D::lognormal: return std::exp(sigma_ * normal_quantile(u) - sigma_ * sigma_ / 2);
-    case D::pareto: return low_ * std::exp(-std::log1p(-u) / alpha_);
+    case D::fixed:
+      return 1;
+    case D::exponential:
+      return -std::log1p(-u);
+    case D::lognormal:
+      return std::exp(sigma_ * normal_quantile(u) - sigma_ * sigma_ / 2);
+    case D::pareto:
+      return low_ * std::exp(-std::log1p(-u) / alpha_);
     case D::bounded_pareto: {
       const double span = -std::expm1(-alpha_ * std::log(high_ / low_));  // 1 − (L/H)^alpha
       return std::min(high_, low_ * std::exp(-std::log1p(-u * span) / alpha_));
     }
-    case D::bimodal: return u <= 1 - slow_probability_ ? fast_ : slow_;
-    case D::empirical: break;  // quantile_us and sample_us scale the measured values directly
+    case D::bimodal:
+      return u <= 1 - slow_probability_ ? fast_ : slow_;
+    case D::empirical:
+      break;  // quantile_us and sample_us scale the measured values directly
   }
   return 1;
 }
@@ -299,14 +326,20 @@ double ServiceTime::unit_quantile(double u) const {
 double ServiceTime::unit_second_moment() const {
   using D = ServiceModel::Distribution;
   switch (distribution_) {
-    case D::fixed: return 1;
-    case D::exponential: return 2;
-    case D::lognormal: return std::exp(sigma_ * sigma_);
+    case D::fixed:
+      return 1;
+    case D::exponential:
+      return 2;
+    case D::lognormal:
+      return std::exp(sigma_ * sigma_);
     case D::pareto:
       return alpha_ > 2 ? alpha_ * low_ * low_ / (alpha_ - 2) : std::numeric_limits<double>::infinity();
-    case D::bounded_pareto: return bounded_pareto_moment(2, alpha_, low_, std::log(high_ / low_));
-    case D::bimodal: return (1 - slow_probability_) * fast_ * fast_ + slow_probability_ * slow_ * slow_;
-    case D::empirical: return latencies_->second_moment() / (latencies_->mean() * latencies_->mean());
+    case D::bounded_pareto:
+      return bounded_pareto_moment(2, alpha_, low_, std::log(high_ / low_));
+    case D::bimodal:
+      return (1 - slow_probability_) * fast_ * fast_ + slow_probability_ * slow_ * slow_;
+    case D::empirical:
+      return latencies_->second_moment() / (latencies_->mean() * latencies_->mean());
   }
   return 1;
 }
@@ -314,18 +347,25 @@ double ServiceTime::unit_second_moment() const {
 double ServiceTime::sample_us(bool hit, Rng& rng) const {
   const double mean = mean_us(hit);
   switch (distribution_) {
-    case ServiceModel::Distribution::fixed: return mean;
-    case ServiceModel::Distribution::exponential: return rng.exponential(mean);
-    case ServiceModel::Distribution::empirical: return latencies_->sample(rng) * (mean / latencies_->mean());
-    default: return mean * unit_quantile(open_uniform(rng));
+    case ServiceModel::Distribution::fixed:
+      return mean;
+    case ServiceModel::Distribution::exponential:
+      return rng.exponential(mean);
+    case ServiceModel::Distribution::empirical:
+      return latencies_->sample(rng) * (mean / latencies_->mean());
+    default:
+      return mean * unit_quantile(open_uniform(rng));
   }
 }
 
 double ServiceTime::sample_us(bool hit, Rng& rng, double speed) const {
   switch (distribution_) {
-    case ServiceModel::Distribution::fixed: return mean_us(hit) / speed;
-    case ServiceModel::Distribution::exponential: return rng.exponential(mean_us(hit) / speed);
-    default: return sample_us(hit, rng) / speed;
+    case ServiceModel::Distribution::fixed:
+      return mean_us(hit) / speed;
+    case ServiceModel::Distribution::exponential:
+      return rng.exponential(mean_us(hit) / speed);
+    default:
+      return sample_us(hit, rng) / speed;
   }
 }
 

@@ -83,12 +83,12 @@ struct ServiceModel {
   double hit_us = 50;    // mean time to serve a cache hit
   double miss_us = 500;  // mean time to serve a miss (the backing store)
   Distribution distribution = Distribution::exponential;
-  double p99_us = 2000;           // lognormal: 99th percentile of a miss
-  double alpha = 1.5;             // pareto, bounded-pareto: tail index
-  double max_us = 100'000;        // bounded-pareto: the longest miss
-  double slow_probability = 0.05;  // bimodal: share of requests in the slow mode ...
-  double slow_factor = 10;         // ... which are this many times slower than the fast ones
-  std::string file;                // empirical: where the latencies were read from
+  double p99_us = 2000;                                 // lognormal: 99th percentile of a miss
+  double alpha = 1.5;                                   // pareto, bounded-pareto: tail index
+  double max_us = 100'000;                              // bounded-pareto: the longest miss
+  double slow_probability = 0.05;                       // bimodal: share of requests in the slow mode ...
+  double slow_factor = 10;                              // ... which are this many times slower than the fast ones
+  std::string file;                                     // empirical: where the latencies were read from
   std::shared_ptr<const EmpiricalLatencies> latencies;  // empirical: loaded once, shared by copies
 };
 
@@ -125,9 +125,9 @@ class ServiceTime {
 
   ServiceModel::Distribution distribution_;
   double hit_mean_, miss_mean_;
-  double sigma_ = 0;                   // lognormal
-  double alpha_ = 0, low_ = 0, high_ = 0;  // pareto: x_m = low_; bounded: [low_, high_]
-  double slow_probability_ = 0, fast_ = 0, slow_ = 0;  // bimodal
+  double sigma_ = 0;                                     // lognormal
+  double alpha_ = 0, low_ = 0, high_ = 0;                // pareto: x_m = low_; bounded: [low_, high_]
+  double slow_probability_ = 0, fast_ = 0, slow_ = 0;    // bimodal
   std::shared_ptr<const EmpiricalLatencies> latencies_;  // empirical, scaled by 1 / its mean
 };
 
