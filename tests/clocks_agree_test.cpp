@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "engine/engine.h"
+#include "engine/timer_slack.h"
 #include "scenario/scenario_json.h"
 #include "sim/simulator.h"
 
@@ -28,19 +31,37 @@ Scenario shortened(const std::filesystem::path& file) {
   return s;
 }
 
-// How late this machine wakes a sleeping thread right now (median overshoot of a 200 µs
-// sleep). A real request crosses two such hand-overs (dispatcher, then node), so the real
-// clock's latency may exceed the model's by about twice this.
-double wake_up_lag_us() {
-  std::vector<double> lag;
-  for (int i = 0; i < 41; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-    lag.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() - 200);
+// How late this machine wakes a sleeping thread while the real run goes on: a thread that
+// sleeps 200 µs again and again beside the engine, and the mean of how late it woke. A real
+// request crosses two such hand-overs (dispatcher, then node), so the real clock's latency
+// may exceed the model's by about twice this; when it is large the machine is starved (a
+// compiler beside the test) and latency says nothing about the model.
+class WakeUpLag {
+ public:
+  WakeUpLag() : thread_([this] { sample(); }) {}
+  ~WakeUpLag() { stop(); }
+  double stop() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+    return count_ > 0 ? sum_us_ / count_ : 0;
   }
-  std::nth_element(lag.begin(), lag.begin() + 20, lag.end());
-  return lag[20];
-}
+
+ private:
+  void sample() {
+    use_precise_timers();  // as the engine's own threads do
+    while (!done_) {
+      const auto t0 = std::chrono::steady_clock::now();
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      sum_us_ += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() - 200;
+      ++count_;
+    }
+  }
+  std::atomic<bool> done_{false};
+  double sum_us_ = 0;
+  int count_ = 0;
+  std::thread thread_;
+};
+constexpr double kStarvedLagUs = 120;  // an idle 2-core VM here: about 60
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kSanitized = true;  // instrumented threads are slow: latency says nothing there
@@ -57,10 +78,11 @@ class ClocksAgree : public testing::TestWithParam<std::string> {};
 
 TEST_P(ClocksAgree, OnPreset) {
   const Scenario s = shortened(std::filesystem::path(LOADLAB_PRESETS_DIR) / (GetParam() + ".json"));
-  const double lag_before = wake_up_lag_us();
   Engine engine(s);
+  WakeUpLag gauge;
   engine.start();
   engine.wait();
+  const double lag = gauge.stop();
   const RunReport real = engine.report();
   Simulator sim(s);
   const RunReport virt = sim.run_to_end();
@@ -77,15 +99,21 @@ TEST_P(ClocksAgree, OnPreset) {
     } else {
       EXPECT_NEAR(r.share, v.share, 0.03) << r.name;
     }
-    if (r.hits + r.misses > 0) {
-      EXPECT_NEAR(r.hit_ratio, v.hit_ratio, 0.01) << r.name;
+    // Same node for every request, same keys, same order: the caches see the same sequence.
+    if (deterministic_picks(s.balancer) && !faults) {
+      EXPECT_EQ(r.hits, v.hits) << r.name;
     }
   }
-  EXPECT_NEAR(real.total.hit_ratio, virt.total.hit_ratio, 0.01);
+  EXPECT_NEAR(real.total.hit_ratio, virt.total.hit_ratio, 0.01);  // within 1 point
   // Latency: within 10%, plus what the dispatch path costs on this machine at this moment.
   if (kSanitized) return;
-  const double lag = std::max(lag_before, wake_up_lag_us());
-  EXPECT_NEAR(real.total.mean_us, virt.total.mean_us, 0.10 * virt.total.mean_us + 2 * lag)
+  if (lag > kStarvedLagUs) {
+    std::printf("latency not compared: this machine woke threads %.0f us late on average during the real run\n", lag);
+    return;
+  }
+  // A write waits for the second of three replicas' threads: one wake-up more on its path.
+  const double hops = s.workload.write_fraction > 0 ? 3 : 2;
+  EXPECT_NEAR(real.total.mean_us, virt.total.mean_us, 0.10 * virt.total.mean_us + hops * lag)
       << "real " << real.total.mean_us << " us, virtual " << virt.total.mean_us << " us, wake-up lag " << lag << " us";
 }
 
