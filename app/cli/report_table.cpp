@@ -57,7 +57,8 @@ void print_theory(std::FILE* out, const Predictions& p, const RunReport& r) {
     fmt::print(out, "theory: no latency prediction ({})\n", l.why_not);
   // Round robin hands each node every n-th arrival: smoother than Poisson, so it waits less
   // than the model says; random and hashing picks keep each node's arrivals Poisson.
-  if (std::isfinite(l.mean_us) && (r.balancer == "round-robin" || r.balancer == "weighted-round-robin"))
+  if (std::isfinite(l.mean_us) && r.nodes.size() > 1 &&
+      (r.balancer == "round-robin" || r.balancer == "weighted-round-robin"))
     fmt::print(out, "        (round robin spaces each node's arrivals out: expect less waiting than M/G/1)\n");
   if (std::isfinite(p.lru_hit_ratio) && std::isfinite(r.total.hit_ratio))
     fmt::print(out, "theory: LRU hit ratio {} (Che's approximation; measured {} with {})\n", pct(p.lru_hit_ratio),
