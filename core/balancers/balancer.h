@@ -4,6 +4,23 @@
 //
 // Threading: the engine calls every method of a balancer from its dispatcher thread only,
 // and applies live weight changes there too, so a policy needs no locks of its own.
+//
+// Load tracking, the fast path for least-connections (O(log n) instead of a scan of every
+// node). A driver opts in, per LoadView, by doing both of:
+//   1. its LoadView returns true from reports_load_changes();
+//   2. it calls balancer.on_load_changed(node) for every node whose in_flight(node) may
+//      differ from what it was at the balancer's previous pick — after sending the node a
+//      request (the one just picked, a write copy, a retry), when it learns of a completion
+//      or a failure — before that balancer's next pick, on the thread that calls pick().
+//      Reporting a node that did not change, or twice, is harmless and O(1); with several
+//      balancers on one view (a balancer per replica set), report to every one of them
+//      (a node outside a balancer's rotation is ignored in O(1)).
+// In other words in_flight(node) of a reporting view must not move behind the balancer's
+// back: counters that other threads bump must be read into a snapshot that the view serves
+// and the driver refreshes where it reports. The balancer reads in_flight(node) of the
+// reported nodes at its next pick; the first pick with a view (or after set_weights) reads
+// every node once. A view that does not opt in gets today's behaviour: every pick reads
+// every node it needs. Both paths make the same choices for the same in_flight values.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -33,6 +50,8 @@ class LoadView {
   virtual std::uint64_t completed(std::size_t /*node*/) const { return 0; }
   virtual std::uint64_t latency_sum_ns(std::size_t /*node*/) const { return 0; }
   virtual std::int64_t now_ns() const { return 0; }
+  // True only if the driver keeps the load-tracking contract above for this view.
+  virtual bool reports_load_changes() const { return false; }
 };
 
 struct PickContext {
@@ -62,6 +81,9 @@ class Balancer {
   virtual bool honours_weights() const { return share_model() != ShareModel::equal; }
   // Whether the node depends only on the key (so "keys moved when a node leaves" is defined).
   virtual bool key_affine() const { return false; }
+  // Load tracking (see the top of this file): in_flight(node) may have changed since this
+  // balancer's last pick. Policies that read loads only at pick time ignore it.
+  virtual void on_load_changed(std::size_t /*node*/) {}
 };
 
 }  // namespace loadlab

@@ -1,28 +1,78 @@
 #include "balancers/least_connections.h"
 
+#include <limits>
+
 namespace loadlab {
+
+namespace {
+constexpr double kOutOfRotation = std::numeric_limits<double>::infinity();
+}
 
 void LeastConnections::set_weights(std::span<const double> weights) {
   weight_.assign(weights.begin(), weights.end());
+  eligible_ = 0;
+  for (double w : weight_) eligible_ += w > 0;
   if (cursor_ >= weight_.size()) cursor_ = 0;
+  tracked_ = nullptr;  // refilled from the view at the next pick
+  changed_.clear();
+  is_changed_.assign(weight_.size(), 0);
 }
 
-std::size_t LeastConnections::pick(const PickContext& context) {
+void LeastConnections::on_load_changed(std::size_t node) {
+  if (!tracked_ || node >= weight_.size() || !(weight_[node] > 0) || is_changed_[node]) return;
+  is_changed_[node] = 1;
+  changed_.push_back(static_cast<std::uint32_t>(node));
+}
+
+std::size_t LeastConnections::scan(const LoadView* view) const {
   const std::size_t n = weight_.size();
   std::size_t best = kNoNode;
   double best_load = 0;
   std::size_t i = cursor_;
   for (std::size_t k = 0; k < n; ++k, i = (i + 1 == n ? 0 : i + 1)) {
     if (weight_[i] <= 0) continue;
-    const double in_flight = context.load ? static_cast<double>(context.load->in_flight(i)) : 0.0;
+    const double in_flight = view ? static_cast<double>(view->in_flight(i)) : 0.0;
     const double load = in_flight / weight_[i];
     if (best == kNoNode || load < best_load) {
       best = i;
       best_load = load;
     }
   }
-  if (best != kNoNode) cursor_ = best + 1 == n ? 0 : best + 1;
   return best;
+}
+
+void LeastConnections::track(const LoadView& view) {
+  if (tracked_ == &view) {
+    for (std::uint32_t node : changed_) {
+      is_changed_[node] = 0;
+      tree_.set(node, load(node, view));
+    }
+    changed_.clear();
+    return;
+  }
+  std::vector<double> loads(weight_.size(), kOutOfRotation);
+  for (std::size_t i = 0; i < weight_.size(); ++i)
+    if (weight_[i] > 0) loads[i] = load(i, view);
+  tree_.assign(loads);
+  for (std::uint32_t node : changed_) is_changed_[node] = 0;
+  changed_.clear();
+  tracked_ = &view;
+}
+
+std::size_t LeastConnections::advance(std::size_t best) {
+  cursor_ = best + 1 == weight_.size() ? 0 : best + 1;
+  return best;
+}
+
+std::size_t LeastConnections::pick(const PickContext& context) {
+  if (eligible_ == 0) return kNoNode;
+  if (!context.load || !context.load->reports_load_changes()) return advance(scan(context.load));
+  track(*context.load);
+  const double least = tree_.min();
+  // Only when every load overflowed to infinity does the tree's minimum fail to tell the
+  // nodes in rotation from the rest; the scan settles that rare case.
+  if (least == kOutOfRotation) return advance(scan(context.load));
+  return advance(tree_.first_equal_from(cursor_, least));
 }
 
 }  // namespace loadlab
