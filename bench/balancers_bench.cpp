@@ -3,8 +3,10 @@
 //
 // BM_Pick: a fixed load (node i has i % 3 in flight), as the pick sees it between two
 // changes. BM_PickChurn: the load moves as a driver's does — every pick adds one request at
-// the chosen node, the oldest request in flight finishes and the clock moves — so load-aware
-// policies pay for following the changes too.
+// the chosen node, the oldest request in flight finishes and the clock moves — and both
+// nodes are reported (balancer.h's load tracking), so load-aware policies pay for following
+// the changes too. BM_PickUntracked: the fixed load through a view that does not report
+// changes, which least-connections answers with a scan of every node.
 #include <benchmark/benchmark.h>
 
 #include <fmt/format.h>
@@ -19,7 +21,7 @@ namespace {
 
 class FlatLoad final : public LoadView {
  public:
-  explicit FlatLoad(std::size_t n) : n_(n) {}
+  FlatLoad(std::size_t n, bool reports) : n_(n), reports_(reports) {}
   std::size_t node_count() const override { return n_; }
   std::uint64_t in_flight(std::size_t node) const override { return node % 3; }
   // The engine keeps the total current incrementally; so does this view.
@@ -27,9 +29,11 @@ class FlatLoad final : public LoadView {
   std::uint64_t completed(std::size_t node) const override { return 100 + node; }
   std::uint64_t latency_sum_ns(std::size_t node) const override { return (100 + node) * 50'000; }
   std::int64_t now_ns() const override { return 1'000'000; }
+  bool reports_load_changes() const override { return reports_; }  // nothing ever changes
 
  private:
   std::size_t n_;
+  bool reports_;
 };
 
 // Requests in flight as a FIFO of node ids: a pick appends one, the oldest one finishes
@@ -49,6 +53,7 @@ class ChurningLoad final : public LoadView {
   std::uint64_t completed(std::size_t node) const override { return completed_[node]; }
   std::uint64_t latency_sum_ns(std::size_t node) const override { return latency_sum_ns_[node]; }
   std::int64_t now_ns() const override { return now_ns_; }
+  bool reports_load_changes() const override { return true; }
 
   // Sends one request to `node` and finishes the oldest; returns the node that finished.
   std::size_t send_and_finish(std::size_t node) {
@@ -76,11 +81,11 @@ std::vector<double> weights_1_to_5(std::size_t nodes) {
   return w;
 }
 
-void BM_Pick(benchmark::State& state, const std::string& name) {
+void pick_fixed(benchmark::State& state, const std::string& name, bool reports) {
   const auto nodes = static_cast<std::size_t>(state.range(0));
   auto balancer = balancers().make(name, BalancerOptions{1, {}});
   balancer->set_weights(weights_1_to_5(nodes));
-  const FlatLoad load(nodes);
+  const FlatLoad load(nodes, reports);
   std::uint64_t key = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(balancer->pick(PickContext{key, &load}));
@@ -88,6 +93,9 @@ void BM_Pick(benchmark::State& state, const std::string& name) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_Pick(benchmark::State& state, const std::string& name) { pick_fixed(state, name, true); }
+void BM_PickUntracked(benchmark::State& state, const std::string& name) { pick_fixed(state, name, false); }
 
 void BM_PickChurn(benchmark::State& state, const std::string& name) {
   const auto nodes = static_cast<std::size_t>(state.range(0));
@@ -97,7 +105,8 @@ void BM_PickChurn(benchmark::State& state, const std::string& name) {
   std::uint64_t key = 0;
   for (auto _ : state) {
     const std::size_t node = balancer->pick(PickContext{key, &load});
-    load.send_and_finish(node);
+    balancer->on_load_changed(node);
+    balancer->on_load_changed(load.send_and_finish(node));
     key += 0x9E3779B97F4A7C15ULL;
   }
   state.SetItemsProcessed(state.iterations());
@@ -124,6 +133,9 @@ const int registered = [] {
         ->Arg(64)
         ->Arg(10'000);
   }
+  benchmark::RegisterBenchmark("BM_PickUntracked/least-connections", BM_PickUntracked, "least-connections")
+      ->Arg(64)
+      ->Arg(10'000);
   for (const char* name : {"ring-hash", "maglev", "bounded-load", "weighted-round-robin", "least-connections"})
     benchmark::RegisterBenchmark((std::string("BM_Build/") + name).c_str(), BM_Build, std::string(name))
         ->Arg(64)

@@ -14,14 +14,14 @@ void LeastConnections::set_weights(std::span<const double> weights) {
   for (double w : weight_) eligible_ += w > 0;
   if (cursor_ >= weight_.size()) cursor_ = 0;
   tracked_ = nullptr;  // refilled from the view at the next pick
-  changed_.clear();
-  is_changed_.assign(weight_.size(), 0);
+  changed_.assign(weight_.size(), 0);
+  changes_ = 0;
+  overflowed_ = false;
 }
 
 void LeastConnections::on_load_changed(std::size_t node) {
-  if (!tracked_ || node >= weight_.size() || !(weight_[node] > 0) || is_changed_[node]) return;
-  is_changed_[node] = 1;
-  changed_.push_back(static_cast<std::uint32_t>(node));
+  if (changes_ < changed_.size()) changed_[changes_++] = static_cast<std::uint32_t>(node);
+  else overflowed_ = true;
 }
 
 std::size_t LeastConnections::scan(const LoadView* view) const {
@@ -41,22 +41,23 @@ std::size_t LeastConnections::scan(const LoadView* view) const {
   return best;
 }
 
-void LeastConnections::track(const LoadView& view) {
-  if (tracked_ == &view) {
-    for (std::uint32_t node : changed_) {
-      is_changed_[node] = 0;
-      tree_.set(node, load(node, view));
-    }
-    changed_.clear();
-    return;
-  }
+void LeastConnections::refill(const LoadView& view) {
   std::vector<double> loads(weight_.size(), kOutOfRotation);
   for (std::size_t i = 0; i < weight_.size(); ++i)
     if (weight_[i] > 0) loads[i] = load(i, view);
   tree_.assign(loads);
-  for (std::uint32_t node : changed_) is_changed_[node] = 0;
-  changed_.clear();
+  changes_ = 0;
+  overflowed_ = false;
   tracked_ = &view;
+}
+
+void LeastConnections::apply_changes(const LoadView& view) {
+  if (overflowed_) return refill(view);
+  for (std::size_t k = 0; k < changes_; ++k) {
+    const std::size_t node = changed_[k];
+    if (node < weight_.size() && weight_[node] > 0) tree_.set(node, load(node, view));
+  }
+  changes_ = 0;
 }
 
 std::size_t LeastConnections::advance(std::size_t best) {
@@ -66,12 +67,15 @@ std::size_t LeastConnections::advance(std::size_t best) {
 
 std::size_t LeastConnections::pick(const PickContext& context) {
   if (eligible_ == 0) return kNoNode;
-  if (!context.load || !context.load->reports_load_changes()) return advance(scan(context.load));
-  track(*context.load);
+  const LoadView* view = context.load;
+  if (!view) return advance(scan(view));
+  if (view == tracked_) apply_changes(*view);
+  else if (view->reports_load_changes()) refill(*view);
+  else return advance(scan(view));
   const double least = tree_.min();
   // Only when every load overflowed to infinity does the tree's minimum fail to tell the
   // nodes in rotation from the rest; the scan settles that rare case.
-  if (least == kOutOfRotation) return advance(scan(context.load));
+  if (least == kOutOfRotation) return advance(scan(view));
   return advance(tree_.first_equal_from(cursor_, least));
 }
 

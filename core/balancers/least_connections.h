@@ -30,7 +30,8 @@ class LeastConnections final : public Balancer {
   double load(std::size_t node, const LoadView& view) const {
     return static_cast<double>(view.in_flight(node)) / weight_[node];
   }
-  void track(const LoadView& view);
+  void refill(const LoadView& view);
+  void apply_changes(const LoadView& view);
   std::size_t advance(std::size_t best);
 
   std::vector<double> weight_;
@@ -38,11 +39,13 @@ class LeastConnections final : public Balancer {
   std::size_t cursor_ = 0;
 
   // Load tracking: the view the tree was filled from (null: not tracking), and the nodes
-  // reported since the last pick, each once.
+  // reported since the last pick. More reports than nodes between two picks (duplicates are
+  // not weeded out) refill the tree from the view instead.
   const LoadView* tracked_ = nullptr;
   MinTree tree_;
-  std::vector<std::uint32_t> changed_;
-  std::vector<std::uint8_t> is_changed_;
+  std::vector<std::uint32_t> changed_;  // n slots
+  std::size_t changes_ = 0;
+  bool overflowed_ = false;
 };
 
 }  // namespace loadlab
