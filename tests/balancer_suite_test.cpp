@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/alias_table.h"
+#include "base/hash.h"
 #include "balancers/balancer_registry.h"
 #include "balancers/maglev.h"
 #include "balancers/peak_ewma.h"
@@ -250,6 +251,80 @@ TEST(KeyHash, RemovingANodeMovesMostKeys) {
 TEST(KeyMovement, UndefinedForBalancersThatDoNotFollowTheKey) {
   EXPECT_FALSE(measure_key_movement("p2c", {}, std::vector<double>(4, 1.0), 1000));
   EXPECT_FALSE(measure_key_movement("maglev", {}, std::vector<double>{1, 0}, 1000));  // one node in rotation
+}
+
+// The ring written out here independently (sorted points, binary search), as the reference
+// for HashRing's lookup table.
+struct ReferenceRing {
+  ReferenceRing(const std::vector<double>& w, unsigned vnodes) {
+    for (std::size_t i = 0; i < w.size(); ++i)
+      if (w[i] > 0)
+        for (std::uint64_t r = 0; r < static_cast<std::uint64_t>(std::max(1.0, std::round(w[i] * vnodes))); ++r)
+          points.emplace_back(mix64(i + 1, r), static_cast<std::uint32_t>(i));
+    std::sort(points.begin(), points.end());
+  }
+  std::size_t position(std::uint64_t key) const {
+    const auto it = std::lower_bound(points.begin(), points.end(), std::pair<std::uint64_t, std::uint32_t>{mix64(key), 0});
+    return it == points.end() ? 0 : static_cast<std::size_t>(it - points.begin());
+  }
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> points;
+};
+
+std::vector<double> ring_weights(Rng& rng, std::size_t n) {
+  std::vector<double> w(n);
+  for (double& x : w) x = rng.below(5) == 0 ? 0.0 : 0.25 * static_cast<double>(1 + rng.below(12));
+  w[rng.below(n)] = 1;
+  return w;
+}
+
+TEST(RingHash, TableLookupMatchesABinarySearchOfTheRing) {
+  Rng rng(8);
+  for (int trial = 0; trial < 12; ++trial) {
+    const std::size_t n = 1 + rng.below(trial < 8 ? 20 : 300);
+    BalancerParams params;
+    params.vnodes = static_cast<unsigned>(1 + rng.below(trial % 2 ? 3 : 200));
+    const std::vector<double> w = ring_weights(rng, n);
+    const ReferenceRing ring(w, params.vnodes);
+    auto b = make("ring-hash", w, params);
+    for (int k = 0; k < 20'000; ++k) {
+      // Keys next to the points themselves too, where an off-by-one would show.
+      const std::uint64_t key = k % 2 ? rng.next() : static_cast<std::uint64_t>(k);
+      ASSERT_EQ(b->pick(PickContext{key, nullptr}), ring.points[ring.position(key)].second) << "trial " << trial;
+    }
+  }
+}
+
+TEST(BoundedLoad, MatchesTheReferenceWalkUnderRandomLoads) {
+  Rng rng(9);
+  for (int trial = 0; trial < 10; ++trial) {
+    const std::size_t n = 2 + rng.below(60);
+    BalancerParams params;
+    params.vnodes = static_cast<unsigned>(1 + rng.below(100));
+    params.balance_factor = 1 + rng.uniform();
+    const std::vector<double> w = ring_weights(rng, n);
+    const ReferenceRing ring(w, params.vnodes);
+    double total_weight = 0;
+    for (double x : w) total_weight += x;
+    auto b = make("bounded-load", w, params);
+    FakeLoad load(n);
+    std::uint64_t total = 0;
+    for (int k = 0; k < 5000; ++k) {
+      const std::uint64_t key = rng.below(50);  // few keys: hot ones overflow their node
+      const double budget = params.balance_factor * static_cast<double>(total + 1) / total_weight;
+      std::size_t p = ring.position(key);
+      while (!(static_cast<double>(load.in_flight_[ring.points[p].second]) < std::ceil(budget * w[ring.points[p].second])))
+        p = p + 1 == ring.points.size() ? 0 : p + 1;
+      const std::size_t node = b->pick(PickContext{key, &load});
+      ASSERT_EQ(node, ring.points[p].second) << "trial " << trial << " pick " << k;
+      ++load.in_flight_[node];
+      ++total;
+      const std::size_t done = rng.below(n);
+      if (load.in_flight_[done] > 0 && rng.below(2) == 0) {
+        --load.in_flight_[done];
+        --total;
+      }
+    }
+  }
 }
 
 TEST(BoundedLoad, NoNodeExceedsTheBoundEvenForOneHotKey) {

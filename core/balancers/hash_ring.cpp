@@ -1,6 +1,7 @@
 #include "balancers/hash_ring.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -31,11 +32,20 @@ void HashRing::build(std::span<const double> weights, unsigned vnodes) {
     hashes_[p] = ring[p].first;
     nodes_[p] = ring[p].second;
   }
-}
 
-std::size_t HashRing::position(std::uint64_t key) const {
-  const auto it = std::lower_bound(hashes_.begin(), hashes_.end(), mix64(key));
-  return it == hashes_.end() ? 0 : static_cast<std::size_t>(it - hashes_.begin());
+  // At least as many ranges as points (and 2 or more), so a range holds under one point on
+  // average: about half the ranges hold none, and the rest rarely more than two.
+  const std::size_t ranges = std::bit_ceil(std::max<std::size_t>(hashes_.size(), 2));
+  shift_ = 64 - static_cast<unsigned>(std::countr_zero(ranges));
+  table_.resize(ranges);
+  std::size_t p = 0;
+  for (std::size_t r = 0; r < ranges; ++r) {
+    const std::uint64_t start = static_cast<std::uint64_t>(r) << shift_;
+    while (p < hashes_.size() && hashes_[p] < start) ++p;
+    const bool last = r + 1 == ranges;  // its end is 2^64, past every hash
+    const bool inside = p < hashes_.size() && (last || hashes_[p] < static_cast<std::uint64_t>(r + 1) << shift_);
+    table_[r] = static_cast<std::uint32_t>(p) | (inside ? kPointsInside : 0);
+  }
 }
 
 }  // namespace loadlab
