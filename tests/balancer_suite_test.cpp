@@ -86,6 +86,44 @@ TEST(SmoothWeightedRoundRobin, ScheduleMatchesNginxLoopPickForPick) {
   }
 }
 
+TEST(SmoothWeightedRoundRobin, WeightClassesMatchNginxLoopWhenThePeriodIsTooLongToRecord) {
+  Rng rng(6);
+  for (int trial = 0; trial < 12; ++trial) {
+    // Σw above kMaxSchedulePeriod; few distinct weights in some trials, all distinct in others.
+    std::vector<double> w(2 + rng.below(60));
+    for (double& x : w)
+      x = rng.below(6) == 0 ? 0.0 : trial % 2 ? static_cast<double>(100'000 * (1 + rng.below(3)))
+                                              : static_cast<double>(1 + rng.below(400'000));
+    w[0] = 5'000'000;
+    SmoothWeightedRoundRobin b;
+    b.set_weights(w);
+    ASSERT_TRUE(b.uses_weight_classes());
+    const auto expected = nginx_swrr(w, 20'000);
+    for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "trial " << trial << " pick " << p;
+  }
+}
+
+TEST(SmoothWeightedRoundRobin, WeightClassesWrapAroundThePeriodExactly) {
+  // Σw = 2^22 + 1, one more than a recorded schedule holds: two whole periods and a bit.
+  const std::vector<double> w{4'194'000, 200, 0, 104, 1};
+  SmoothWeightedRoundRobin b;
+  b.set_weights(w);
+  ASSERT_TRUE(b.uses_weight_classes());
+  const auto expected = nginx_swrr(w, 2 * 4'194'305 + 1000);
+  for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "pick " << p;
+}
+
+TEST(SmoothWeightedRoundRobin, ManyNodesFewWeightsAreRecorded) {
+  // 10,000 nodes weighted 1..5: nginx's loop would be O(n) per pick; the period is recorded.
+  std::vector<double> w(10'000);
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = 1 + static_cast<double>(i % 5);
+  SmoothWeightedRoundRobin b;
+  b.set_weights(w);
+  EXPECT_TRUE(b.uses_schedule());
+  const auto expected = nginx_swrr(w, 31'000);  // one period (30,000) and the start of the next
+  for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "pick " << p;
+}
+
 TEST(SmoothWeightedRoundRobin, FractionalWeightsUseTheLoopAndStayExact) {
   const std::vector<double> w{2.5, 1, 0.5};
   SmoothWeightedRoundRobin b;
