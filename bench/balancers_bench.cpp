@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <vector>
 
 #include "balancers/balancer_registry.h"
@@ -112,6 +113,21 @@ void BM_PickChurn(benchmark::State& state, const std::string& name) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Smooth WRR off its recorded schedule: weights k × (1..5) with Σw ≈ 2^23, a period too long
+// to record (picks step the 5 weight classes); fractional weights (slow start) keep nginx's loop.
+void BM_PickWeights(benchmark::State& state, bool fractional) {
+  const auto nodes = static_cast<std::size_t>(state.range(0));
+  auto balancer = balancers().make("weighted-round-robin", BalancerOptions{1, {}});
+  std::vector<double> w = weights_1_to_5(nodes);
+  double total = 0;
+  for (double x : w) total += x;
+  const double k = std::ceil(0x1p23 / total);
+  for (double& x : w) x = fractional ? x * 0.7 + 0.05 : x * k;
+  balancer->set_weights(w);
+  for (auto _ : state) benchmark::DoNotOptimize(balancer->pick(PickContext{}));
+  state.SetItemsProcessed(state.iterations());
+}
+
 // Rebuild after a weight change: what a live weight drag costs the dispatcher.
 void BM_Build(benchmark::State& state, const std::string& name) {
   const auto nodes = static_cast<std::size_t>(state.range(0));
@@ -134,6 +150,12 @@ const int registered = [] {
         ->Arg(10'000);
   }
   benchmark::RegisterBenchmark("BM_PickUntracked/least-connections", BM_PickUntracked, "least-connections")
+      ->Arg(64)
+      ->Arg(10'000);
+  benchmark::RegisterBenchmark("BM_PickLongPeriod/weighted-round-robin", BM_PickWeights, false)
+      ->Arg(64)
+      ->Arg(10'000);
+  benchmark::RegisterBenchmark("BM_PickFractional/weighted-round-robin", BM_PickWeights, true)
       ->Arg(64)
       ->Arg(10'000);
   for (const char* name : {"ring-hash", "maglev", "bounded-load", "weighted-round-robin", "least-connections"})
