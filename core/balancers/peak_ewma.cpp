@@ -20,9 +20,16 @@ void PeakEwma::set_weights(std::span<const double> weights) {
 
 void PeakEwma::observe(State& s, double rtt_ns, std::int64_t now_ns) const {
   const double elapsed = static_cast<double>(std::max<std::int64_t>(now_ns - s.stamp_ns, 0));
-  const double w = std::exp(-elapsed / tau_ns_);
-  s.cost = rtt_ns > s.cost ? rtt_ns : s.cost * w + rtt_ns * (1.0 - w);
   s.stamp_ns = now_ns;
+  if (rtt_ns > s.cost) {
+    s.cost = rtt_ns;
+    return;
+  }
+  // exp() is most of a pick's cost, and two cases need none: no time passed (w = e^0 = 1
+  // exactly, so cost·1 + rtt·0 is cost) or nothing to decay (cost = rtt = 0 stays 0).
+  if (elapsed == 0 || (s.cost == 0 && rtt_ns == 0)) return;
+  const double w = std::exp(-elapsed / tau_ns_);
+  s.cost = s.cost * w + rtt_ns * (1.0 - w);
 }
 
 double PeakEwma::load(std::size_t node, const LoadView& view) {
