@@ -44,7 +44,9 @@ void HashRing::build(std::span<const double> weights, unsigned vnodes) {
     while (p < hashes_.size() && hashes_[p] < start) ++p;
     const bool last = r + 1 == ranges;  // its end is 2^64, past every hash
     const bool inside = p < hashes_.size() && (last || hashes_[p] < static_cast<std::uint64_t>(r + 1) << shift_);
-    table_[r] = static_cast<std::uint32_t>(p) | (inside ? kPointsInside : 0);
+    const std::size_t first = p == hashes_.size() ? 0 : p;  // inside implies p < size
+    table_[r] = {static_cast<std::uint32_t>(first) | (inside ? kPointsInside : 0),
+                 hashes_.empty() ? 0 : nodes_[first]};
   }
 }
 

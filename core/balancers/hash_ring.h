@@ -6,9 +6,10 @@
 //
 // Finding that point: a direct-indexed table in front of the sorted points, one entry per
 // range of hashes sharing their top bits (at least as many entries as points), holding the
-// first point at or after the range's start and whether any point falls inside the range.
-// A lookup is one table load, and only for a range with points in it a step or two along the
-// points — the same answer as a binary search over them, without its ~log2 P cache misses.
+// first point at or after the range's start, its node, and whether any point falls inside the
+// range. A lookup is one table load; only when the range has points and the key's hash lies
+// past the first of them does it step along the points (rarely more than one step) — the same
+// answer as a binary search over them, without its ~log2 P cache misses.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -23,15 +24,21 @@ class HashRing {
   void build(std::span<const double> weights, unsigned vnodes);
   bool empty() const { return hashes_.empty(); }
   std::size_t size() const { return hashes_.size(); }
-  // Position of the first point at or after the key's hash (wrapping); O(1) expected.
-  std::size_t position(std::uint64_t key) const {
+  // The first point at or after the key's hash (wrapping) and its node; O(1) expected.
+  struct Spot {
+    std::size_t position, node;
+  };
+  Spot locate(std::uint64_t key) const {
     const std::uint64_t h = mix64(key);
-    const std::uint32_t entry = table_[h >> shift_];
-    std::size_t p = entry & kFirstPoint;
-    if (entry & kPointsInside)
-      while (p < hashes_.size() && hashes_[p] < h) ++p;
-    return p == hashes_.size() ? 0 : p;
+    const Range range = table_[h >> shift_];
+    std::size_t p = range.first & kFirstPoint;
+    if (!(range.first & kPointsInside) || hashes_[p] >= h) return {p, range.node};
+    do ++p;
+    while (p < hashes_.size() && hashes_[p] < h);
+    if (p == hashes_.size()) p = 0;
+    return {p, nodes_[p]};
   }
+  std::size_t position(std::uint64_t key) const { return locate(key).position; }
   std::size_t node_at(std::size_t position) const { return nodes_[position]; }
   std::size_t next(std::size_t position) const { return position + 1 == hashes_.size() ? 0 : position + 1; }
 
@@ -41,7 +48,11 @@ class HashRing {
 
   std::vector<std::uint64_t> hashes_;  // sorted
   std::vector<std::uint32_t> nodes_;   // node owning each point
-  std::vector<std::uint32_t> table_;   // by the hash's top bits: first point at or after, | kPointsInside
+  struct Range {
+    std::uint32_t first;  // first point at or after the range's start (wrapped), | kPointsInside
+    std::uint32_t node;   // its node
+  };
+  std::vector<Range> table_;           // by the hash's top bits
   unsigned shift_ = 63;                // 64 − log2(table size)
 };
 
