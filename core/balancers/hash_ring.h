@@ -22,8 +22,8 @@ class HashRing {
  public:
   // Rebuilds the ring and its table; O(P log P) for P points. Weights <= 0 place no points.
   void build(std::span<const double> weights, unsigned vnodes);
-  bool empty() const { return hashes_.empty(); }
-  std::size_t size() const { return hashes_.size(); }
+  bool empty() const { return points_.empty(); }
+  std::size_t size() const { return points_.size(); }
   // The first point at or after the key's hash (wrapping) and its node; O(1) expected.
   struct Spot {
     std::size_t position, node;
@@ -32,22 +32,27 @@ class HashRing {
     const std::uint64_t h = mix64(key);
     const Range range = table_[h >> shift_];
     std::size_t p = range.first & kFirstPoint;
-    if (!(range.first & kPointsInside) || hashes_[p] >= h) return {p, range.node};
+    if (!(range.first & kPointsInside) || points_[p].hash >= h) return {p, range.node};
     do ++p;
-    while (p < hashes_.size() && hashes_[p] < h);
-    if (p == hashes_.size()) p = 0;
-    return {p, nodes_[p]};
+    while (p < points_.size() && points_[p].hash < h);
+    if (p == points_.size()) p = 0;
+    return {p, points_[p].node};
   }
   std::size_t position(std::uint64_t key) const { return locate(key).position; }
-  std::size_t node_at(std::size_t position) const { return nodes_[position]; }
-  std::size_t next(std::size_t position) const { return position + 1 == hashes_.size() ? 0 : position + 1; }
+  std::size_t node_at(std::size_t position) const { return points_[position].node; }
+  std::size_t next(std::size_t position) const { return position + 1 == points_.size() ? 0 : position + 1; }
 
  private:
   static constexpr std::uint32_t kPointsInside = 1U << 31;
   static constexpr std::uint32_t kFirstPoint = kPointsInside - 1;
 
-  std::vector<std::uint64_t> hashes_;  // sorted
-  std::vector<std::uint32_t> nodes_;   // node owning each point
+  // Sorted by hash. Hash and node side by side: past the table, a lookup's compare and the
+  // walk along the ring read the same cache line.
+  struct Point {
+    std::uint64_t hash;
+    std::uint32_t node;
+  };
+  std::vector<Point> points_;
   struct Range {
     std::uint32_t first;  // first point at or after the range's start (wrapped), | kPointsInside
     std::uint32_t node;   // its node
