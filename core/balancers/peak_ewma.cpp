@@ -58,7 +58,9 @@ std::size_t PeakEwma::pick(const PickContext& context) {
   if (b >= a) ++b;
   const double load_a = load(eligible_[a], *context.load);
   const double load_b = load(eligible_[b], *context.load);
-  return load_b < load_a ? eligible_[b] : eligible_[a];
+  // Which load is lower is a coin flip to the branch predictor: select with a mask.
+  const auto take_b = static_cast<std::size_t>(load_b < load_a);
+  return eligible_[a ^ ((a ^ b) & (0 - take_b))];
 }
 
 }  // namespace loadlab
