@@ -5,22 +5,25 @@
 // Threading: the engine calls every method of a balancer from its dispatcher thread only,
 // and applies live weight changes there too, so a policy needs no locks of its own.
 //
-// Load tracking, the fast path for least-connections (O(log n) instead of a scan of every
-// node). A driver opts in, per LoadView, by doing both of:
-//   1. its LoadView returns true from reports_load_changes();
-//   2. it calls balancer.on_load_changed(node) for every node whose in_flight(node) may
-//      differ from what it was at the balancer's previous pick — after sending the node a
-//      request (the one just picked, a write copy, a retry), when it learns of a completion
-//      or a failure — before that balancer's next pick, on the thread that calls pick().
-//      Reporting a node that did not change, or twice, is harmless and O(1); with several
-//      balancers on one view (a balancer per replica set), report to every one of them
-//      (a node outside a balancer's rotation is ignored in O(1)).
-// In other words in_flight(node) of a reporting view must not move behind the balancer's
-// back: counters that other threads bump must be read into a snapshot that the view serves
-// and the driver refreshes where it reports. The balancer reads in_flight(node) of the
-// reported nodes at its next pick; the first pick with a view (or after set_weights) reads
-// every node once. A view that does not opt in gets today's behaviour: every pick reads
-// every node it needs. Both paths make the same choices for the same in_flight values.
+// Load tracking: the fast path for least-connections (O(log n) per pick instead of reading
+// every node). Other policies read only the few nodes they sample and ignore the reports.
+// A driver opts in, per LoadView, by doing all of:
+//   1. its LoadView returns true from reports_load_changes() (always the same answer);
+//   2. between two picks of a balancer, it calls balancer.on_load_changed(node) for every
+//      node whose in_flight(node) changed — the node it just sent a request to (after the
+//      pick, a write copy, a retry it moved there), and each node it learned finished or
+//      failed requests — on the thread that calls pick(). Reporting a node that did not
+//      change, or twice, costs O(1) and is harmless; so is reporting a node outside the
+//      balancer's rotation. With several balancers on one view (one per replica set),
+//      report to each of them;
+//   3. in_flight(node) does not move without such a report: counters that other threads
+//      bump are read into a snapshot that the view serves and the driver refreshes where
+//      it reports.
+// The balancer reads in_flight(node) for the reported nodes at its next pick. It reads every
+// node once at the first pick with a view and after set_weights; a view is known by its
+// address, so a driver that puts a new view where an old one was calls set_weights again.
+// A view that does not opt in gets the behaviour it always had: every pick reads every node
+// the policy needs. Both paths make the same choices for the same in_flight values.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -39,7 +42,7 @@ class LoadView {
   // Requests sent to the node and not yet finished (queued or in service).
   virtual std::uint64_t in_flight(std::size_t node) const = 0;
   // Σ in_flight over all nodes. The engine keeps it current per dispatch batch (it may count
-  // completions of the last ≤ 1024 requests late), so bounded-load stays O(log n) per pick.
+  // completions of the last ≤ 1024 requests late), so bounded-load need not sum n counters.
   virtual std::uint64_t total_in_flight() const {
     std::uint64_t total = 0;
     for (std::size_t i = 0; i < node_count(); ++i) total += in_flight(i);
