@@ -55,10 +55,18 @@ std::vector<double> random_weights(Rng& rng, std::size_t n) {
   std::vector<double> w(n);
   for (double& x : w) {
     switch (rng.below(4)) {
-      case 0: x = 0; break;                                         // out of rotation
-      case 1: x = 1; break;                                         // many equal weights: ties
-      case 2: x = static_cast<double>(1 + rng.below(5)); break;     // whole
-      default: x = 0.1 + rng.uniform() * 3; break;                  // fractional
+      case 0:
+        x = 0;
+        break;  // out of rotation
+      case 1:
+        x = 1;
+        break;  // many equal weights: ties
+      case 2:
+        x = static_cast<double>(1 + rng.below(5));
+        break;  // whole
+      default:
+        x = 0.1 + rng.uniform() * 3;
+        break;  // fractional
     }
   }
   return w;
@@ -151,8 +159,8 @@ TEST(LoadTracking, LeastConnectionsMatchesTheScanForArbitraryLoads) {
     for (int step = 0; step < 2000; ++step) {
       for (std::uint64_t k = rng.below(4); k > 0; --k) {
         const std::size_t node = rng.below(n);
-        const std::uint64_t value = rng.below(10) == 0 ? std::numeric_limits<std::uint64_t>::max() - rng.below(3)
-                                                       : rng.below(6);
+        const std::uint64_t value =
+            rng.below(10) == 0 ? std::numeric_limits<std::uint64_t>::max() - rng.below(3) : rng.below(6);
         fast_view.set(loads, node, value);
       }
       ASSERT_EQ(fast->pick(PickContext{0, &fast_view}), scan->pick(PickContext{0, &scan_view}))
