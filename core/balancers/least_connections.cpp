@@ -55,7 +55,11 @@ void LeastConnections::apply_changes(const LoadView& view) {
   if (overflowed_) return refill(view);
   for (std::size_t k = 0; k < changes_; ++k) {
     const std::size_t node = changed_[k];
-    if (node < weight_.size() && weight_[node] > 0) tree_.set(node, load(node, view));
+    if (node >= weight_.size() || !(weight_[node] > 0)) continue;
+    // A node reported twice, or one whose request finished as soon as it was sent, often has
+    // the value it had: leave its path alone.
+    const double value = load(node, view);
+    if (value != tree_.at(node)) tree_.set(node, value);
   }
   changes_ = 0;
 }

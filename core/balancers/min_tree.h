@@ -16,6 +16,7 @@ class MinTree {
   void assign(std::span<const double> values);
   std::size_t size() const { return size_; }
   double min() const { return v_[1]; }
+  double at(std::size_t i) const { return v_[i + leaves_]; }
 
   void set(std::size_t i, double value) {
     // Every ancestor is recomputed, without a branch: the value travels up in a register and
