@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/alias_table.h"
+#include "base/hash.h"
 #include "balancers/balancer_registry.h"
 #include "balancers/maglev.h"
 #include "balancers/peak_ewma.h"
@@ -83,6 +84,44 @@ TEST(SmoothWeightedRoundRobin, ScheduleMatchesNginxLoopPickForPick) {
     const auto expected = nginx_swrr(w, 500);
     for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "trial " << trial << " pick " << p;
   }
+}
+
+TEST(SmoothWeightedRoundRobin, WeightClassesMatchNginxLoopWhenThePeriodIsTooLongToRecord) {
+  Rng rng(6);
+  for (int trial = 0; trial < 12; ++trial) {
+    // Σw above kMaxSchedulePeriod; few distinct weights in some trials, all distinct in others.
+    std::vector<double> w(2 + rng.below(60));
+    for (double& x : w)
+      x = rng.below(6) == 0 ? 0.0 : trial % 2 ? static_cast<double>(100'000 * (1 + rng.below(3)))
+                                              : static_cast<double>(1 + rng.below(400'000));
+    w[0] = 5'000'000;
+    SmoothWeightedRoundRobin b;
+    b.set_weights(w);
+    ASSERT_TRUE(b.uses_weight_classes());
+    const auto expected = nginx_swrr(w, 20'000);
+    for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "trial " << trial << " pick " << p;
+  }
+}
+
+TEST(SmoothWeightedRoundRobin, WeightClassesWrapAroundThePeriodExactly) {
+  // Σw = 2^22 + 1, one more than a recorded schedule holds: two whole periods and a bit.
+  const std::vector<double> w{4'194'000, 200, 0, 104, 1};
+  SmoothWeightedRoundRobin b;
+  b.set_weights(w);
+  ASSERT_TRUE(b.uses_weight_classes());
+  const auto expected = nginx_swrr(w, 2 * 4'194'305 + 1000);
+  for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "pick " << p;
+}
+
+TEST(SmoothWeightedRoundRobin, ManyNodesFewWeightsAreRecorded) {
+  // 10,000 nodes weighted 1..5: nginx's loop would be O(n) per pick; the period is recorded.
+  std::vector<double> w(10'000);
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = 1 + static_cast<double>(i % 5);
+  SmoothWeightedRoundRobin b;
+  b.set_weights(w);
+  EXPECT_TRUE(b.uses_schedule());
+  const auto expected = nginx_swrr(w, 31'000);  // one period (30,000) and the start of the next
+  for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "pick " << p;
 }
 
 TEST(SmoothWeightedRoundRobin, FractionalWeightsUseTheLoopAndStayExact) {
@@ -174,6 +213,77 @@ TEST(PeakEwma, PeakLatencyIsAdoptedAtOnceAndDecaysBack) {
   EXPECT_NEAR(b.cost_ns(1), 5'000'000.0 * std::exp(-1.0), 1.0);
 }
 
+// Finagle's peak EWMA written out as the policy's original code had it (two exp() per node
+// per look), as the reference for the version that skips the ones that cannot change a cost.
+class ReferencePeakEwma {
+ public:
+  ReferencePeakEwma(std::uint64_t seed, double decay_ms, std::size_t n) : rng_(seed), tau_ns_(decay_ms * 1e6), state_(n) {}
+  std::size_t pick(const LoadView& view) {
+    const std::size_t n = state_.size();
+    const std::size_t a = rng_.below(n);
+    std::size_t b = rng_.below(n - 1);
+    if (b >= a) ++b;
+    const double load_a = load(a, view), load_b = load(b, view);
+    return load_b < load_a ? b : a;
+  }
+  double cost_ns(std::size_t node) const { return state_[node].cost; }
+
+ private:
+  struct State {
+    double cost = 0;
+    std::int64_t stamp_ns = 0;
+    std::uint64_t completed = 0, latency_sum_ns = 0;
+  };
+  void observe(State& s, double rtt_ns, std::int64_t now_ns) const {
+    const double elapsed = static_cast<double>(std::max<std::int64_t>(now_ns - s.stamp_ns, 0));
+    const double w = std::exp(-elapsed / tau_ns_);
+    s.cost = rtt_ns > s.cost ? rtt_ns : s.cost * w + rtt_ns * (1.0 - w);
+    s.stamp_ns = now_ns;
+  }
+  double load(std::size_t node, const LoadView& view) {
+    State& s = state_[node];
+    const std::int64_t now = view.now_ns();
+    const std::uint64_t completed = view.completed(node);
+    if (completed > s.completed) {
+      const std::uint64_t sum = view.latency_sum_ns(node);
+      observe(s, static_cast<double>(sum - s.latency_sum_ns) / static_cast<double>(completed - s.completed), now);
+      s.completed = completed;
+      s.latency_sum_ns = sum;
+    }
+    observe(s, 0.0, now);
+    const auto outstanding = static_cast<double>(view.in_flight(node));
+    const double penalty = static_cast<double>(std::int64_t{0x7FFFFFFFFFFFFFFF} >> 16);
+    return s.cost == 0.0 && outstanding != 0 ? penalty + outstanding : s.cost * (outstanding + 1);
+  }
+  Rng rng_;
+  double tau_ns_;
+  std::vector<State> state_;
+};
+
+TEST(PeakEwma, MatchesTheReferenceChoiceForChoiceAndCostForCost) {
+  Rng rng(10);
+  const std::size_t n = 12;
+  FakeLoad load(n);
+  PeakEwma b(77, /*decay_ms=*/5.0);
+  b.set_weights(std::vector<double>(n, 1.0));
+  ReferencePeakEwma reference(77, 5.0, n);
+  for (int k = 0; k < 20'000; ++k) {
+    // The clock stands still for some picks, creeps or jumps for others, and may step back.
+    const std::uint64_t dt = rng.below(5);
+    load.now_ += dt == 0 ? 0 : dt == 1 ? -100 : static_cast<std::int64_t>(rng.below(dt == 2 ? 10 : 3'000'000));
+    const std::size_t node = b.pick(PickContext{0, &load});
+    ASSERT_EQ(node, reference.pick(load)) << "pick " << k;
+    ++load.in_flight_[node];
+    const std::size_t done = rng.below(n);
+    if (load.in_flight_[done] > 0 && rng.below(3) != 0) {
+      --load.in_flight_[done];
+      ++load.completed_[done];
+      load.latency_[done] += rng.below(4) == 0 ? 0 : 1000 * (1 + rng.below(5000));
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(b.cost_ns(i), reference.cost_ns(i)) << "node " << i;
+}
+
 TEST(PeakEwma, SlowNodeGetsFewerRequests) {
   FakeLoad load(2);
   auto b = make("peak-ewma", {1, 1});
@@ -250,6 +360,80 @@ TEST(KeyHash, RemovingANodeMovesMostKeys) {
 TEST(KeyMovement, UndefinedForBalancersThatDoNotFollowTheKey) {
   EXPECT_FALSE(measure_key_movement("p2c", {}, std::vector<double>(4, 1.0), 1000));
   EXPECT_FALSE(measure_key_movement("maglev", {}, std::vector<double>{1, 0}, 1000));  // one node in rotation
+}
+
+// The ring written out here independently (sorted points, binary search), as the reference
+// for HashRing's lookup table.
+struct ReferenceRing {
+  ReferenceRing(const std::vector<double>& w, unsigned vnodes) {
+    for (std::size_t i = 0; i < w.size(); ++i)
+      if (w[i] > 0)
+        for (std::uint64_t r = 0; r < static_cast<std::uint64_t>(std::max(1.0, std::round(w[i] * vnodes))); ++r)
+          points.emplace_back(mix64(i + 1, r), static_cast<std::uint32_t>(i));
+    std::sort(points.begin(), points.end());
+  }
+  std::size_t position(std::uint64_t key) const {
+    const auto it = std::lower_bound(points.begin(), points.end(), std::pair<std::uint64_t, std::uint32_t>{mix64(key), 0});
+    return it == points.end() ? 0 : static_cast<std::size_t>(it - points.begin());
+  }
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> points;
+};
+
+std::vector<double> ring_weights(Rng& rng, std::size_t n) {
+  std::vector<double> w(n);
+  for (double& x : w) x = rng.below(5) == 0 ? 0.0 : 0.25 * static_cast<double>(1 + rng.below(12));
+  w[rng.below(n)] = 1;
+  return w;
+}
+
+TEST(RingHash, TableLookupMatchesABinarySearchOfTheRing) {
+  Rng rng(8);
+  for (int trial = 0; trial < 12; ++trial) {
+    const std::size_t n = 1 + rng.below(trial < 8 ? 20 : 300);
+    BalancerParams params;
+    params.vnodes = static_cast<unsigned>(1 + rng.below(trial % 2 ? 3 : 200));
+    const std::vector<double> w = ring_weights(rng, n);
+    const ReferenceRing ring(w, params.vnodes);
+    auto b = make("ring-hash", w, params);
+    for (int k = 0; k < 20'000; ++k) {
+      // Keys next to the points themselves too, where an off-by-one would show.
+      const std::uint64_t key = k % 2 ? rng.next() : static_cast<std::uint64_t>(k);
+      ASSERT_EQ(b->pick(PickContext{key, nullptr}), ring.points[ring.position(key)].second) << "trial " << trial;
+    }
+  }
+}
+
+TEST(BoundedLoad, MatchesTheReferenceWalkUnderRandomLoads) {
+  Rng rng(9);
+  for (int trial = 0; trial < 10; ++trial) {
+    const std::size_t n = 2 + rng.below(60);
+    BalancerParams params;
+    params.vnodes = static_cast<unsigned>(1 + rng.below(100));
+    params.balance_factor = 1 + rng.uniform();
+    const std::vector<double> w = ring_weights(rng, n);
+    const ReferenceRing ring(w, params.vnodes);
+    double total_weight = 0;
+    for (double x : w) total_weight += x;
+    auto b = make("bounded-load", w, params);
+    FakeLoad load(n);
+    std::uint64_t total = 0;
+    for (int k = 0; k < 5000; ++k) {
+      const std::uint64_t key = rng.below(50);  // few keys: hot ones overflow their node
+      const double budget = params.balance_factor * static_cast<double>(total + 1) / total_weight;
+      std::size_t p = ring.position(key);
+      while (!(static_cast<double>(load.in_flight_[ring.points[p].second]) < std::ceil(budget * w[ring.points[p].second])))
+        p = p + 1 == ring.points.size() ? 0 : p + 1;
+      const std::size_t node = b->pick(PickContext{key, &load});
+      ASSERT_EQ(node, ring.points[p].second) << "trial " << trial << " pick " << k;
+      ++load.in_flight_[node];
+      ++total;
+      const std::size_t done = rng.below(n);
+      if (load.in_flight_[done] > 0 && rng.below(2) == 0) {
+        --load.in_flight_[done];
+        --total;
+      }
+    }
+  }
 }
 
 TEST(BoundedLoad, NoNodeExceedsTheBoundEvenForOneHotKey) {

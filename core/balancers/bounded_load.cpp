@@ -1,7 +1,6 @@
 #include "balancers/bounded_load.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace loadlab {
 
@@ -15,16 +14,19 @@ void BoundedLoad::set_weights(std::span<const double> weights) {
 
 std::size_t BoundedLoad::pick(const PickContext& context) {
   if (ring_.empty()) return kNoNode;
-  std::size_t p = ring_.position(context.key);
-  if (!context.load) return ring_.node_at(p);
+  const HashRing::Spot spot = ring_.locate(context.key);
+  if (!context.load) return spot.node;
   const double budget = factor_ * static_cast<double>(context.load->total_in_flight() + 1) / total_weight_;
   // Capacities sum to c·(m+1) > m, so some node has room and the walk ends within one lap.
-  for (std::size_t steps = 0; steps < ring_.size(); ++steps, p = ring_.next(p)) {
-    const std::size_t node = ring_.node_at(p);
-    const double capacity = std::ceil(budget * weights_[node]);
-    if (static_cast<double>(context.load->in_flight(node)) < capacity) return node;
+  // A node has room while in_flight < ⌈budget · w⌉, which for a whole number in_flight is
+  // in_flight < budget · w: the same test without the ceiling.
+  std::size_t p = spot.position, node = spot.node;
+  for (std::size_t steps = 0; steps < ring_.size(); ++steps) {
+    if (static_cast<double>(context.load->in_flight(node)) < budget * weights_[node]) return node;
+    p = ring_.next(p);
+    node = ring_.node_at(p);
   }
-  return ring_.node_at(ring_.position(context.key));  // only with an inconsistent LoadView
+  return spot.node;  // only with an inconsistent LoadView
 }
 
 }  // namespace loadlab

@@ -12,7 +12,7 @@ namespace loadlab {
 // balance factor (default 1.25). The key's ring position is tried first; a full node passes
 // the request clockwise to the next node that has room. Keys stay put while load is even,
 // and no node is ever more than c times the mean: hot keys spill over instead of melting
-// one node. O(log P) to find the position plus the nodes skipped.
+// one node. O(1) expected to find the position (hash_ring.h's table) plus the nodes skipped.
 class BoundedLoad final : public Balancer {
  public:
   BoundedLoad(unsigned vnodes, double balance_factor) : vnodes_(vnodes), factor_(balance_factor) {}

@@ -20,9 +20,16 @@ void PeakEwma::set_weights(std::span<const double> weights) {
 
 void PeakEwma::observe(State& s, double rtt_ns, std::int64_t now_ns) const {
   const double elapsed = static_cast<double>(std::max<std::int64_t>(now_ns - s.stamp_ns, 0));
-  const double w = std::exp(-elapsed / tau_ns_);
-  s.cost = rtt_ns > s.cost ? rtt_ns : s.cost * w + rtt_ns * (1.0 - w);
   s.stamp_ns = now_ns;
+  if (rtt_ns > s.cost) {
+    s.cost = rtt_ns;
+    return;
+  }
+  // exp() is most of a pick's cost, and two cases need none: no time passed (w = e^0 = 1
+  // exactly, so cost·1 + rtt·0 is cost) or nothing to decay (cost = rtt = 0 stays 0).
+  if (elapsed == 0 || (s.cost == 0 && rtt_ns == 0)) return;
+  const double w = std::exp(-elapsed / tau_ns_);
+  s.cost = s.cost * w + rtt_ns * (1.0 - w);
 }
 
 double PeakEwma::load(std::size_t node, const LoadView& view) {
@@ -51,7 +58,9 @@ std::size_t PeakEwma::pick(const PickContext& context) {
   if (b >= a) ++b;
   const double load_a = load(eligible_[a], *context.load);
   const double load_b = load(eligible_[b], *context.load);
-  return load_b < load_a ? eligible_[b] : eligible_[a];
+  // Which load is lower is a coin flip to the branch predictor: select with a mask.
+  const auto take_b = static_cast<std::size_t>(load_b < load_a);
+  return eligible_[a ^ ((a ^ b) & (0 - take_b))];
 }
 
 }  // namespace loadlab

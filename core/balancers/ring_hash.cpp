@@ -12,7 +12,7 @@ void RingHash::set_weights(std::span<const double> weights) {
 
 std::size_t RingHash::pick(const PickContext& context) {
   if (ring_.empty()) return kNoNode;
-  return ring_.node_at(ring_.position(context.key));
+  return ring_.locate(context.key).node;
 }
 
 }  // namespace loadlab

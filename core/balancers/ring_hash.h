@@ -8,7 +8,8 @@ namespace loadlab {
 
 // `ring-hash`: consistent hashing of the request key (Envoy's RING_HASH, nginx's `hash ...
 // consistent`). `vnodes` points per unit of weight; more points spread the key space more
-// evenly (spread ∝ 1/√vnodes). O(log P) per pick; the ring is rebuilt only when weights change.
+// evenly (spread ∝ 1/√vnodes). O(1) expected per pick through the ring's lookup table
+// (hash_ring.h); the ring is rebuilt only when weights change.
 class RingHash final : public Balancer {
  public:
   explicit RingHash(unsigned vnodes) : vnodes_(vnodes) {}

@@ -19,7 +19,11 @@ class AliasTable {
   bool empty() const { return probability_.empty(); }
   std::size_t draw(Rng& rng) const {
     const std::size_t slot = rng.below(probability_.size());
-    return rng.uniform() < probability_[slot] ? slot : alias_[slot];
+    const std::size_t alias = alias_[slot];
+    // The coin is random, so a branch on it would be mispredicted half the time: select
+    // with a mask instead (the same result as `keep ? slot : alias`).
+    const auto keep = static_cast<std::size_t>(rng.uniform() < probability_[slot]);
+    return alias ^ ((slot ^ alias) & (0 - keep));
   }
 
  private:
