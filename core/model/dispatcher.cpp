@@ -24,12 +24,14 @@ class Dispatcher::Load final : public LoadView {
     return d_.counters_[node]->latency_sum_ns.load(std::memory_order_relaxed);
   }
   std::int64_t now_ns() const override { return d_.now_ns_; }
+  bool reports_load_changes() const override { return d_.reports_load_changes_; }
 
  private:
   const Dispatcher& d_;
 };
 
-Dispatcher::Dispatcher(const Scenario& scenario, std::span<const NodeCounters* const> counters, Sink& sink)
+Dispatcher::Dispatcher(const Scenario& scenario, std::span<const NodeCounters* const> counters, Sink& sink,
+                       bool reports_load_changes)
     : workload_(scenario.workload),
       counters_(counters.begin(), counters.end()),
       sink_(sink),
@@ -37,7 +39,8 @@ Dispatcher::Dispatcher(const Scenario& scenario, std::span<const NodeCounters* c
       key_rng_(derive_seed(scenario.seed, keys_stream)),
       write_rng_(derive_seed(scenario.seed, writes_stream)),
       dispatched_(counters.size(), 0),
-      load_(std::make_unique<Load>(*this)) {
+      load_(std::make_unique<Load>(*this)),
+      reports_load_changes_(reports_load_changes) {
   balancer_ = balancers().make(scenario.balancer,
                                BalancerOptions{derive_seed(scenario.seed, balancer_stream), scenario.balancer_params});
   if (scenario.partitioning.kind != Partitioning::Kind::none) {
@@ -69,6 +72,12 @@ void Dispatcher::send(std::size_t node, const Request& request) {
   ++dispatched_[node];
   ++total_in_flight_;
   sink_.send(node, request);
+  if (reports_load_changes_) load_changed(node);
+}
+
+void Dispatcher::load_changed(std::size_t node) {
+  balancer_->on_load_changed(node);
+  for (auto& b : set_balancers_) b->on_load_changed(node);
 }
 
 bool Dispatcher::issue(std::int64_t intended_ns, std::uint32_t client, std::int64_t now_ns) {

@@ -33,14 +33,19 @@ class Dispatcher {
     virtual void send(std::size_t node, const Request& request) = 0;
   };
 
-  // `counters` are the nodes' own, read for the load the balancer sees.
-  Dispatcher(const Scenario& scenario, std::span<const NodeCounters* const> counters, Sink& sink);
+  // `counters` are the nodes' own, read for the load the balancer sees. A driver that passes
+  // `reports_load_changes` promises to call load_changed(node) whenever a node's counters
+  // move (balancers/balancer.h, "Load tracking"): least-connections then picks in O(log n).
+  Dispatcher(const Scenario& scenario, std::span<const NodeCounters* const> counters, Sink& sink,
+             bool reports_load_changes = false);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   // Issues one request; false when the balancer had no node for it (counted as no_node).
   bool issue(std::int64_t intended_ns, std::uint32_t client, std::int64_t now_ns);
+  // A node finished, failed or received requests outside issue() (the driver's report).
+  void load_changed(std::size_t node);
   // The weights the balancers see (health and slow start already applied).
   void set_weights(std::span<const double> effective);
 
@@ -75,6 +80,7 @@ class Dispatcher {
   std::int64_t now_ns_ = 0;
   std::unique_ptr<Load> load_;
   std::uint64_t issued_ = 0, writes_ = 0, no_node_ = 0;
+  bool reports_load_changes_ = false;
 };
 
 }  // namespace loadlab

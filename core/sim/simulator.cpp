@@ -70,6 +70,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   void kill(std::size_t i) override {
     if (nodes[i]->up.exchange(false)) ++down_count;
     nodes[i]->node.kill(now);
+    dispatcher->load_changed(i);
   }
   void revive(std::size_t i) override {
     if (!nodes[i]->up.exchange(true)) --down_count;
@@ -183,7 +184,9 @@ Simulator::Model::Model(Scenario s)
                                               caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i)})));
     counters.push_back(&nodes.back()->node.counters());
   }
-  dispatcher = std::make_unique<Dispatcher>(scenario, counters, *this);
+  // Every change of a node's counters happens on this thread and is reported to the
+  // dispatcher (completions, kills, cancels, retries): least-connections picks in O(log n).
+  dispatcher = std::make_unique<Dispatcher>(scenario, counters, *this, /*reports_load_changes=*/true);
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
   retry = std::make_unique<RetryRouter>(scenario.retry, dispatcher->placement(), *health, n);
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
@@ -237,6 +240,8 @@ bool Simulator::Model::retry_elsewhere(const Request& failed, std::size_t from) 
   n.counters().retried_in.fetch_add(1, std::memory_order_release);
   n.arrive(again, now);
   n.pump(now);
+  dispatcher->load_changed(target);
+  dispatcher->load_changed(from);  // its retried_out moves as this returns, before any pick
   return true;
 }
 
@@ -338,6 +343,7 @@ void Simulator::Model::handle(const SimEvent& e) {
       if (!nodes[e.node]->node.serving(e.slot, e.generation)) break;  // emptied by a kill or the end
       --pending_completions;
       nodes[e.node]->node.finish(e.slot, e.generation, now);
+      dispatcher->load_changed(e.node);
       break;
     case SimEvent::Kind::fault:
       faults.apply_due(now, *this);
@@ -381,7 +387,10 @@ void Simulator::Model::run() {
     if (has_commands.load(std::memory_order_acquire)) apply_commands();
     if (stop.load(std::memory_order_acquire)) {
       dispatch_done = true;
-      for (auto& n : nodes) n->node.cancel_all(now);
+      for (std::size_t i = 0; i < nodes.size(); ++i) {
+        nodes[i]->node.cancel_all(now);
+        dispatcher->load_changed(i);
+      }
       break;
     }
     if (paused.load(std::memory_order_acquire)) {
