@@ -20,9 +20,11 @@ void add_options(QCommandLineParser& parser) {
   parser.setApplicationDescription(QStringLiteral("LoadLab: load balancing and caching on real worker threads, live."));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addOption({QStringLiteral("preset"), QStringLiteral("Open the preset NAME (a file name in resources/presets without .json)."),
+  parser.addOption({QStringLiteral("preset"),
+                    QStringLiteral("Open the preset NAME (a file name in resources/presets without .json)."),
                     QStringLiteral("NAME")});
-  parser.addOption({QStringLiteral("scenario"), QStringLiteral("Open the scenario file FILE."), QStringLiteral("FILE")});
+  parser.addOption(
+      {QStringLiteral("scenario"), QStringLiteral("Open the scenario file FILE."), QStringLiteral("FILE")});
   parser.addOption({QStringLiteral("autostart"), QStringLiteral("Start the run at once.")});
   parser.addOption({QStringLiteral("clock"),
                     QStringLiteral("The window's clock: real (threads), 1x, 10x, 100x or max (the virtual clock)."),
@@ -30,7 +32,8 @@ void add_options(QCommandLineParser& parser) {
   parser.addOption({QStringLiteral("quit-after"), QStringLiteral("Quit after SECONDS."), QStringLiteral("SECONDS")});
   parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Before quitting, save the whole window to FILE.png."),
                     QStringLiteral("FILE")});
-  parser.addOption({QStringLiteral("stats"), QStringLiteral("Before quitting, print the UI tick time and the engine's throughput.")});
+  parser.addOption({QStringLiteral("stats"),
+                    QStringLiteral("Before quitting, print the UI tick time and the engine's throughput.")});
 }
 
 bool has_display() {
@@ -48,10 +51,11 @@ int run_headless(int argc, char** argv) {
   parser.process(app);
   const QString preset = parser.value(QStringLiteral("preset")).isEmpty() ? QStringLiteral("weights-5-3-1")
                                                                           : parser.value(QStringLiteral("preset"));
-  std::fprintf(stderr, "loadlab: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open;\n"
-                       "running %s headless instead. Under xvfb-run, or with QT_QPA_PLATFORM=offscreen, the window runs.\n\n",
+  std::fprintf(stderr,
+               "loadlab: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the window cannot open;\n"
+               "running %s headless instead. Under xvfb-run, or with QT_QPA_PLATFORM=offscreen, the window runs.\n\n",
                parser.isSet(QStringLiteral("scenario")) ? qPrintable(parser.value(QStringLiteral("scenario")))
-                                                          : qPrintable("preset " + preset));
+                                                        : qPrintable("preset " + preset));
   loadlab::Scenario scenario;
   try {
     if (parser.isSet(QStringLiteral("scenario"))) {
@@ -99,8 +103,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (parser.isSet(QStringLiteral("clock"))) {
-    const QStringList clocks{QStringLiteral("real"), QStringLiteral("1x"), QStringLiteral("10x"), QStringLiteral("100x"),
-                             QStringLiteral("max")};
+    const QStringList clocks{QStringLiteral("real"), QStringLiteral("1x"), QStringLiteral("10x"),
+                             QStringLiteral("100x"), QStringLiteral("max")};
     const int choice = static_cast<int>(clocks.indexOf(parser.value(QStringLiteral("clock"))));
     if (choice < 0) {
       std::fprintf(stderr, "loadlab: error: --clock: unknown value '%s' (known: real, 1x, 10x, 100x, max)\n",

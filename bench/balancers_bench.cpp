@@ -152,12 +152,8 @@ const int registered = [] {
   benchmark::RegisterBenchmark("BM_PickUntracked/least-connections", BM_PickUntracked, "least-connections")
       ->Arg(64)
       ->Arg(10'000);
-  benchmark::RegisterBenchmark("BM_PickLongPeriod/weighted-round-robin", BM_PickWeights, false)
-      ->Arg(64)
-      ->Arg(10'000);
-  benchmark::RegisterBenchmark("BM_PickFractional/weighted-round-robin", BM_PickWeights, true)
-      ->Arg(64)
-      ->Arg(10'000);
+  benchmark::RegisterBenchmark("BM_PickLongPeriod/weighted-round-robin", BM_PickWeights, false)->Arg(64)->Arg(10'000);
+  benchmark::RegisterBenchmark("BM_PickFractional/weighted-round-robin", BM_PickWeights, true)->Arg(64)->Arg(10'000);
   for (const char* name : {"ring-hash", "maglev", "bounded-load", "weighted-round-robin", "least-connections"})
     benchmark::RegisterBenchmark((std::string("BM_Build/") + name).c_str(), BM_Build, std::string(name))
         ->Arg(64)

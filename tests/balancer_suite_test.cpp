@@ -8,17 +8,17 @@
 #include <map>
 #include <vector>
 
-#include "base/alias_table.h"
-#include "base/hash.h"
 #include "balancers/balancer_registry.h"
 #include "balancers/maglev.h"
 #include "balancers/peak_ewma.h"
 #include "balancers/smooth_weighted_round_robin.h"
-#include "metrics/imbalance.h"
-#include "workload/key_distribution.h"
-#include "theory/key_movement.h"
+#include "base/alias_table.h"
+#include "base/hash.h"
 #include "base/random.h"
+#include "metrics/imbalance.h"
+#include "theory/key_movement.h"
 #include "theory/theory.h"
+#include "workload/key_distribution.h"
 
 namespace loadlab {
 namespace {
@@ -82,7 +82,8 @@ TEST(SmoothWeightedRoundRobin, ScheduleMatchesNginxLoopPickForPick) {
     b.set_weights(w);
     ASSERT_TRUE(b.uses_schedule());
     const auto expected = nginx_swrr(w, 500);
-    for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "trial " << trial << " pick " << p;
+    for (std::size_t p = 0; p < expected.size(); ++p)
+      ASSERT_EQ(b.pick({}), expected[p]) << "trial " << trial << " pick " << p;
   }
 }
 
@@ -92,14 +93,16 @@ TEST(SmoothWeightedRoundRobin, WeightClassesMatchNginxLoopWhenThePeriodIsTooLong
     // Σw above kMaxSchedulePeriod; few distinct weights in some trials, all distinct in others.
     std::vector<double> w(2 + rng.below(60));
     for (double& x : w)
-      x = rng.below(6) == 0 ? 0.0 : trial % 2 ? static_cast<double>(100'000 * (1 + rng.below(3)))
-                                              : static_cast<double>(1 + rng.below(400'000));
+      x = rng.below(6) == 0 ? 0.0
+          : trial % 2       ? static_cast<double>(100'000 * (1 + rng.below(3)))
+                            : static_cast<double>(1 + rng.below(400'000));
     w[0] = 5'000'000;
     SmoothWeightedRoundRobin b;
     b.set_weights(w);
     ASSERT_TRUE(b.uses_weight_classes());
     const auto expected = nginx_swrr(w, 20'000);
-    for (std::size_t p = 0; p < expected.size(); ++p) ASSERT_EQ(b.pick({}), expected[p]) << "trial " << trial << " pick " << p;
+    for (std::size_t p = 0; p < expected.size(); ++p)
+      ASSERT_EQ(b.pick({}), expected[p]) << "trial " << trial << " pick " << p;
   }
 }
 
@@ -217,7 +220,8 @@ TEST(PeakEwma, PeakLatencyIsAdoptedAtOnceAndDecaysBack) {
 // per look), as the reference for the version that skips the ones that cannot change a cost.
 class ReferencePeakEwma {
  public:
-  ReferencePeakEwma(std::uint64_t seed, double decay_ms, std::size_t n) : rng_(seed), tau_ns_(decay_ms * 1e6), state_(n) {}
+  ReferencePeakEwma(std::uint64_t seed, double decay_ms, std::size_t n)
+      : rng_(seed), tau_ns_(decay_ms * 1e6), state_(n) {}
   std::size_t pick(const LoadView& view) {
     const std::size_t n = state_.size();
     const std::size_t a = rng_.below(n);
@@ -304,8 +308,10 @@ TEST(RingHash, OnlyTheLeavingNodesKeysMove) {
   b->set_weights(std::vector<double>{1, 1, 0, 1, 1});
   for (std::uint64_t k = 0; k < 20'000; ++k) {
     const std::size_t now = b->pick(PickContext{k, nullptr});
-    if (before[k] != 2) ASSERT_EQ(now, before[k]) << "key " << k << " moved though its node stayed";
-    else ASSERT_NE(now, 2u);
+    if (before[k] != 2)
+      ASSERT_EQ(now, before[k]) << "key " << k << " moved though its node stayed";
+    else
+      ASSERT_NE(now, 2u);
   }
 }
 
@@ -373,7 +379,8 @@ struct ReferenceRing {
     std::sort(points.begin(), points.end());
   }
   std::size_t position(std::uint64_t key) const {
-    const auto it = std::lower_bound(points.begin(), points.end(), std::pair<std::uint64_t, std::uint32_t>{mix64(key), 0});
+    const auto it =
+        std::lower_bound(points.begin(), points.end(), std::pair<std::uint64_t, std::uint32_t>{mix64(key), 0});
     return it == points.end() ? 0 : static_cast<std::size_t>(it - points.begin());
   }
   std::vector<std::pair<std::uint64_t, std::uint32_t>> points;
@@ -421,7 +428,8 @@ TEST(BoundedLoad, MatchesTheReferenceWalkUnderRandomLoads) {
       const std::uint64_t key = rng.below(50);  // few keys: hot ones overflow their node
       const double budget = params.balance_factor * static_cast<double>(total + 1) / total_weight;
       std::size_t p = ring.position(key);
-      while (!(static_cast<double>(load.in_flight_[ring.points[p].second]) < std::ceil(budget * w[ring.points[p].second])))
+      while (
+          !(static_cast<double>(load.in_flight_[ring.points[p].second]) < std::ceil(budget * w[ring.points[p].second])))
         p = p + 1 == ring.points.size() ? 0 : p + 1;
       const std::size_t node = b->pick(PickContext{key, &load});
       ASSERT_EQ(node, ring.points[p].second) << "trial " << trial << " pick " << k;

@@ -2,17 +2,16 @@
 // straightforward reference implementation on a seeded Zipf trace, and Belady as a bound.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <unistd.h>
 #include <unordered_map>
 
 #include "cache_reference.h"
-#include "caches/cache_registry.h"
-#include "cachesim/cache_sim.h"
 #include "caches/arc.h"
 #include "caches/belady.h"
+#include "caches/cache_registry.h"
 #include "caches/clock.h"
 #include "caches/fifo.h"
 #include "caches/lfu.h"
@@ -20,9 +19,10 @@
 #include "caches/s3fifo.h"
 #include "caches/sieve.h"
 #include "caches/w_tiny_lfu.h"
-#include "workload/key_distribution.h"
-#include "theory/theory.h"
+#include "cachesim/cache_sim.h"
 #include "cachesim/trace.h"
+#include "theory/theory.h"
+#include "workload/key_distribution.h"
 
 namespace loadlab {
 namespace {
@@ -167,11 +167,23 @@ TEST_P(AgainstReference, SameMissesToTheRequestOnAZipfTrace) {
 INSTANTIATE_TEST_SUITE_P(
     Policies, AgainstReference,
     ::testing::Values(
-        PolicyCase{"fifo", [](const auto& t, std::size_t c) { return reference_misses(test::RefFifo{c, {}}, t); }},
-        PolicyCase{"clock", [](const auto& t, std::size_t c) { return reference_misses(test::RefClock{c, {}, {}}, t); }},
+        PolicyCase{"fifo",
+                   [](const auto& t, std::size_t c) {
+                     return reference_misses(test::RefFifo{c, {}}, t);
+                   }},
+        PolicyCase{"clock",
+                   [](const auto& t, std::size_t c) {
+                     return reference_misses(test::RefClock{c, {}, {}}, t);
+                   }},
         PolicyCase{"sieve", [](const auto& t, std::size_t c) { return reference_misses(test::RefSieve(c), t); }},
-        PolicyCase{"lfu", [](const auto& t, std::size_t c) { return reference_misses(test::RefLfu{c, {}, {}, 0}, t); }},
-        PolicyCase{"arc", [](const auto& t, std::size_t c) { return reference_misses(test::RefArc{c, {}, {}, {}, {}, 0}, t); }},
+        PolicyCase{"lfu",
+                   [](const auto& t, std::size_t c) {
+                     return reference_misses(test::RefLfu{c, {}, {}, 0}, t);
+                   }},
+        PolicyCase{"arc",
+                   [](const auto& t, std::size_t c) {
+                     return reference_misses(test::RefArc{c, {}, {}, {}, {}, 0}, t);
+                   }},
         PolicyCase{"s3fifo", [](const auto& t, std::size_t c) { return reference_misses(test::RefS3Fifo(c), t); }},
         PolicyCase{"wtinylfu", [](const auto& t, std::size_t c) { return reference_misses(test::RefWTinyLfu(c), t); }}),
     [](const auto& info) { return std::string(info.param.name); });
@@ -253,8 +265,9 @@ class TraceFiles : public ::testing::Test {
 TEST_F(TraceFiles, RoundTripThroughEveryFormat) {
   Trace t;
   t.keys = zipf_trace(1000, 100, 1.0, 4);
-  for (auto [ext, format] : {std::pair{".csv", TraceFormat::csv}, std::pair{".oracleGeneral", TraceFormat::oracle_general},
-                             std::pair{".txt", TraceFormat::text}}) {
+  for (auto [ext, format] :
+       {std::pair{".csv", TraceFormat::csv}, std::pair{".oracleGeneral", TraceFormat::oracle_general},
+        std::pair{".txt", TraceFormat::text}}) {
     const auto path = dir_ / (std::string("t") + ext);
     write_trace(path, t, format);
     EXPECT_EQ(read_trace(path).keys, t.keys) << ext;

@@ -74,9 +74,9 @@ struct RefSieve {
   explicit RefSieve(std::size_t capacity) : c(capacity), hand(q.end()) {}
   RefSieve(const RefSieve&) = delete;  // `hand` points into this object's own list
   std::size_t c;
-  std::list<Key> q;  // front = head (newest)
+  std::list<Key> q;                                                         // front = head (newest)
   std::unordered_map<Key, std::pair<std::list<Key>::iterator, bool>> meta;  // iterator, visited
-  std::list<Key>::iterator hand;  // end(): start at the tail
+  std::list<Key>::iterator hand;                                            // end(): start at the tail
   bool access(Key k) {
     if (auto it = meta.find(k); it != meta.end()) return it->second.second = true;
     if (c == 0) return false;
@@ -131,9 +131,12 @@ struct RefArc {
   double p = 0;
   void replace(bool in_b2) {
     const double t1s = static_cast<double>(t1.size());
-    if (t1.size() >= 1 && ((in_b2 && t1s == p) || t1s > p)) b1.push_front(t1.pop_back());
-    else if (t2.size() >= 1) b2.push_front(t2.pop_back());
-    else b1.push_front(t1.pop_back());
+    if (t1.size() >= 1 && ((in_b2 && t1s == p) || t1s > p))
+      b1.push_front(t1.pop_back());
+    else if (t2.size() >= 1)
+      b2.push_front(t2.pop_back());
+    else
+      b1.push_front(t1.pop_back());
   }
   bool access(Key k) {
     const double cap = static_cast<double>(c);
@@ -180,7 +183,9 @@ struct RefS3Fifo {
   Queue s, m, g;
   std::unordered_map<Key, int> freq;
   explicit RefS3Fifo(std::size_t capacity)
-      : c(capacity), small_cap(capacity ? std::max<std::size_t>(1, capacity / 10) : 0), main_cap(capacity - small_cap) {}
+      : c(capacity),
+        small_cap(capacity ? std::max<std::size_t>(1, capacity / 10) : 0),
+        main_cap(capacity - small_cap) {}
   void evict() {
     if (m.size() > main_cap || s.size() == 0) {
       while (m.size() > 0) {
@@ -230,7 +235,9 @@ struct RefWTinyLfu {
   Queue window, probation, prot;
   FrequencySketch sketch;
   explicit RefWTinyLfu(std::size_t capacity) : c(capacity) {
-    window_cap = capacity ? std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.01 * static_cast<double>(capacity)))) : 0;
+    window_cap = capacity ? std::max<std::size_t>(
+                                1, static_cast<std::size_t>(std::llround(0.01 * static_cast<double>(capacity))))
+                          : 0;
     protected_cap = static_cast<std::size_t>(std::llround(0.8 * static_cast<double>(capacity - window_cap)));
     sketch.reset(capacity);
   }
@@ -268,8 +275,10 @@ struct RefWTinyLfu {
           victim = prot.items.back();
           victim_protected = true;
         }
-        if (sketch.estimate(candidate) > sketch.estimate(victim)) (victim_protected ? prot : probation).erase(victim);
-        else probation.erase(candidate);
+        if (sketch.estimate(candidate) > sketch.estimate(victim))
+          (victim_protected ? prot : probation).erase(victim);
+        else
+          probation.erase(candidate);
       }
     }
     return false;

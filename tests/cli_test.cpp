@@ -11,8 +11,8 @@
 #include <sstream>
 #include <thread>
 
-#include "metrics/csv_export.h"
 #include "csv_table.h"
+#include "metrics/csv_export.h"
 
 namespace fs = std::filesystem;
 using loadlab::test::read_csv;
@@ -39,8 +39,8 @@ Result cli(const std::string& args) {
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("loadlab_cli_" + std::to_string(getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("loadlab_cli_" + std::to_string(getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -56,8 +56,10 @@ class Cli : public ::testing::Test {
 std::vector<std::string> split(const std::string& s) { return loadlab::test::split_csv_line(s); }
 
 TEST_F(Cli, RunWritesSummaryAndTimeseriesThatParse) {
-  const Result r = cli("run --nodes 3 --balancer weighted-round-robin --weights 5,3,1 --rate 20000 "
-                       "--requests 6000 --hit-us 10 --miss-us 30 --csv " + path("out"));
+  const Result r =
+      cli("run --nodes 3 --balancer weighted-round-robin --weights 5,3,1 --rate 20000 "
+          "--requests 6000 --hit-us 10 --miss-us 30 --csv " +
+          path("out"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("expected"), std::string::npos);
   EXPECT_NE(r.output.find("55.6%"), std::string::npos) << r.output;
@@ -94,8 +96,9 @@ std::string file_bytes(const std::string& file) {
 
 TEST_F(Cli, VirtualClockWritesByteIdenticalCsvRunAfterRun) {
   // Busy the machine on purpose between the two runs: the virtual clock must not notice.
-  const std::string args = "run --clock virtual --nodes 5 --balancer p2c --rate 8000 --requests 200000 --zipf 0.9 "
-                           "--service lognormal --service-p99-us 3000 --fault 5:kill:b --fault 10:revive:b --csv ";
+  const std::string args =
+      "run --clock virtual --nodes 5 --balancer p2c --rate 8000 --requests 200000 --zipf 0.9 "
+      "--service lognormal --service-p99-us 3000 --fault 5:kill:b --fault 10:revive:b --csv ";
   const Result a = cli(args + path("a"));
   ASSERT_EQ(a.exit_code, 0) << a.output;
   std::thread noise([] {
@@ -186,8 +189,8 @@ TEST_F(Cli, BadInputExitsTwoNamesTheFieldAndWritesNothing) {
 TEST_F(Cli, HelpAndVersionAndList) {
   const Result help = cli("run --help");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* flag : {"--nodes", "--weights", "--balancer", "--cache", "--rate", "--requests", "--csv",
-                           "--max", "--zipf", "--seed", "--clients"})
+  for (const char* flag : {"--nodes", "--weights", "--balancer", "--cache", "--rate", "--requests", "--csv", "--max",
+                           "--zipf", "--seed", "--clients"})
     EXPECT_NE(help.output.find(flag), std::string::npos) << flag;
   const Result top = cli("--help");
   EXPECT_EQ(top.exit_code, 0);
@@ -240,8 +243,10 @@ TEST_F(Cli, InterruptStopsCleanlyAndStillWritesCsv) {
 }
 
 TEST_F(Cli, CompareRunsEachBalancerOnTheSameWorkloadAndWritesOneTable) {
-  const Result r = cli("compare --balancers round-robin,p2c,ring-hash,key-hash --nodes 4 --rate 20000 "
-                       "--requests 4000 --hit-us 20 --miss-us 40 --keys 5000 --csv " + path("cmp"));
+  const Result r =
+      cli("compare --balancers round-robin,p2c,ring-hash,key-hash --nodes 4 --rate 20000 "
+          "--requests 4000 --hit-us 20 --miss-us 40 --keys 5000 --csv " +
+          path("cmp"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto table = read_csv(path("cmp/compare.csv"));
   ASSERT_EQ(table.rows.size(), 4u);
@@ -280,9 +285,10 @@ TEST_F(Cli, BalancerTuningFromFileAndFlags) {
 }
 
 TEST_F(Cli, TraceThenCachesimWritesTheDocumentedTable) {
-  ASSERT_EQ(cli("trace --zipf 1.0 --keys 2000 --requests 50000 --seed 3 --out " + path("z.oracleGeneral")).exit_code, 0);
-  const Result r = cli("cachesim " + path("z.oracleGeneral") + " --sizes 100,0.1 --policies lru,fifo,sieve,belady --csv " +
-                       path("sim.csv"));
+  ASSERT_EQ(cli("trace --zipf 1.0 --keys 2000 --requests 50000 --seed 3 --out " + path("z.oracleGeneral")).exit_code,
+            0);
+  const Result r = cli("cachesim " + path("z.oracleGeneral") +
+                       " --sizes 100,0.1 --policies lru,fifo,sieve,belady --csv " + path("sim.csv"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto table = read_csv(path("sim.csv"));
   std::string header;
@@ -309,8 +315,10 @@ TEST_F(Cli, CachesimBadInputNamesTheLineOrValue) {
 }
 
 TEST_F(Cli, ScheduledKillIsCountedAndAvailabilityWritten) {
-  const Result r = cli("run --nodes 3 --rate 20000 --duration 0.8 --requests 0 --max-fails 0 --hit-us 20 --miss-us 40 "
-                       "--fault 0.3:kill:b --csv " + path("k"));
+  const Result r =
+      cli("run --nodes 3 --rate 20000 --duration 0.8 --requests 0 --max-fails 0 --hit-us 20 --miss-us 40 "
+          "--fault 0.3:kill:b --csv " +
+          path("k"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("availability"), std::string::npos) << r.output;
   const auto summary = read_csv(path("k/summary.csv"));

@@ -19,12 +19,18 @@ inline std::vector<std::string> split_csv_line(const std::string& line) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cells.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cells.back() += c;
-    } else if (c == '"') quoted = true;
-    else if (c == ',') cells.emplace_back();
-    else cells.back() += c;
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        cells.back() += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        cells.back() += c;
+    } else if (c == '"')
+      quoted = true;
+    else if (c == ',')
+      cells.emplace_back();
+    else
+      cells.back() += c;
   }
   return cells;
 }

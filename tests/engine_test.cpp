@@ -215,7 +215,7 @@ TEST(Engine, CacheResizeAndSlowNodeTakeEffectLive) {
   Scenario s = small_scenario(2);
   s.workload.keys.keys = 50;
   s.service.distribution = ServiceModel::Distribution::fixed;  // so p50 is the service time
-  s.cache_capacity = 100;  // everything fits: almost all hits
+  s.cache_capacity = 100;                                      // everything fits: almost all hits
   s.workload.requests = 0;
   s.workload.rate = 4000;
   Engine engine(s);

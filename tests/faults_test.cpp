@@ -7,9 +7,9 @@
 #include <mutex>
 #include <thread>
 
+#include "base/random.h"
 #include "engine/engine.h"
 #include "run_harness.h"
-#include "base/random.h"
 #include "scenario/scenario_json.h"
 
 namespace loadlab {
@@ -74,8 +74,10 @@ TEST(Faults, KillsAndRevivesAtRandomNeverLoseARequestNorAThread) {
       for (int k = 0; k < 50; ++k) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1 + rng.below(15)));
         const std::size_t node = rng.below(4);
-        if (engine.node_up(node)) engine.kill(node);
-        else engine.revive(node);
+        if (engine.node_up(node))
+          engine.kill(node);
+        else
+          engine.revive(node);
       }
       for (std::size_t i = 0; i < 4; ++i) engine.revive(i);
     });
@@ -153,8 +155,8 @@ TEST(Faults, ScheduledKillAndReviveShowInSnapshotsAndReviveIsCold) {
   EXPECT_TRUE(saw_down);
   EXPECT_TRUE(saw_out);
   EXPECT_TRUE(rec.snapshots.back().nodes[0].up);
-  EXPECT_EQ(misses_before_kill, 0u);       // warm
-  EXPECT_GE(misses_after_revive, 20u);     // the revived node starts with an empty cache
+  EXPECT_EQ(misses_before_kill, 0u);    // warm
+  EXPECT_GE(misses_after_revive, 20u);  // the revived node starts with an empty cache
 }
 
 TEST(Faults, SlowStartRampsARevivedNodeBackIn) {
@@ -231,7 +233,8 @@ TEST(Faults, RetriesOnAnotherNodeRaiseAvailabilityWithinTheBudget) {
   EXPECT_LT(plenty.failed.node_down, none.failed.node_down / 20);
   // Retries are not new requests: the same arrival schedule issues the same number (±2% for
   // the timing of the duration cut-off).
-  EXPECT_NEAR(static_cast<double>(plenty.issued), static_cast<double>(none.issued), 0.02 * static_cast<double>(none.issued));
+  EXPECT_NEAR(static_cast<double>(plenty.issued), static_cast<double>(none.issued),
+              0.02 * static_cast<double>(none.issued));
   // A 5% budget caps retries at 5% of the requests issued; the rest fail.
   EXPECT_LE(static_cast<double>(tight.retries), 0.05 * static_cast<double>(tight.issued) + 1);
   EXPECT_GT(tight.failed.node_down, plenty.failed.node_down);

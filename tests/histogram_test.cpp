@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "metrics/histogram.h"
 #include "base/random.h"
+#include "metrics/histogram.h"
 
 namespace loadlab {
 namespace {

@@ -76,7 +76,8 @@ RunOutcome run_scenario(const Scenario& s) {
   e.start();
   e.wait();
   out.report = e.report();
-  for (const Snapshot& snap : out.snapshots) EXPECT_EQ(snap.issued, snap.completed + snap.failed.total() + snap.in_flight);
+  for (const Snapshot& snap : out.snapshots)
+    EXPECT_EQ(snap.issued, snap.completed + snap.failed.total() + snap.in_flight);
   EXPECT_EQ(out.report.in_flight, 0u);
   EXPECT_EQ(out.report.issued, out.report.completed + out.report.failed.total());
   std::uint64_t node_in_flight = 0;
@@ -103,7 +104,9 @@ TEST(DataPlacement, ReplicationKeepsKeysReadableWhenANodeDies) {
   const RunReport single = with_kill(1, 0, 0.2);
   const RunReport replicated = with_kill(3, 2, 0.2);
   const RunReport all_acks = with_kill(3, 3, 0.2);
-  auto availability = [](const RunReport& r) { return static_cast<double>(r.completed) / static_cast<double>(r.issued); };
+  auto availability = [](const RunReport& r) {
+    return static_cast<double>(r.completed) / static_cast<double>(r.issued);
+  };
   // R = 1: b's quarter of the keys is gone once it dies (no node holds them).
   EXPECT_LT(availability(single), 0.9);
   EXPECT_GT(single.failed.no_node, 0u);

@@ -154,7 +154,8 @@ void expect_round_trip(const Scenario& a) {
 
 TEST(Scenario, ParsesEveryServiceDistribution) {
   using D = ServiceModel::Distribution;
-  Scenario s = parse_scenario(R"({"service": {"distribution": "lognormal", "hit_us": 40, "miss_us": 400, "p99_us": 3000}})");
+  Scenario s =
+      parse_scenario(R"({"service": {"distribution": "lognormal", "hit_us": 40, "miss_us": 400, "p99_us": 3000}})");
   EXPECT_EQ(s.service.distribution, D::lognormal);
   EXPECT_EQ(s.service.p99_us, 3000);
   EXPECT_NEAR(ServiceTime(s.service).quantile_us(false, 0.99), 3000, 1e-6);
@@ -188,7 +189,7 @@ TEST_F(ScenarioFiles, EmpiricalFileIsLoadedOnceRelativeToTheScenario) {
   EXPECT_EQ(s.service.miss_us, 500);  // left out: the file's mean
   EXPECT_EQ(fs::path(s.service.file), fs::absolute(dir_ / "lat.csv").lexically_normal());
   EXPECT_EQ(ServiceTime(s.service).quantile_us(false, 1.0), 1400);  // measured times as they are
-  const Scenario copy = s;  // copies share the loaded latencies
+  const Scenario copy = s;                                          // copies share the loaded latencies
   EXPECT_EQ(copy.service.latencies.get(), s.service.latencies.get());
   expect_round_trip(s);  // the absolute path reads back from anywhere
 
@@ -247,7 +248,8 @@ TEST(Scenario, RateScheduleAndBurstyArrivals) {
   EXPECT_EQ(make_arrival_process(s.workload).rate_at(0), 500);
 
   // "bursty" alone means bursty arrivals; the rate is their long-run mean.
-  s = parse_scenario(R"({"workload": {"bursty": {"on_rate": 5000, "off_rate": 500, "mean_on_s": 1, "mean_off_s": 4}}})");
+  s = parse_scenario(
+      R"({"workload": {"bursty": {"on_rate": 5000, "off_rate": 500, "mean_on_s": 1, "mean_off_s": 4}}})");
   EXPECT_EQ(s.workload.arrival, Workload::Arrival::bursty);
   EXPECT_EQ(s.workload.bursty.mean_off_s, 4);
   EXPECT_EQ(s.workload.rate, 1400);
@@ -272,7 +274,8 @@ TEST(Scenario, BadModelInputNamesFieldAndValue) {
   expect_error(R"({"service": {"distribution": "pareto", "alpha": 1}})", "service.alpha", "finite mean (got 1)");
   expect_error(R"({"service": {"distribution": "pareto", "alpha": -0.5}})", "service.alpha", "got -0.5");
   expect_error(R"({"service": {"distribution": "bounded-pareto", "max_us": 100}})", "service.max_us", "got 100");
-  expect_error(R"({"service": {"distribution": "bimodal", "slow_probability": 2}})", "service.slow_probability", "got 2");
+  expect_error(R"({"service": {"distribution": "bimodal", "slow_probability": 2}})", "service.slow_probability",
+               "got 2");
   expect_error(R"({"service": {"distribution": "bimodal", "slow_factor": -3}})", "service.slow_factor", "got -3");
   expect_error(R"({"service": {"alpha": "big"}})", "service.alpha", "\"big\"");
   expect_error(R"({"service": {"p99": 2000}})", "service.p99", "unknown field");
@@ -282,7 +285,8 @@ TEST(Scenario, BadModelInputNamesFieldAndValue) {
                "only used with \"distribution\": \"empirical\" (got \"lognormal\")");
   expect_error(R"({"service": {"file": 5}})", "service.file", "5");
 
-  const std::string points = R"("points": [{"at_s": 0, "rate": 1000}, {"at_s": 20, "rate": 5000}, {"at_s": 10, "rate": 1000}])";
+  const std::string points =
+      R"("points": [{"at_s": 0, "rate": 1000}, {"at_s": 20, "rate": 5000}, {"at_s": 10, "rate": 1000}])";
   expect_error(R"({"workload": {"rate_schedule": {)" + points + "}}}", "workload.rate_schedule.points[2].at_s",
                "10 s comes after 20 s (got 10)");
   expect_error(R"({"workload": {"rate_schedule": {"points": [{"at_s": 3, "rate": 1000}]}}})",
@@ -300,8 +304,9 @@ TEST(Scenario, BadModelInputNamesFieldAndValue) {
                "expected an object");
   expect_error(R"({"workload": {"rate_schedule": {"shape": "smooth", "points": [{"at_s": 0, "rate": 5}]}}})",
                "workload.rate_schedule.shape", "'smooth'");
-  expect_error(R"({"workload": {"rate_schedule": {"period_s": 5, "points": [{"at_s": 0, "rate": 5}, {"at_s": 5, "rate": 1}]}}})",
-               "workload.rate_schedule.period_s", "got 5");
+  expect_error(
+      R"({"workload": {"rate_schedule": {"period_s": 5, "points": [{"at_s": 0, "rate": 5}, {"at_s": 5, "rate": 1}]}}})",
+      "workload.rate_schedule.period_s", "got 5");
   expect_error(R"({"workload": {"arrival": "poisson", "bursty": {"on_rate": 100}}})", "workload.bursty",
                "only used with \"arrival\": \"bursty\" (got \"poisson\")");
   expect_error(R"({"workload": {"bursty": {"mean_on_s": 0}}})", "workload.bursty.mean_on_s", "got 0");

@@ -136,7 +136,7 @@ TEST(Simulator, MG1LognormalFollowsPollaczekKhinchine) {
   const RunReport r = simulate(s);
   const std::vector<NodeTraffic> traffic{{700, 0}};
   const double expected = predict_latency(s, traffic).mean_us;
-  EXPECT_GT(expected, 3000.0);  // well above M/M/1's 3.33 ms × (1 + 1)/2 for this tail
+  EXPECT_GT(expected, 3000.0);                              // well above M/M/1's 3.33 ms × (1 + 1)/2 for this tail
   EXPECT_NEAR(r.total.mean_us, expected, 0.03 * expected);  // 3%: the tail makes the mean noisy
 }
 
@@ -256,8 +256,10 @@ TEST(Simulator, LiveKillsRetriesAndWritesNeverLoseARequest) {
   const RunReport r = test::run_to_end(sim, recorder, [](loadlab::Run& run) {
     for (int k = 0; k < 20; ++k) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      if (k % 2 == 0) run.kill(static_cast<std::size_t>(k / 2 % 5));
-      else run.revive(static_cast<std::size_t>(k / 2 % 5));
+      if (k % 2 == 0)
+        run.kill(static_cast<std::size_t>(k / 2 % 5));
+      else
+        run.revive(static_cast<std::size_t>(k / 2 % 5));
       run.set_weight(static_cast<std::size_t>(k % 5), 1 + k % 3);
     }
   });

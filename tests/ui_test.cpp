@@ -14,9 +14,9 @@
 #include <fstream>
 #include <functional>
 
-#include "metrics/csv_export.h"
 #include "csv_table.h"
 #include "main_window.h"
+#include "metrics/csv_export.h"
 #include "node_table.h"
 #include "share_bars.h"
 #include "time_chart.h"
@@ -233,7 +233,8 @@ TEST_F(Window, VirtualClockFastForwardsAndLiveControlsStillWork) {
   clock->setCurrentIndex(4);  // virtual, as fast as possible
   window_->start();
   // Far more virtual time than wall time: 60 s of traffic in a few seconds at most.
-  ASSERT_TRUE(wait_until([&] { return !window_->history().empty() && window_->history().latest().t_ms > 60'000; }, 8000));
+  ASSERT_TRUE(
+      wait_until([&] { return !window_->history().empty() && window_->history().latest().t_ms > 60'000; }, 8000));
   window_->engine()->set_weight(2, 9);  // live control lands at the current virtual time
   const std::int64_t at = window_->history().latest().t_ms;
   ASSERT_TRUE(wait_until([&] { return window_->history().latest().t_ms > at + 20'000; }, 8000));

@@ -29,17 +29,17 @@
 #include <fstream>
 
 #include "balancers/balancer_registry.h"
-#include "engine/engine.h"
-#include "sim/simulator.h"
 #include "caches/cache_registry.h"
-#include "theory/cache_theory.h"
+#include "engine/engine.h"
 #include "metrics/csv_export.h"
-#include "theory/key_movement.h"
 #include "node_palette.h"
 #include "node_table.h"
 #include "scenario/scenario_json.h"
 #include "share_bars.h"
+#include "sim/simulator.h"
 #include "theme.h"
+#include "theory/cache_theory.h"
+#include "theory/key_movement.h"
 #include "theory/predictions.h"
 #include "theory/theory.h"
 #include "time_chart.h"
@@ -77,7 +77,8 @@ MainWindow::~MainWindow() { stop_engine(); }
 
 QStringList MainWindow::preset_names() {
   QStringList names;
-  for (const QString& file : QDir(QStringLiteral(":/presets")).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+  for (const QString& file :
+       QDir(QStringLiteral(":/presets")).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
     names << QFileInfo(file).completeBaseName();
   return names;
 }
@@ -100,8 +101,9 @@ void MainWindow::build_charts() {
   latency_chart_ = new TimeChart(tr("Latency, all nodes"), tr("ms"));
   in_flight_chart_ = new TimeChart(tr("In flight per node (queued + in service)"), tr("requests"));
   hit_chart_->setToolTip(tr("Share of requests served from the node's cache, per interval"));
-  latency_chart_->setToolTip(tr("p50, p95 and p99 latency of the requests completed in each interval, "
-                                "measured from the intended send time"));
+  latency_chart_->setToolTip(
+      tr("p50, p95 and p99 latency of the requests completed in each interval, "
+         "measured from the intended send time"));
   in_flight_chart_->setToolTip(tr("Requests sent to the node and not yet answered: a growing line is a queue"));
   grid->addWidget(bars_, 0, 0);
   grid->addWidget(latency_chart_, 0, 1);
@@ -118,9 +120,10 @@ void MainWindow::build_charts() {
   status_requests_ = new QLabel;
   status_time_ = new QLabel;
   status_balance_ = new QLabel;
-  status_balance_->setToolTip(tr("Imbalance of the last interval over the nodes in rotation (per unit of weight for "
-                                 "weighted policies): max/mean and Jain's fairness index, 1 is perfect. For hashing "
-                                 "balancers: the keys that would change node if the last node left."));
+  status_balance_->setToolTip(
+      tr("Imbalance of the last interval over the nodes in rotation (per unit of weight for "
+         "weighted policies): max/mean and Jain's fairness index, 1 is perfect. For hashing "
+         "balancers: the keys that would change node if the last node left."));
   statusBar()->addWidget(status_rate_, 1);
   statusBar()->addWidget(status_requests_, 1);
   statusBar()->addWidget(status_balance_, 2);
@@ -166,9 +169,10 @@ void MainWindow::build_controls() {
   clock_box_->setObjectName(QStringLiteral("clock_box"));
   clock_box_->addItems({tr("Real threads"), tr("Virtual, 1\u00d7"), tr("Virtual, 10\u00d7"), tr("Virtual, 100\u00d7"),
                         tr("Virtual, as fast as possible")});
-  clock_box_->setToolTip(tr("Real threads serve real requests on this machine's clock. The virtual clock runs the same "
-                            "model as a simulation: exactly repeatable, and it can fast-forward (100\u00d7 shows an "
-                            "hour in 36 s)"));
+  clock_box_->setToolTip(
+      tr("Real threads serve real requests on this machine's clock. The virtual clock runs the same "
+         "model as a simulation: exactly repeatable, and it can fast-forward (100\u00d7 shows an "
+         "hour in 36 s)"));
   form->addRow(tr("Speed"), speed_box_);
   form->addRow(tr("Clock"), clock_box_);
   v->addLayout(form);
@@ -243,7 +247,8 @@ void MainWindow::build_controls() {
     double total = 0;
     for (const NodeSpec& n : nodes) total += n.weight;
     if (total <= 0) {
-      show_message(tr("Removing node %1 would leave only nodes with weight 0.").arg(to_q(scenario_.nodes.back().name)), true);
+      show_message(tr("Removing node %1 would leave only nodes with weight 0.").arg(to_q(scenario_.nodes.back().name)),
+                   true);
       return;
     }
     const QString name = to_q(scenario_.nodes.back().name);
@@ -258,8 +263,10 @@ void MainWindow::build_actions() {
   bar->setObjectName(QStringLiteral("run_toolbar"));
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   start_action_ = bar->addAction(tr("Start"), this, [this] {
-    if (state_ == State::running) pause();
-    else start();
+    if (state_ == State::running)
+      pause();
+    else
+      start();
   });
   start_action_->setShortcut(Qt::Key_Space);
   start_action_->setToolTip(tr("Start, pause or resume the run (Space)"));
@@ -286,7 +293,8 @@ void MainWindow::build_actions() {
     if (!dir.isEmpty()) export_csv(dir);
   });
   file->addAction(tr("Export chart as &PNG..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), QStringLiteral("loadlab.png"), tr("PNG (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export charts"), QStringLiteral("loadlab.png"), tr("PNG (*.png)"));
     if (!path.isEmpty()) export_png(path);
   });
   file->addSeparator();
@@ -310,8 +318,10 @@ void MainWindow::build_actions() {
   dark_action_->setCheckable(true);
   dark_action_->setChecked(true);
   connect(dark_action_, &QAction::toggled, this, &MainWindow::apply_dark);
-  view->addAction(tr("&Larger text"), QKeySequence::ZoomIn, this, [this] { apply_font_scale(std::min(font_scale_ * 1.25, 3.0)); });
-  view->addAction(tr("&Smaller text"), QKeySequence::ZoomOut, this, [this] { apply_font_scale(std::max(font_scale_ / 1.25, 0.6)); });
+  view->addAction(tr("&Larger text"), QKeySequence::ZoomIn, this,
+                  [this] { apply_font_scale(std::min(font_scale_ * 1.25, 3.0)); });
+  view->addAction(tr("&Smaller text"), QKeySequence::ZoomOut, this,
+                  [this] { apply_font_scale(std::max(font_scale_ / 1.25, 0.6)); });
   view->addAction(tr("&Projector size"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] { apply_font_scale(1.8); });
   view->addAction(tr("&Normal size"), QKeySequence(Qt::CTRL | Qt::Key_0), this, [this] { apply_font_scale(1.0); });
 
@@ -456,8 +466,10 @@ bool MainWindow::save_scenario(const QString& file) {
 void MainWindow::refresh_controls() {
   const QSignalBlocker b1(balancer_box_), b2(cache_box_), b3(rate_box_), b4(skew_box_), b5(clock_box_);
   // A scenario on the virtual clock opens at 1× (or at the virtual pace already chosen).
-  if (scenario_.clock == Scenario::Clock::real) clock_box_->setCurrentIndex(0);
-  else if (clock_box_->currentIndex() == 0) clock_box_->setCurrentIndex(1);
+  if (scenario_.clock == Scenario::Clock::real)
+    clock_box_->setCurrentIndex(0);
+  else if (clock_box_->currentIndex() == 0)
+    clock_box_->setCurrentIndex(1);
   balancer_box_->setCurrentText(to_q(scenario_.balancer));
   cache_box_->setCurrentText(to_q(scenario_.cache_policy));
   rate_box_->setValue(scenario_.workload.rate);
@@ -519,8 +531,8 @@ void MainWindow::start() {
   }
   std::vector<double> weights;
   for (const NodeSpec& n : scenario_.nodes) weights.push_back(n.weight);
-  const auto moved = measure_key_movement(scenario_.balancer, scenario_.balancer_params, weights,
-                                          scenario_.workload.keys.keys);
+  const auto moved =
+      measure_key_movement(scenario_.balancer, scenario_.balancer_params, weights, scenario_.workload.keys.keys);
   keys_moved_ = moved ? tr("  ·  keys moved if %1 leaves: %2% (ideal %3%)")
                             .arg(to_q(scenario_.nodes[moved->removed_node].name))
                             .arg(100 * moved->moved_on_remove, 0, 'f', 1)
@@ -627,8 +639,8 @@ void MainWindow::update_hit_model() {
     weights.push_back(scenario_.nodes[i].weight);
     capacities.push_back(scenario_.cache_capacity_of(i));
   }
-  std::vector<double> hit = scenario_.cache_policy == "none" ? std::vector<double>{}
-                                                              : node_lru_hit_ratios(scenario_, weights, capacities);
+  std::vector<double> hit =
+      scenario_.cache_policy == "none" ? std::vector<double>{} : node_lru_hit_ratios(scenario_, weights, capacities);
   std::vector<double> values;
   std::vector<QColor> colors;
   if (hit.size() <= 8) {
@@ -675,8 +687,10 @@ void MainWindow::on_kill(std::size_t node, bool kill) {
     show_message(tr("Start the run first: killing a node is something that happens to a running cluster."), true);
     return;
   }
-  if (kill) engine_->kill(node);
-  else engine_->revive(node);
+  if (kill)
+    engine_->kill(node);
+  else
+    engine_->revive(node);
   const QString name = to_q(scenario_.nodes[node].name);
   show_message(kill ? tr("Killed node %1: its requests fail until health checks take it out of rotation.").arg(name)
                     : tr("Revived node %1 with an empty cache.").arg(name),
@@ -687,9 +701,10 @@ void MainWindow::on_sick(std::size_t node, bool sick) {
   constexpr double kSpikeProbability = 0.05, kSpikeUs = 20'000;
   if (engine_) engine_->set_spikes(node, sick ? kSpikeProbability : 0.0, kSpikeUs);
   const QString name = to_q(scenario_.nodes[node].name);
-  show_message(sick ? tr("Node %1 is sick: 5% of its requests take 20 ms longer. Watch p99, and try peak-ewma.").arg(name)
-                    : tr("Node %1 is well again.").arg(name),
-               false);
+  show_message(
+      sick ? tr("Node %1 is sick: 5% of its requests take 20 ms longer. Watch p99, and try peak-ewma.").arg(name)
+           : tr("Node %1 is well again.").arg(name),
+      false);
 }
 
 void MainWindow::on_speed(std::size_t node, double speed) {
@@ -826,18 +841,18 @@ void MainWindow::redraw() {
   const double target = last.target_rate;
   status_rate_->setText(target > 0 ? tr("%1 req/s of %2 target").arg(rps, 0, 'f', 0).arg(target, 0, 'f', 0)
                                    : tr("%1 req/s").arg(rps, 0, 'f', 0));
-  status_requests_->setText(tr("%1 requests, %2 failed, %3 in flight")
-                                .arg(last.completed)
-                                .arg(last.failed.total())
-                                .arg(last.in_flight));
+  status_requests_->setText(
+      tr("%1 requests, %2 failed, %3 in flight").arg(last.completed).arg(last.failed.total()).arg(last.in_flight));
   const Imbalance& im = last.imbalance;
-  status_balance_->setText(std::isfinite(im.jain) ? tr("max/mean %1  ·  Jain %2%3")
-                                                        .arg(im.max_mean, 0, 'f', 2)
-                                                        .arg(im.jain, 0, 'f', 3)
-                                                        .arg(keys_moved_)
-                                                  : keys_moved_);
-  const QString state = state_ == State::paused ? tr("paused") : state_ == State::running ? tr("running") : tr("stopped");
-  status_time_->setText(tr("%1  %2 s%3").arg(state).arg(t_end, 0, 'f', 1).arg(slow_motion_ ? tr("  (slow motion)") : QString()));
+  status_balance_->setText(
+      std::isfinite(im.jain)
+          ? tr("max/mean %1  ·  Jain %2%3").arg(im.max_mean, 0, 'f', 2).arg(im.jain, 0, 'f', 3).arg(keys_moved_)
+          : keys_moved_);
+  const QString state = state_ == State::paused    ? tr("paused")
+                        : state_ == State::running ? tr("running")
+                                                   : tr("stopped");
+  status_time_->setText(
+      tr("%1  %2 s%3").arg(state).arg(t_end, 0, 'f', 1).arg(slow_motion_ ? tr("  (slow motion)") : QString()));
 }
 
 // Queueing theory beside the measured mean: each node as an M/G/1 queue (Pollaczek–Khinchine)
@@ -880,10 +895,12 @@ void MainWindow::show_message(const QString& text, bool error) {
     return;
   }
   banner_->setText(text);
-  banner_->setStyleSheet(error ? QStringLiteral("QLabel { background: #D55E00; color: white; padding: 6px; font-weight: bold; }")
-                               : QStringLiteral("QLabel { background: #0072B2; color: white; padding: 6px; }"));
+  banner_->setStyleSheet(
+      error ? QStringLiteral("QLabel { background: #D55E00; color: white; padding: 6px; font-weight: bold; }")
+            : QStringLiteral("QLabel { background: #0072B2; color: white; padding: 6px; }"));
   banner_->setVisible(true);
-  if (!error) QTimer::singleShot(6000, banner_, [this, text] {
+  if (!error)
+    QTimer::singleShot(6000, banner_, [this, text] {
       if (banner_->text() == text) banner_->setVisible(false);
     });
 }

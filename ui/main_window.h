@@ -107,7 +107,7 @@ class MainWindow : public QMainWindow {
   void on_sick(std::size_t node, bool sick);
 
   Scenario scenario_;
-  QString origin_;  // preset name or file the scenario came from
+  QString origin_;               // preset name or file the scenario came from
   std::unique_ptr<Run> engine_;  // the run, on whichever clock
   std::shared_ptr<SnapshotFeed> feed_;
   RunHistory history_;

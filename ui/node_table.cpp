@@ -14,18 +14,21 @@ namespace loadlab::ui {
 
 NodeTable::NodeTable(QWidget* parent) : QTableWidget(parent) {
   setColumnCount(9);
-  setHorizontalHeaderLabels({"", tr("Node"), tr("Weight"), "", tr("Speed"), tr("Cache"), tr("Fault"), "",
-                             tr("Share (meas. / theory)")});
+  setHorizontalHeaderLabels(
+      {"", tr("Node"), tr("Weight"), "", tr("Speed"), tr("Cache"), tr("Fault"), "", tr("Share (meas. / theory)")});
   horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   horizontalHeader()->setSectionResizeMode(weight_slider_column, QHeaderView::Stretch);
   verticalHeader()->setVisible(false);
   setSelectionMode(QAbstractItemView::NoSelection);
   setEditTriggers(QAbstractItemView::NoEditTriggers);
-  horizontalHeaderItem(weight_slider_column)->setToolTip(tr("How much traffic a weighted balancer sends here; 0 takes the node out"));
+  horizontalHeaderItem(weight_slider_column)
+      ->setToolTip(tr("How much traffic a weighted balancer sends here; 0 takes the node out"));
   horizontalHeaderItem(speed_column)->setToolTip(tr("Service speed: 0.5 serves every request twice as slowly"));
   horizontalHeaderItem(cache_column)->setToolTip(tr("Objects this node's cache holds"));
-  horizontalHeaderItem(fault_column)->setToolTip(tr("Kill the node (its requests fail until health checks notice) or revive it"));
-  horizontalHeaderItem(share_column)->setToolTip(tr("Share of the requests in the last second, and what theory predicts"));
+  horizontalHeaderItem(fault_column)
+      ->setToolTip(tr("Kill the node (its requests fail until health checks notice) or revive it"));
+  horizontalHeaderItem(share_column)
+      ->setToolTip(tr("Share of the requests in the last second, and what theory predicts"));
 }
 
 void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t default_cache) {

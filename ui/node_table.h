@@ -18,8 +18,15 @@ class NodeTable : public QTableWidget {
   Q_OBJECT
  public:
   enum Column {
-    color_column, name_column, weight_slider_column, weight_column, speed_column, cache_column, fault_column,
-    sick_column, share_column
+    color_column,
+    name_column,
+    weight_slider_column,
+    weight_column,
+    speed_column,
+    cache_column,
+    fault_column,
+    sick_column,
+    share_column
   };
   static constexpr int kSliderSteps = 10;  // slider positions per unit of weight
 

@@ -1,7 +1,7 @@
 #include "share_bars.h"
 
-#include <QPainter>
 #include <QLocale>
+#include <QPainter>
 #include <QPainterPath>
 #include <algorithm>
 #include <cmath>
@@ -21,8 +21,9 @@ double nice_ceiling(double v) {
 
 ShareBars::ShareBars(QWidget* parent) : QWidget(parent) {
   setAttribute(Qt::WA_OpaquePaintEvent);
-  setToolTip(tr("Bars: requests per second each node served (last second). "
-                "White marker: what theory predicts, T_i = w_i / Σw · T."));
+  setToolTip(
+      tr("Bars: requests per second each node served (last second). "
+         "White marker: what theory predicts, T_i = w_i / Σw · T."));
 }
 
 void ShareBars::set_bars(std::vector<Bar> bars) {
@@ -96,9 +97,10 @@ void ShareBars::paintEvent(QPaintEvent*) {
     p.setPen(pal.color(QPalette::Text));
     if (labels) {
       p.drawText(QRectF(x - (slot - bar_width) / 2, plot.bottom() + 4, slot, line), Qt::AlignHCenter, b.name);
-      const QString share = b.expected_share >= 0
-                                ? QStringLiteral("%1% / %2%").arg(100 * b.share, 0, 'f', 1).arg(100 * b.expected_share, 0, 'f', 1)
-                                : QStringLiteral("%1%").arg(100 * b.share, 0, 'f', 1);
+      const QString share =
+          b.expected_share >= 0
+              ? QStringLiteral("%1% / %2%").arg(100 * b.share, 0, 'f', 1).arg(100 * b.expected_share, 0, 'f', 1)
+              : QStringLiteral("%1%").arg(100 * b.share, 0, 'f', 1);
       p.drawText(QRectF(x - (slot - bar_width) / 2, plot.bottom() + 4 + line, slot, line), Qt::AlignHCenter, share);
     }
   }

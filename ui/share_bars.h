@@ -15,9 +15,9 @@ class ShareBars : public QWidget {
   struct Bar {
     QString name;
     QColor color;
-    double rps = 0;             // measured, requests per second
-    double expected_rps = -1;   // theory; < 0 when the policy has no closed form
-    double share = 0;           // measured share of the total
+    double rps = 0;            // measured, requests per second
+    double expected_rps = -1;  // theory; < 0 when the policy has no closed form
+    double share = 0;          // measured share of the total
     double expected_share = -1;
   };
   explicit ShareBars(QWidget* parent = nullptr);

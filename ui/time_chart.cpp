@@ -131,7 +131,8 @@ void TimeChart::set_dark(bool dark) {
     pen.setWidthF(2.5);
     series_[i]->setPen(pen);
   }
-  set_references(std::vector<double>(reference_values_), std::vector<QColor>(reference_colors_), QString(reference_name_));
+  set_references(std::vector<double>(reference_values_), std::vector<QColor>(reference_colors_),
+                 QString(reference_name_));
 }
 
 }  // namespace loadlab::ui

@@ -11,11 +11,11 @@
 #include <unordered_map>
 
 #include "cachesim/cache_sim.h"
+#include "cachesim/trace.h"
 #include "cli_app.h"
-#include "workload/key_distribution.h"
 #include "scenario/scenario.h"
 #include "theory/theory.h"
-#include "cachesim/trace.h"
+#include "workload/key_distribution.h"
 
 namespace loadlab::cli {
 
@@ -117,8 +117,9 @@ int cachesim_command(const CachesimOptions& options) {
       fmt::print("{:<10} {:>10} {:>12} {:>12} {:>10.4f} {:>10} {:>10.1f}\n", r.policy, r.cache_size, r.requests,
                  r.misses, r.miss_ratio(), std::isfinite(m) ? fmt::format("{:.4f}", m) : "-", r.mreq_per_s());
     }
-    fmt::print("\nmodel: Che's approximation for lru and its FIFO/RANDOM analogue for fifo, from this trace's key\n"
-               "counts (independent reference model; each key's first request counted as a compulsory miss).\n");
+    fmt::print(
+        "\nmodel: Che's approximation for lru and its FIFO/RANDOM analogue for fifo, from this trace's key\n"
+        "counts (independent reference model; each key's first request counted as a compulsory miss).\n");
   }
   if (options.csv) {
     std::ofstream out(*options.csv, std::ios::binary | std::ios::trunc);
@@ -142,13 +143,14 @@ int trace_command(const TraceOptions& o) {
     format = parse_trace_format(o.format);
     if (format == TraceFormat::automatic) {
       const std::string ext = std::filesystem::path(o.out).extension().string();
-      format = ext == ".csv" ? TraceFormat::csv
+      format = ext == ".csv"                                ? TraceFormat::csv
                : (ext == ".oracleGeneral" || ext == ".bin") ? TraceFormat::oracle_general
                                                             : TraceFormat::text;
     }
     if (!std::isfinite(o.zipf) || o.zipf < 0 || o.zipf > 10)
       throw ScenarioError("--zipf", fmt::format("must be from 0 to 10 (got {})", o.zipf));
-    if (o.keys < 1 || o.keys > kMaxKeys) throw ScenarioError("--keys", fmt::format("must be from 1 to {} (got {})", kMaxKeys, o.keys));
+    if (o.keys < 1 || o.keys > kMaxKeys)
+      throw ScenarioError("--keys", fmt::format("must be from 1 to {} (got {})", kMaxKeys, o.keys));
     if (o.requests < 1 || o.requests > 1'000'000'000)
       throw ScenarioError("--requests", fmt::format("must be from 1 to 1000000000 (got {})", o.requests));
   } catch (const std::exception& e) {
@@ -170,7 +172,8 @@ int trace_command(const TraceOptions& o) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kRuntimeError;
   }
-  fmt::print("wrote {} requests over {} keys (Zipf s = {}, seed {}) to {}\n", o.requests, o.keys, o.zipf, o.seed, o.out);
+  fmt::print("wrote {} requests over {} keys (Zipf s = {}, seed {}) to {}\n", o.requests, o.keys, o.zipf, o.seed,
+             o.out);
   return kOk;
 }
 

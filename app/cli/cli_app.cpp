@@ -24,9 +24,10 @@ void print_catalog() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"LoadLab: load balancing and caching on real worker threads.\n"
-               "Runs scenarios headless as reproducible benchmarks and writes CSV.",
-               "loadlab-cli"};
+  CLI::App app{
+      "LoadLab: load balancing and caching on real worker threads.\n"
+      "Runs scenarios headless as reproducible benchmarks and writes CSV.",
+      "loadlab-cli"};
   app.set_version_flag("--version", std::string("loadlab-cli ") + LOADLAB_VERSION);
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 run or output failed, 2 invalid input (nothing written), 130 interrupted.");
@@ -54,10 +55,12 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("trace", sim.trace, "Trace file: text (one key per line), CSV with a header, or oracleGeneral")
       ->required();
   sim_cmd->add_option("--policies", sim.policies, "Comma-separated policies (default: all, and belady)");
-  sim_cmd->add_option("--sizes", sim.sizes, "Cache sizes: object counts (1000) or fractions of the distinct keys (0.01)");
+  sim_cmd->add_option("--sizes", sim.sizes,
+                      "Cache sizes: object counts (1000) or fractions of the distinct keys (0.01)");
   sim_cmd->add_flag("--mrc", sim.mrc, "Miss-ratio curve: 16 sizes from 0.1% to 100% of the distinct keys");
   sim_cmd->add_option("--format", sim.format, "auto (by extension), text, csv or oracleGeneral");
-  sim_cmd->add_option("--key-column", sim.key_column, "CSV: the key column (default key, id or obj_id, else the first)");
+  sim_cmd->add_option("--key-column", sim.key_column,
+                      "CSV: the key column (default key, id or obj_id, else the first)");
   sim_cmd->add_option("--size-column", sim.size_column, "CSV: the size column (default size or obj_size when present)");
   sim_cmd->add_option("--threads", sim.threads, "Worker threads (default: all cores)");
   sim_cmd->add_option("--csv", sim.csv, "Write the results as CSV to this file");
@@ -74,10 +77,12 @@ int main(int argc, char** argv) {
 
   CLI::App* list_cmd = app.add_subcommand("list", "List the balancers and cache policies");
 
-  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](const CLI::App* sub) {
-                                            return sub->get_name() == argv[1];
-                                          }).empty()) {
-    fmt::print(stderr, "loadlab-cli: error: unknown command '{}' (known: run, compare, cachesim, trace, list)\nRun with --help for usage.\n", argv[1]);
+  if (argc > 1 && argv[1][0] != '-' &&
+      app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == argv[1]; }).empty()) {
+    fmt::print(stderr,
+               "loadlab-cli: error: unknown command '{}' (known: run, compare, cachesim, trace, list)\nRun with --help "
+               "for usage.\n",
+               argv[1]);
     return kBadInput;
   }
   try {

@@ -10,9 +10,9 @@
 
 #include "balancers/balancer_registry.h"
 #include "cli_app.h"
-#include "theory/key_movement.h"
 #include "run_command.h"
 #include "scenario/scenario.h"
+#include "theory/key_movement.h"
 #include "theory/theory.h"
 
 namespace loadlab::cli {
@@ -74,8 +74,7 @@ int compare_command(const CompareOptions& options) {
       throw ScenarioError("--balancers", "give at least one balancer, e.g. --balancers round-robin,p2c");
     for (const std::string& name : names)
       if (!balancers().contains(name))
-        throw ScenarioError("--balancers",
-                            fmt::format("unknown balancer '{}' (known: {})", name, balancers().names()));
+        throw ScenarioError("--balancers", fmt::format("unknown balancer '{}' (known: {})", name, balancers().names()));
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kBadInput;
@@ -102,8 +101,8 @@ int compare_command(const CompareOptions& options) {
                base.nodes.size(), base.seed);
     fmt::print("{:<22} {:>9} {:>9} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "balancer", "share err", "max/mean",
                "CV", "Jain", "mean", "p99", "peak in", "keys", "req/s");
-    fmt::print("{:<22} {:>9} {:>9} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "", "", "", "", "", "", "",
-               "flight", "moved", "");
+    fmt::print("{:<22} {:>9} {:>9} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>11}\n", "", "", "", "", "", "", "", "flight",
+               "moved", "");
     for (const Row& r : rows) {
       const RunReport& p = r.report;
       fmt::print("{:<22} {:>9} {:>9} {:>7} {:>7} {:>9} {:>9} {:>9} {:>9} {:>11.0f}\n", r.balancer, pct(r.share_error),
@@ -132,12 +131,12 @@ int compare_command(const CompareOptions& options) {
     for (const Row& r : rows) {
       const RunReport& p = r.report;
       const KeyMovement* m = r.movement ? &*r.movement : nullptr;
-      out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.balancer, p.completed, num(r.share_error, 6),
-                         num(p.imbalance.max_mean, 6), num(p.imbalance.cv, 6), num(p.imbalance.jain, 6),
-                         num(p.total.mean_us, 1), num(p.total.p50_us, 1), num(p.total.p99_us, 1),
-                         num(p.total.max_us, 1), p.peak_in_flight, m ? num(m->moved_on_remove, 6) : "",
-                         m ? num(m->ideal_on_remove, 6) : "", m ? num(m->moved_on_add, 6) : "",
-                         num(p.achieved_rps, 1));
+      out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.balancer, p.completed,
+                         num(r.share_error, 6), num(p.imbalance.max_mean, 6), num(p.imbalance.cv, 6),
+                         num(p.imbalance.jain, 6), num(p.total.mean_us, 1), num(p.total.p50_us, 1),
+                         num(p.total.p99_us, 1), num(p.total.max_us, 1), p.peak_in_flight,
+                         m ? num(m->moved_on_remove, 6) : "", m ? num(m->ideal_on_remove, 6) : "",
+                         m ? num(m->moved_on_add, 6) : "", num(p.achieved_rps, 1));
     }
     out.flush();
     if (!out) {

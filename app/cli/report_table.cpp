@@ -31,15 +31,18 @@ void print_report(std::FILE* out, const RunReport& r) {
   for (const NodeSummary& s : r.nodes) row(out, s);
   fmt::print(out, "{}\n", std::string(98, '-'));
   row(out, r.total);
-  fmt::print(out, "\nissued {}  completed {}  failed {} (node down {}, no node {}, no quorum {}, cancelled {})  in flight {}\n",
-             r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.no_quorum,
-             r.failed.cancelled, r.in_flight);
+  fmt::print(
+      out,
+      "\nissued {}  completed {}  failed {} (node down {}, no node {}, no quorum {}, cancelled {})  in flight {}\n",
+      r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.no_quorum,
+      r.failed.cancelled, r.in_flight);
   if (r.retries > 0) fmt::print(out, "retries {} (each counted once above, under its original request)\n", r.retries);
   if (r.failed.node_down + r.failed.no_node > 0 && r.issued > 0)
     fmt::print(out, "availability {:.4f}% of requests served\n",
                100.0 * static_cast<double>(r.completed) / static_cast<double>(r.issued));
   if (r.target_rate > 0)
-    fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s (target {:.0f})\n", r.elapsed_s, r.achieved_rps, r.target_rate);
+    fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s (target {:.0f})\n", r.elapsed_s, r.achieved_rps,
+               r.target_rate);
   else
     fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s\n", r.elapsed_s, r.achieved_rps);
   if (std::isfinite(r.imbalance.max_mean))
@@ -51,8 +54,10 @@ void print_report(std::FILE* out, const RunReport& r) {
 void print_theory(std::FILE* out, const Predictions& p, const RunReport& r) {
   const LatencyPrediction& l = p.latency;
   if (std::isfinite(l.mean_us))
-    fmt::print(out, "theory: mean latency {} (M/G/1 per node: Poisson arrivals at its measured rate and hit ratio; measured {})\n",
-               us(l.mean_us), us(r.total.mean_us));
+    fmt::print(
+        out,
+        "theory: mean latency {} (M/G/1 per node: Poisson arrivals at its measured rate and hit ratio; measured {})\n",
+        us(l.mean_us), us(r.total.mean_us));
   else if (!l.why_not.empty())
     fmt::print(out, "theory: no latency prediction ({})\n", l.why_not);
   // Round robin hands each node every n-th arrival: smoother than Poisson, so it waits less
@@ -67,7 +72,8 @@ void print_theory(std::FILE* out, const Predictions& p, const RunReport& r) {
 
 void print_key_movement(std::FILE* out, const KeyMovement& m, const std::vector<std::string>& names) {
   const std::string node = m.removed_node < names.size() ? names[m.removed_node] : std::to_string(m.removed_node);
-  fmt::print(out, "keys moved when node {} leaves: {} (ideal {}), when it joins: {} (ideal {}); key space max/mean {:.3f}\n",
+  fmt::print(out,
+             "keys moved when node {} leaves: {} (ideal {}), when it joins: {} (ideal {}); key space max/mean {:.3f}\n",
              node, pct(m.moved_on_remove), pct(m.ideal_on_remove), pct(m.moved_on_add), pct(m.ideal_on_add),
              m.ownership_max_mean);
 }

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "theory/key_movement.h"
 #include "metrics/run_report.h"
+#include "theory/key_movement.h"
 #include "theory/predictions.h"
 
 namespace loadlab::cli {

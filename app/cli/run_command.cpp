@@ -10,10 +10,10 @@
 
 #include "cli_app.h"
 #include "metrics/csv_export.h"
-#include "run/make_run.h"
-#include "theory/key_movement.h"
 #include "report_table.h"
+#include "run/make_run.h"
 #include "scenario/scenario_json.h"
+#include "theory/key_movement.h"
 
 namespace loadlab::cli {
 namespace {
@@ -49,8 +49,10 @@ bool interrupted() { return g_interrupted != 0; }
 
 Scenario effective_scenario(const std::string& scenario_file, const ScenarioOverrides& overrides) {
   Scenario scenario;
-  if (!scenario_file.empty()) scenario = load_scenario(scenario_file);
-  else scenario.nodes = default_nodes(3);
+  if (!scenario_file.empty())
+    scenario = load_scenario(scenario_file);
+  else
+    scenario.nodes = default_nodes(3);
   overrides.apply(scenario, !scenario_file.empty());
   validate(scenario);
   if (scenario.workload.requests == 0 && scenario.workload.duration_s == 0)
@@ -92,9 +94,10 @@ RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots) 
   const RunReport& r = result.report;
   result.balanced = r.in_flight == 0 && r.issued == r.completed + r.failed.total();
   if (!result.balanced)
-    fmt::print(stderr,
-               "loadlab-cli: internal error: accounting does not balance (issued {}, completed {}, failed {}, in flight {})\n",
-               r.issued, r.completed, r.failed.total(), r.in_flight);
+    fmt::print(
+        stderr,
+        "loadlab-cli: internal error: accounting does not balance (issued {}, completed {}, failed {}, in flight {})\n",
+        r.issued, r.completed, r.failed.total(), r.in_flight);
   return result;
 }
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "metrics/run_report.h"
-#include "scenario_overrides.h"
 #include "metrics/snapshot.h"
+#include "scenario_overrides.h"
 
 namespace loadlab::cli {
 

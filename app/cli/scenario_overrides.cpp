@@ -60,12 +60,14 @@ BurstyArrivals parse_bursty(const std::string& text) {
   for (const std::string& p : parts)
     if (const auto v = to_number(p)) values.push_back(*v);
   if (parts.size() != 4 || values.size() != 4)
-    throw ScenarioError("--bursty", fmt::format("'{}': expected ON_RATE:OFF_RATE:MEAN_ON_S:MEAN_OFF_S, e.g. 5000:500:1:4", text));
+    throw ScenarioError("--bursty",
+                        fmt::format("'{}': expected ON_RATE:OFF_RATE:MEAN_ON_S:MEAN_OFF_S, e.g. 5000:500:1:4", text));
   return BurstyArrivals{values[0], values[1], values[2], values[3]};
 }
 
 template <class Enum>
-Enum parse_choice(const std::string& flag, const std::string& text, std::initializer_list<std::pair<const char*, Enum>> choices) {
+Enum parse_choice(const std::string& flag, const std::string& text,
+                  std::initializer_list<std::pair<const char*, Enum>> choices) {
   std::string known;
   for (const auto& [name, value] : choices) {
     if (text == name) return value;
@@ -84,7 +86,8 @@ FaultEvent parse_fault(const std::string& text, const std::vector<NodeSpec>& nod
   auto number = [&](const std::string& p) {
     double v = 0;
     const auto [end, error] = std::from_chars(p.data(), p.data() + p.size(), v);
-    if (p.empty() || error != std::errc{} || end != p.data() + p.size()) throw bad(fmt::format("'{}' is not a number", p));
+    if (p.empty() || error != std::errc{} || end != p.data() + p.size())
+      throw bad(fmt::format("'{}' is not a number", p));
     return v;
   };
   FaultEvent f;
@@ -146,11 +149,13 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
                  "Service time distribution: fixed, exponential, lognormal, pareto, bounded-pareto, bimodal or "
                  "empirical (docs/models.md)");
   app.add_option("--service-p99-us", service_p99_us, "lognormal: 99th percentile of a miss, microseconds (implies it)");
-  app.add_option("--service-alpha", service_alpha, "pareto, bounded-pareto: tail index (implies pareto, or bounded-pareto with --service-max-us)");
+  app.add_option("--service-alpha", service_alpha,
+                 "pareto, bounded-pareto: tail index (implies pareto, or bounded-pareto with --service-max-us)");
   app.add_option("--service-max-us", service_max_us, "bounded-pareto: the longest miss, microseconds (implies it)");
   app.add_option("--service-slow-probability", service_slow_probability,
                  "bimodal: share of requests in the slow mode (implies bimodal)");
-  app.add_option("--service-slow-factor", service_slow_factor, "bimodal: how many times slower the slow mode is (implies bimodal)");
+  app.add_option("--service-slow-factor", service_slow_factor,
+                 "bimodal: how many times slower the slow mode is (implies bimodal)");
   app.add_option("--service-file", service_file,
                  "empirical: measured latencies, one value_us per line or value_us,count (implies it; misses take "
                  "these times unless --miss-us rescales them)");
@@ -167,12 +172,14 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
                  "Scheduled fault AT:ACTION:NODE, ACTION kill, revive, speed:FACTOR or spikes:PROB:EXTRA_US "
                  "(e.g. 5:kill:b, 12:revive:b); repeatable");
   app.add_option("--active-checks", active_checks_ms, "Active health checks every this many ms (0: off)");
-  app.add_option("--max-fails", max_fails, "Passive checks: failures within --fail-timeout that mark a node down (0: off; default 1)");
+  app.add_option("--max-fails", max_fails,
+                 "Passive checks: failures within --fail-timeout that mark a node down (0: off; default 1)");
   app.add_option("--fail-timeout", fail_timeout, "Passive checks: window and time out, seconds (default 10)");
   app.add_option("--eject-after", eject_after, "Outlier ejection after this many failures in a row (0: off)");
   app.add_option("--ejection-s", ejection_s, "Outlier ejection: base ejection time, seconds (default 30)");
   app.add_option("--retries", retries, "Retry a request whose node is down on another node, up to N times (default 0)");
-  app.add_option("--retry-budget", retry_budget, "Retries at most this fraction of the requests issued (default 0.2) plus 10");
+  app.add_option("--retry-budget", retry_budget,
+                 "Retries at most this fraction of the requests issued (default 0.2) plus 10");
   app.add_option("--partitioning", partitioning, "Data placement: none, hash, range or ring (consistent hashing)");
   app.add_option("--partitions", partitions, "Partitions (default 8 per node; 1024 for ring)");
   app.add_option("--replication", replication, "Replicas of each partition, R (default 1)");
@@ -190,9 +197,12 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
 
   // Node count: --nodes, else the file's, else as many as weights or speeds were given.
   std::size_t count = s.nodes.size();
-  if (nodes) count = *nodes;
-  else if (!from_file && weight_list) count = weight_list->size();
-  else if (!from_file && speed_list) count = speed_list->size();
+  if (nodes)
+    count = *nodes;
+  else if (!from_file && weight_list)
+    count = weight_list->size();
+  else if (!from_file && speed_list)
+    count = speed_list->size();
   if (count > kMaxVirtualNodes)
     throw ScenarioError("--nodes", fmt::format("at most {} nodes (got {})", kMaxVirtualNodes, count));
   if (count != s.nodes.size()) {
@@ -242,9 +252,9 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   }
   Workload& w = s.workload;
   if (mode)
-    w.mode = parse_choice<Workload::Mode>("--mode", *mode, {{"open", Workload::Mode::open},
-                                                             {"closed", Workload::Mode::closed},
-                                                             {"max", Workload::Mode::max}});
+    w.mode = parse_choice<Workload::Mode>(
+        "--mode", *mode,
+        {{"open", Workload::Mode::open}, {"closed", Workload::Mode::closed}, {"max", Workload::Mode::max}});
   if (max) w.mode = Workload::Mode::max;
   apply_arrivals(w);
   if (requests) w.requests = *requests;
@@ -268,8 +278,8 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (miss_us) s.service.miss_us = *miss_us;
   apply_service(s.service);
   if (clock)
-    s.clock = parse_choice<Scenario::Clock>("--clock", *clock,
-                                            {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
+    s.clock = parse_choice<Scenario::Clock>(
+        "--clock", *clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (seed) s.seed = *seed;
   if (interval_ms) s.interval_ms = *interval_ms;
 }
@@ -277,10 +287,12 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
 void ScenarioOverrides::apply_arrivals(Workload& w) const {
   using A = Workload::Arrival;
   if (arrival)
-    w.arrival = parse_choice<A>("--arrival", *arrival, {{"constant", A::constant}, {"poisson", A::poisson}, {"bursty", A::bursty}});
+    w.arrival = parse_choice<A>("--arrival", *arrival,
+                                {{"constant", A::constant}, {"poisson", A::poisson}, {"bursty", A::bursty}});
   if (bursty) {
     if (arrival && w.arrival != A::bursty)
-      throw ScenarioError("--bursty", fmt::format("'{}' goes with --arrival bursty (got --arrival {})", *bursty, *arrival));
+      throw ScenarioError("--bursty",
+                          fmt::format("'{}' goes with --arrival bursty (got --arrival {})", *bursty, *arrival));
     w.arrival = A::bursty;
     w.bursty = parse_bursty(*bursty);
   }
@@ -328,12 +340,18 @@ void ScenarioOverrides::apply_service(ServiceModel& m) const {
       {"--service-slow-probability", service_slow_probability.has_value(), {D::bimodal}},
       {"--service-slow-factor", service_slow_factor.has_value(), {D::bimodal}},
   };
-  auto fits = [](const Parameter& p, D d) { return std::find(p.applies_to.begin(), p.applies_to.end(), d) != p.applies_to.end(); };
+  auto fits = [](const Parameter& p, D d) {
+    return std::find(p.applies_to.begin(), p.applies_to.end(), d) != p.applies_to.end();
+  };
   D chosen = m.distribution;
   if (service) {
     chosen = parse_choice<D>("--service", *service,
-                             {{"fixed", D::fixed}, {"exponential", D::exponential}, {"lognormal", D::lognormal},
-                              {"pareto", D::pareto}, {"bounded-pareto", D::bounded_pareto}, {"bimodal", D::bimodal},
+                             {{"fixed", D::fixed},
+                              {"exponential", D::exponential},
+                              {"lognormal", D::lognormal},
+                              {"pareto", D::pareto},
+                              {"bounded-pareto", D::bounded_pareto},
+                              {"bimodal", D::bimodal},
                               {"empirical", D::empirical}});
   } else {
     for (const Parameter& p : parameters)
@@ -346,8 +364,8 @@ void ScenarioOverrides::apply_service(ServiceModel& m) const {
     if (p.given && !fits(p, chosen)) {
       std::string kinds;
       for (D d : p.applies_to) kinds += (kinds.empty() ? "" : " or ") + to_string(d);
-      throw ScenarioError(p.flag, fmt::format("applies to --service {} (the service distribution is {})", kinds,
-                                              to_string(chosen)));
+      throw ScenarioError(
+          p.flag, fmt::format("applies to --service {} (the service distribution is {})", kinds, to_string(chosen)));
     }
   m.distribution = chosen;
   if (service_p99_us) m.p99_us = *service_p99_us;

@@ -6,11 +6,11 @@
 namespace loadlab {
 
 struct BalancerParams {
-  unsigned choices = 2;                 // p2c: nodes sampled per pick (Envoy's choice_count)
-  double decay_ms = 10'000;             // peak-ewma: time constant of the latency average (Finagle: 10 s)
-  unsigned vnodes = 100;                // ring-hash, bounded-load: ring points per unit of weight
-  std::uint64_t table_size = 65'537;    // maglev: lookup table entries, a prime (Envoy's default)
-  double balance_factor = 1.25;         // bounded-load: no node takes more than this × the mean load
+  unsigned choices = 2;               // p2c: nodes sampled per pick (Envoy's choice_count)
+  double decay_ms = 10'000;           // peak-ewma: time constant of the latency average (Finagle: 10 s)
+  unsigned vnodes = 100;              // ring-hash, bounded-load: ring points per unit of weight
+  std::uint64_t table_size = 65'537;  // maglev: lookup table entries, a prime (Envoy's default)
+  double balance_factor = 1.25;       // bounded-load: no node takes more than this × the mean load
 };
 
 // Limits checked by validate(): beyond them a run would take minutes to set up or be meaningless.

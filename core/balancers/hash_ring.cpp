@@ -17,7 +17,8 @@ void HashRing::build(std::span<const double> weights, unsigned vnodes) {
     if (weights[i] > 0) wanted += std::max(1.0, std::round(weights[i] * vnodes));
   // Very large weights × vnodes would need more memory than a ring is worth: scale down
   // evenly (keeping at least one point per node) to stay under kMaxRingPoints.
-  const double scale = wanted > static_cast<double>(kMaxRingPoints) ? static_cast<double>(kMaxRingPoints) / wanted : 1.0;
+  const double scale =
+      wanted > static_cast<double>(kMaxRingPoints) ? static_cast<double>(kMaxRingPoints) / wanted : 1.0;
   for (std::size_t i = 0; i < weights.size(); ++i)
     if (weights[i] > 0) points[i] = static_cast<std::uint64_t>(std::max(1.0, std::round(weights[i] * vnodes * scale)));
 

@@ -66,8 +66,8 @@ class HashRing {
     std::uint32_t first;  // first point at or after the range's start (wrapped), | kPointsInside
     std::uint32_t node;   // its node
   };
-  std::vector<Range> table_;           // by the hash's top bits
-  unsigned shift_ = 63;                // 64 − log2(table size)
+  std::vector<Range> table_;  // by the hash's top bits
+  unsigned shift_ = 63;       // 64 − log2(table size)
 };
 
 }  // namespace loadlab

@@ -20,8 +20,10 @@ void LeastConnections::set_weights(std::span<const double> weights) {
 }
 
 void LeastConnections::on_load_changed(std::size_t node) {
-  if (changes_ < changed_.size()) changed_[changes_++] = static_cast<std::uint32_t>(node);
-  else overflowed_ = true;
+  if (changes_ < changed_.size())
+    changed_[changes_++] = static_cast<std::uint32_t>(node);
+  else
+    overflowed_ = true;
 }
 
 std::size_t LeastConnections::scan(const LoadView* view) const {
@@ -73,9 +75,12 @@ std::size_t LeastConnections::pick(const PickContext& context) {
   if (eligible_ == 0) return kNoNode;
   const LoadView* view = context.load;
   if (!view) return advance(scan(view));
-  if (view == tracked_) apply_changes(*view);
-  else if (view->reports_load_changes()) refill(*view);
-  else return advance(scan(view));
+  if (view == tracked_)
+    apply_changes(*view);
+  else if (view->reports_load_changes())
+    refill(*view);
+  else
+    return advance(scan(view));
   const double least = tree_.min();
   // Only when every load overflowed to infinity does the tree's minimum fail to tell the
   // nodes in rotation from the rest; the scan settles that rare case.

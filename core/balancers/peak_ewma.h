@@ -30,9 +30,9 @@ class PeakEwma final : public Balancer {
 
  private:
   struct State {
-    double cost = 0;             // ns
-    std::int64_t stamp_ns = 0;   // when cost was last updated
-    std::uint64_t completed = 0; // counters at the last observation
+    double cost = 0;              // ns
+    std::int64_t stamp_ns = 0;    // when cost was last updated
+    std::uint64_t completed = 0;  // counters at the last observation
     std::uint64_t latency_sum_ns = 0;
   };
   void observe(State& s, double rtt_ns, std::int64_t now_ns) const;

@@ -1,8 +1,8 @@
 #pragma once
 #include <vector>
 
-#include "base/alias_table.h"
 #include "balancers/balancer.h"
+#include "base/alias_table.h"
 #include "base/random.h"
 
 namespace loadlab {
@@ -28,7 +28,7 @@ class PowerOfTwoChoices final : public Balancer {
   unsigned choices_;
   std::vector<std::size_t> eligible_;  // nodes with weight > 0
   std::vector<double> weight_;
-  AliasTable by_weight_;               // over all nodes, only when weights differ
+  AliasTable by_weight_;  // over all nodes, only when weights differ
   bool equal_weights_ = true;
 };
 

@@ -42,9 +42,9 @@ class SmoothWeightedRoundRobin final : public Balancer {
   // The nodes of one weight, in index order; the head is the next of them to be picked.
   struct WeightClass {
     std::int64_t weight;
-    std::int64_t turns = 0;     // picks of the head so far this period
-    std::uint32_t head = 0;     // index into members_
-    std::uint32_t begin, end;   // the class's range of members_
+    std::int64_t turns = 0;    // picks of the head so far this period
+    std::uint32_t head = 0;    // index into members_
+    std::uint32_t begin, end;  // the class's range of members_
   };
   std::size_t step();        // one iteration of nginx's loop
   std::size_t class_step();  // the same pick from the weight classes

@@ -1,8 +1,8 @@
 #pragma once
 #include <vector>
 
-#include "base/alias_table.h"
 #include "balancers/balancer.h"
+#include "base/alias_table.h"
 #include "base/random.h"
 
 namespace loadlab {

@@ -27,7 +27,7 @@ class AliasTable {
   }
 
  private:
-  std::vector<double> probability_;  // chance of keeping the slot's own index
+  std::vector<double> probability_;   // chance of keeping the slot's own index
   std::vector<std::uint32_t> alias_;  // index taken otherwise
 };
 

@@ -19,8 +19,7 @@ class Registry {
     std::function<std::unique_ptr<Product>(const Options&)> make;
   };
 
-  Registry(std::string kind, std::vector<Entry> entries)
-      : kind_(std::move(kind)), entries_(std::move(entries)) {}
+  Registry(std::string kind, std::vector<Entry> entries) : kind_(std::move(kind)), entries_(std::move(entries)) {}
 
   const std::vector<Entry>& entries() const { return entries_; }
 

@@ -18,10 +18,14 @@ void Arc::reset(std::size_t capacity) {
 
 SlotLists::List& Arc::list(Where w) {
   switch (w) {
-    case t1: return t1_;
-    case t2: return t2_;
-    case b1: return b1_;
-    case b2: break;
+    case t1:
+      return t1_;
+    case t2:
+      return t2_;
+    case b1:
+      return b1_;
+    case b2:
+      break;
   }
   return b2_;
 }
@@ -45,9 +49,12 @@ void Arc::demote(SlotLists::List& from, SlotLists::List& to, Where where) {
 
 void Arc::replace(bool hit_in_b2) {
   const auto t1_size = static_cast<double>(t1_.size);
-  if (t1_.size >= 1 && ((hit_in_b2 && t1_size == p_) || t1_size > p_)) demote(t1_, b1_, b1);
-  else if (t2_.size >= 1) demote(t2_, b2_, b2);
-  else demote(t1_, b1_, b1);
+  if (t1_.size >= 1 && ((hit_in_b2 && t1_size == p_) || t1_size > p_))
+    demote(t1_, b1_, b1);
+  else if (t2_.size >= 1)
+    demote(t2_, b2_, b2);
+  else
+    demote(t1_, b1_, b1);
 }
 
 bool Arc::access(std::uint64_t key) {

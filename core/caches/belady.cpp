@@ -2,8 +2,8 @@
 
 #include <queue>
 
-#include "cachesim/trace.h"
 #include "caches/key_index.h"
+#include "cachesim/trace.h"
 
 namespace loadlab {
 

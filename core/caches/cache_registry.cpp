@@ -13,26 +13,27 @@
 namespace loadlab {
 
 const CacheRegistry& caches() {
-  static const CacheRegistry registry("cache policy", {
-      {"none", "no cache: every request pays the miss (backing store) time",
-       [](const CacheOptions&) { return std::make_unique<NoCache>(); }},
-      {"lru", "evicts the least recently used object",
-       [](const CacheOptions& o) { return std::make_unique<Lru>(o.capacity); }},
-      {"fifo", "evicts the object that entered first; hits change nothing",
-       [](const CacheOptions& o) { return std::make_unique<Fifo>(o.capacity); }},
-      {"clock", "FIFO with a reference bit: a hit earns one second chance",
-       [](const CacheOptions& o) { return std::make_unique<Clock>(o.capacity); }},
-      {"sieve", "one FIFO and a hand that skips visited objects without moving them (NSDI'24)",
-       [](const CacheOptions& o) { return std::make_unique<Sieve>(o.capacity); }},
-      {"lfu", "evicts the least frequently used; ties by who reached the count first",
-       [](const CacheOptions& o) { return std::make_unique<Lfu>(o.capacity); }},
-      {"arc", "Adaptive Replacement Cache: balances recency and frequency with ghost lists",
-       [](const CacheOptions& o) { return std::make_unique<Arc>(o.capacity); }},
-      {"s3fifo", "small, main and ghost FIFO queues that filter one-hit wonders (SOSP'23)",
-       [](const CacheOptions& o) { return std::make_unique<S3Fifo>(o.capacity); }},
-      {"wtinylfu", "Caffeine's W-TinyLFU: LRU window, segmented main, frequency-sketch admission",
-       [](const CacheOptions& o) { return std::make_unique<WTinyLfu>(o.capacity); }},
-  });
+  static const CacheRegistry registry(
+      "cache policy", {
+                          {"none", "no cache: every request pays the miss (backing store) time",
+                           [](const CacheOptions&) { return std::make_unique<NoCache>(); }},
+                          {"lru", "evicts the least recently used object",
+                           [](const CacheOptions& o) { return std::make_unique<Lru>(o.capacity); }},
+                          {"fifo", "evicts the object that entered first; hits change nothing",
+                           [](const CacheOptions& o) { return std::make_unique<Fifo>(o.capacity); }},
+                          {"clock", "FIFO with a reference bit: a hit earns one second chance",
+                           [](const CacheOptions& o) { return std::make_unique<Clock>(o.capacity); }},
+                          {"sieve", "one FIFO and a hand that skips visited objects without moving them (NSDI'24)",
+                           [](const CacheOptions& o) { return std::make_unique<Sieve>(o.capacity); }},
+                          {"lfu", "evicts the least frequently used; ties by who reached the count first",
+                           [](const CacheOptions& o) { return std::make_unique<Lfu>(o.capacity); }},
+                          {"arc", "Adaptive Replacement Cache: balances recency and frequency with ghost lists",
+                           [](const CacheOptions& o) { return std::make_unique<Arc>(o.capacity); }},
+                          {"s3fifo", "small, main and ghost FIFO queues that filter one-hit wonders (SOSP'23)",
+                           [](const CacheOptions& o) { return std::make_unique<S3Fifo>(o.capacity); }},
+                          {"wtinylfu", "Caffeine's W-TinyLFU: LRU window, segmented main, frequency-sketch admission",
+                           [](const CacheOptions& o) { return std::make_unique<WTinyLfu>(o.capacity); }},
+                      });
   return registry;
 }
 

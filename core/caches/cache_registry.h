@@ -2,8 +2,8 @@
 // The cache policies users can name (CLI, scenario files, GUI).
 #include <cstddef>
 
-#include "caches/cache.h"
 #include "base/registry.h"
+#include "caches/cache.h"
 
 namespace loadlab {
 

@@ -16,7 +16,8 @@ void FrequencySketch::reset(std::size_t capacity) {
 }
 
 std::size_t FrequencySketch::index(int row, std::uint64_t key) const {
-  return static_cast<std::size_t>(row) * width_ + (mix64(key, 0x5EED0000ULL + static_cast<std::uint64_t>(row)) & (width_ - 1));
+  return static_cast<std::size_t>(row) * width_ +
+         (mix64(key, 0x5EED0000ULL + static_cast<std::uint64_t>(row)) & (width_ - 1));
 }
 
 void FrequencySketch::increment(std::uint64_t key) {

@@ -21,8 +21,10 @@ std::uint32_t Lfu::bucket_after(std::uint32_t b, std::uint64_t count) {
   if (next != kNil && buckets_[next].count == count) return next;
   const std::uint32_t n = bucket_pool_.take();
   buckets_[n] = Bucket{count, {}, b, next};
-  if (b != kNil) buckets_[b].higher = n;
-  else lowest_ = n;
+  if (b != kNil)
+    buckets_[b].higher = n;
+  else
+    lowest_ = n;
   if (next != kNil) buckets_[next].lower = n;
   return n;
 }
@@ -30,8 +32,10 @@ std::uint32_t Lfu::bucket_after(std::uint32_t b, std::uint64_t count) {
 void Lfu::drop_if_empty(std::uint32_t b) {
   Bucket& bucket = buckets_[b];
   if (bucket.objects.size != 0) return;
-  if (bucket.lower != kNil) buckets_[bucket.lower].higher = bucket.higher;
-  else lowest_ = bucket.higher;
+  if (bucket.lower != kNil)
+    buckets_[bucket.lower].higher = bucket.higher;
+  else
+    lowest_ = bucket.higher;
   if (bucket.higher != kNil) buckets_[bucket.higher].lower = bucket.lower;
   bucket_pool_.give(b);
 }

@@ -7,14 +7,23 @@ namespace loadlab {
 Lru::Lru(std::size_t capacity) { set_capacity(capacity); }
 
 void Lru::unlink(std::uint32_t s) {
-  if (prev_[s] != kNil) next_[prev_[s]] = next_[s]; else head_ = next_[s];
-  if (next_[s] != kNil) prev_[next_[s]] = prev_[s]; else tail_ = prev_[s];
+  if (prev_[s] != kNil)
+    next_[prev_[s]] = next_[s];
+  else
+    head_ = next_[s];
+  if (next_[s] != kNil)
+    prev_[next_[s]] = prev_[s];
+  else
+    tail_ = prev_[s];
 }
 
 void Lru::push_front(std::uint32_t s) {
   prev_[s] = kNil;
   next_[s] = head_;
-  if (head_ != kNil) prev_[head_] = s; else tail_ = s;
+  if (head_ != kNil)
+    prev_[head_] = s;
+  else
+    tail_ = s;
   head_ = s;
 }
 

@@ -56,8 +56,10 @@ bool S3Fifo::access(std::uint64_t key) {
 }
 
 void S3Fifo::evict() {
-  if (main_.size > main_capacity_ || small_.size == 0) evict_main();
-  else evict_small();
+  if (main_.size > main_capacity_ || small_.size == 0)
+    evict_main();
+  else
+    evict_small();
 }
 
 void S3Fifo::evict_small() {

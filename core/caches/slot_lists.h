@@ -30,16 +30,22 @@ class SlotLists {
   void push_front(List& l, std::uint32_t s) {
     prev_[s] = kNil;
     next_[s] = l.front;
-    if (l.front != kNil) prev_[l.front] = s;
-    else l.back = s;
+    if (l.front != kNil)
+      prev_[l.front] = s;
+    else
+      l.back = s;
     l.front = s;
     ++l.size;
   }
   void unlink(List& l, std::uint32_t s) {
-    if (prev_[s] != kNil) next_[prev_[s]] = next_[s];
-    else l.front = next_[s];
-    if (next_[s] != kNil) prev_[next_[s]] = prev_[s];
-    else l.back = prev_[s];
+    if (prev_[s] != kNil)
+      next_[prev_[s]] = next_[s];
+    else
+      l.front = next_[s];
+    if (next_[s] != kNil)
+      prev_[next_[s]] = prev_[s];
+    else
+      l.back = prev_[s];
     --l.size;
   }
   void move_to_front(List& from, List& to, std::uint32_t s) {

@@ -7,7 +7,10 @@ namespace loadlab {
 
 void WTinyLfu::reset(std::size_t capacity) {
   capacity_ = capacity;
-  window_capacity_ = capacity == 0 ? 0 : std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.01 * static_cast<double>(capacity))));
+  window_capacity_ =
+      capacity == 0
+          ? 0
+          : std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.01 * static_cast<double>(capacity))));
   const std::size_t main = capacity - window_capacity_;
   protected_capacity_ = static_cast<std::size_t>(std::llround(0.8 * static_cast<double>(main)));
   const std::size_t slots = capacity + 1;  // one more: the candidate joins before the victim leaves

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <thread>
 
-#include "caches/cache_registry.h"
 #include "caches/belady.h"
+#include "caches/cache_registry.h"
 #include "cachesim/trace.h"
 
 namespace loadlab {

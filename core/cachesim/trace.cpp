@@ -74,7 +74,7 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
   TraceFormat format = options.format;
   const std::string ext = file.extension().string();
   if (format == TraceFormat::automatic)
-    format = ext == ".csv" ? TraceFormat::csv
+    format = ext == ".csv"                                ? TraceFormat::csv
              : (ext == ".oracleGeneral" || ext == ".bin") ? TraceFormat::oracle_general
                                                           : TraceFormat::text;
   std::ifstream in(file, std::ios::binary);
@@ -89,9 +89,10 @@ Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& 
     const auto bytes = static_cast<std::uint64_t>(in.tellg());
     in.seekg(0);
     if (bytes % kRecordBytes != 0)
-      throw TraceError(fmt::format("{}: truncated oracleGeneral trace: {} bytes is not a whole number of 24-byte "
-                                   "records (record {} is cut short)",
-                                   name, bytes, bytes / kRecordBytes + 1));
+      throw TraceError(
+          fmt::format("{}: truncated oracleGeneral trace: {} bytes is not a whole number of 24-byte "
+                      "records (record {} is cut short)",
+                      name, bytes, bytes / kRecordBytes + 1));
     const std::uint64_t records = bytes / kRecordBytes;
     t.keys.reserve(records);
     t.sizes.reserve(records);
@@ -122,8 +123,8 @@ Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& 
       const std::string_view key = trim(line);
       if (key.empty() || key.front() == '#') continue;
       if (key.find_first_of(" \t,") != std::string_view::npos)
-        throw TraceError(fmt::format("{}:{}: expected one key per line (got '{}'); for CSV use --format csv",
-                                     name, line_no, std::string(key.substr(0, 40))));
+        throw TraceError(fmt::format("{}:{}: expected one key per line (got '{}'); for CSV use --format csv", name,
+                                     line_no, std::string(key.substr(0, 40))));
       t.keys.push_back(key_id(key));
     }
     return t;
@@ -155,8 +156,7 @@ Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& 
     if (trim(line).empty()) continue;
     const auto cells = split_csv(line);
     if (cells.size() <= key_col || (size_col && cells.size() <= *size_col))
-      throw TraceError(fmt::format("{}:{}: expected {} columns (got {})", name, line_no, header.size(),
-                                   cells.size()));
+      throw TraceError(fmt::format("{}:{}: expected {} columns (got {})", name, line_no, header.size(), cells.size()));
     if (cells[key_col].empty()) throw TraceError(fmt::format("{}:{}: empty key", name, line_no));
     t.keys.push_back(key_id(cells[key_col]));
     if (size_col) {
@@ -197,18 +197,21 @@ void write_trace(const std::filesystem::path& file, const Trace& trace, TraceFor
       put(buffer, trace.keys[i]);
       put(buffer, sized ? trace.sizes[i] : std::uint32_t{1});
       put(buffer, next[i] == kNever ? std::int64_t{-1} : static_cast<std::int64_t>(next[i]));
-      if (buffer.size() > (1 << 20)) out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
+      if (buffer.size() > (1 << 20))
+        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
     }
   } else if (format == TraceFormat::text) {
     for (std::uint64_t k : trace.keys) {
       buffer += fmt::format("{}\n", k);
-      if (buffer.size() > (1 << 20)) out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
+      if (buffer.size() > (1 << 20))
+        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
     }
   } else {
     buffer = sized ? "key,size\n" : "key\n";
     for (std::size_t i = 0; i < trace.keys.size(); ++i) {
       buffer += sized ? fmt::format("{},{}\n", trace.keys[i], trace.sizes[i]) : fmt::format("{}\n", trace.keys[i]);
-      if (buffer.size() > (1 << 20)) out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
+      if (buffer.size() > (1 << 20))
+        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
     }
   }
   out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));

@@ -21,8 +21,8 @@ enum class TraceFormat { automatic, text, csv, oracle_general };
 
 struct TraceReadOptions {
   TraceFormat format = TraceFormat::automatic;  // automatic: by extension (.csv, .oracleGeneral/.bin), else text
-  std::string key_column;   // CSV: default "key", else "id", "obj_id", else the first column
-  std::string size_column;  // CSV: default "size" or "obj_size" when present
+  std::string key_column;                       // CSV: default "key", else "id", "obj_id", else the first column
+  std::string size_column;                      // CSV: default "size" or "obj_size" when present
 };
 
 // A broken trace: names the file and the line (text, CSV) or record (binary) at fault.

@@ -115,8 +115,7 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   RunReport report;
 };
 
-Engine::State::State(Scenario s)
-    : scenario(std::move(s)), faults(scenario.faults), snapshots(scenario.nodes.size()) {
+Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.faults), snapshots(scenario.nodes.size()) {
   validate(scenario);
   const std::size_t n = scenario.nodes.size();
   for (const NodeSpec& spec : scenario.nodes) weights.push_back(spec.weight);
@@ -369,8 +368,10 @@ void Engine::State::dispatch_loop() {
 
   auto sleep_until = [&](std::int64_t ns) {
     std::unique_lock lock(wake_mutex);
-    if (ns == std::numeric_limits<std::int64_t>::max()) wake_cv.wait(lock, [&] { return wake; });
-    else wake_cv.wait_until(lock, clock.at(ns), [&] { return wake; });
+    if (ns == std::numeric_limits<std::int64_t>::max())
+      wake_cv.wait(lock, [&] { return wake; });
+    else
+      wake_cv.wait_until(lock, clock.at(ns), [&] { return wake; });
     wake = false;
   };
 
@@ -381,7 +382,8 @@ void Engine::State::dispatch_loop() {
     const std::int64_t began = clock.now_ns();
     {
       std::unique_lock lock(wake_mutex);
-      wake_cv.wait(lock, [&] { return !paused.load(std::memory_order_acquire) || stop.load(std::memory_order_acquire); });
+      wake_cv.wait(lock,
+                   [&] { return !paused.load(std::memory_order_acquire) || stop.load(std::memory_order_acquire); });
       wake = false;
     }
     const std::int64_t paused_for = clock.now_ns() - began;
@@ -417,7 +419,8 @@ void Engine::State::dispatch_loop() {
       }
       flush();
       if (count == kMaxBatch) continue;
-      if (issued_count() < limit) sleep_until(static_cast<std::int64_t>(std::min(next_ns, static_cast<double>(end_ns))));
+      if (issued_count() < limit)
+        sleep_until(static_cast<std::int64_t>(std::min(next_ns, static_cast<double>(end_ns))));
     } else if (w.mode == Workload::Mode::max) {
       const std::uint64_t busy = dispatcher->outstanding();
       if (busy >= w.window) {
@@ -440,8 +443,9 @@ void Engine::State::dispatch_loop() {
         const auto [at, client] = ready.top();
         ready.pop();
         if (!dispatcher->issue(at, client, now))
-          ready.emplace(now + std::max<std::int64_t>(static_cast<std::int64_t>(w.think_ms * 1e6), kFailedClientBackoffNs),
-                        client);
+          ready.emplace(
+              now + std::max<std::int64_t>(static_cast<std::int64_t>(w.think_ms * 1e6), kFailedClientBackoffNs),
+              client);
         ++count;
       }
       flush();
@@ -496,7 +500,8 @@ void Engine::State::collect_loop() {
     }
     // Poll briefly once the dispatcher is done so the end of the run is noticed promptly;
     // otherwise sleep to the next tick.
-    const std::int64_t until = dispatched_all ? std::min(next_tick, now + 2'000'000) : std::min(next_tick, now + 10'000'000);
+    const std::int64_t until =
+        dispatched_all ? std::min(next_tick, now + 2'000'000) : std::min(next_tick, now + 10'000'000);
     std::this_thread::sleep_until(clock.at(until));
   }
   const std::int64_t elapsed = clock.now_ns();
@@ -538,8 +543,9 @@ Snapshot Engine::State::take_snapshot(bool final) {
     std::lock_guard lock(control_mutex);
     target_rate = scenario.workload.mode == Workload::Mode::open ? rate : 0.0;
   }
-  return snapshots.take(now, final, node_states(shares), [this] { return cluster_counts(); }, target_rate,
-                        report_context.honours_weights);
+  return snapshots.take(
+      now, final, node_states(shares), [this] { return cluster_counts(); }, target_rate,
+      report_context.honours_weights);
 }
 
 RunReport Engine::State::build(std::int64_t elapsed_ns) const {

@@ -11,9 +11,9 @@
 // when a real thread hands it over.
 #include <utility>  // before any Asio header: Boost 1.74 Asio with g++ 12 in C++20 needs it
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>

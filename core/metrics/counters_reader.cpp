@@ -67,8 +67,8 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     const std::uint64_t write_copies = c.write_attempts.load(std::memory_order_acquire);
     // A retry counted in here may not yet be counted out at its old node: for that moment it
     // is in flight at both, which the cluster figures below do not double count.
-    n.in_flight = n.issued + n.retried_in + write_copies - f.reads_completed - n.failed - n.retried_out -
-                  f.write_copies_done;
+    n.in_flight =
+        n.issued + n.retried_in + write_copies - f.reads_completed - n.failed - n.retried_out - f.write_copies_done;
     n.completed = f.reads_completed + n.writes_completed;  // reads served here, and writes it decided
     n.weight = nodes[i].weight;
     n.expected_share = nodes[i].expected_share;
@@ -115,7 +115,8 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
   std::vector<double> loads;
   for (std::size_t i = 0; i < nodes.size(); ++i)
     if (nodes[i].weight > 0)
-      loads.push_back(load_per_weight(static_cast<double>(s.nodes[i].interval_completed), nodes[i].weight, honours_weights));
+      loads.push_back(
+          load_per_weight(static_cast<double>(s.nodes[i].interval_completed), nodes[i].weight, honours_weights));
   s.imbalance = imbalance(loads);
   if (merged_.count() > 0) {
     const auto q = merged_.quantiles({0.5, 0.95, 0.99});
@@ -200,7 +201,8 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
   std::vector<double> loads;
   for (std::size_t i = 0; i < nodes.size(); ++i)
     if (nodes[i].weight > 0)
-      loads.push_back(load_per_weight(static_cast<double>(r.nodes[i].requests), nodes[i].weight, context.honours_weights));
+      loads.push_back(
+          load_per_weight(static_cast<double>(r.nodes[i].requests), nodes[i].weight, context.honours_weights));
   r.imbalance = imbalance(loads);
   r.honours_weights = context.honours_weights;
   r.total.expected_share = nodes.empty() || std::isnan(nodes[0].expected_share) ? kNaN : 1.0;

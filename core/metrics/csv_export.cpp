@@ -42,14 +42,13 @@ std::string ratio(std::uint64_t part, std::uint64_t whole) {
 // The imbalance columns describe the whole cluster: filled on the total row, empty on nodes.
 void summary_row(std::ostream& out, const NodeSummary& s, const Imbalance* imbalance, double availability,
                  const std::string& retries) {
-  out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(s.name), num(s.weight, 6),
-                     num(s.expected_share, 6), s.requests, num(s.share, 6), s.hits, s.misses,
-                     num(s.hit_ratio, 6), num(s.mean_us, 1), num(s.p50_us, 1), num(s.p95_us, 1),
-                     num(s.p99_us, 1), num(s.max_us, 1), s.failed,
-                     imbalance ? num(imbalance->max_mean, 6) : "", imbalance ? num(imbalance->cv, 6) : "",
-                     imbalance ? num(imbalance->jain, 6) : "", s.failed_down, num(availability, 6), retries,
-                     s.partitions ? std::to_string(s.partitions) : std::string(), num(s.key_share, 6),
-                     s.failed_no_node, s.failed_no_quorum, s.failed_cancelled);
+  out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(s.name),
+                     num(s.weight, 6), num(s.expected_share, 6), s.requests, num(s.share, 6), s.hits, s.misses,
+                     num(s.hit_ratio, 6), num(s.mean_us, 1), num(s.p50_us, 1), num(s.p95_us, 1), num(s.p99_us, 1),
+                     num(s.max_us, 1), s.failed, imbalance ? num(imbalance->max_mean, 6) : "",
+                     imbalance ? num(imbalance->cv, 6) : "", imbalance ? num(imbalance->jain, 6) : "", s.failed_down,
+                     num(availability, 6), retries, s.partitions ? std::to_string(s.partitions) : std::string(),
+                     num(s.key_share, 6), s.failed_no_node, s.failed_no_quorum, s.failed_cancelled);
 }
 
 }  // namespace
@@ -72,18 +71,18 @@ void write_timeseries_csv(std::ostream& out, const std::vector<Snapshot>& snapsh
       const NodeSample& n = s.nodes[i];
       out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.t_ms,
                          field(i < node_names.size() ? node_names[i] : std::to_string(i)), num(n.weight, 6),
-                         n.interval_completed, num(n.rps, 1), n.in_flight, n.interval_hits,
-                         n.interval_misses, ratio(n.interval_hits, n.interval_hits + n.interval_misses),
-                         num(n.p50_us, 1), num(n.p95_us, 1), num(n.p99_us, 1), n.queue_length, n.completed,
-                         n.failed, num(n.expected_share, 6), num(s.imbalance.max_mean, 6),
-                         num(s.imbalance.cv, 6), num(s.imbalance.jain, 6), n.failed_down, n.up ? 1 : 0,
-                         n.available ? 1 : 0, s.retries, num(n.mean_us, 1));
+                         n.interval_completed, num(n.rps, 1), n.in_flight, n.interval_hits, n.interval_misses,
+                         ratio(n.interval_hits, n.interval_hits + n.interval_misses), num(n.p50_us, 1),
+                         num(n.p95_us, 1), num(n.p99_us, 1), n.queue_length, n.completed, n.failed,
+                         num(n.expected_share, 6), num(s.imbalance.max_mean, 6), num(s.imbalance.cv, 6),
+                         num(s.imbalance.jain, 6), n.failed_down, n.up ? 1 : 0, n.available ? 1 : 0, s.retries,
+                         num(n.mean_us, 1));
     }
   }
 }
 
-void write_run_csv(const std::filesystem::path& dir, const RunReport& report,
-                   const std::vector<Snapshot>& snapshots, const std::vector<std::string>& node_names) {
+void write_run_csv(const std::filesystem::path& dir, const RunReport& report, const std::vector<Snapshot>& snapshots,
+                   const std::vector<std::string>& node_names) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) throw std::runtime_error(fmt::format("cannot create directory '{}': {}", dir.string(), error.message()));

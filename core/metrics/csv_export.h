@@ -20,7 +20,7 @@ void write_timeseries_csv(std::ostream& out, const std::vector<Snapshot>& snapsh
                           const std::vector<std::string>& node_names);
 // Writes summary.csv and timeseries.csv into `dir` (created if missing). Throws
 // std::runtime_error naming the file when it cannot be written.
-void write_run_csv(const std::filesystem::path& dir, const RunReport& report,
-                   const std::vector<Snapshot>& snapshots, const std::vector<std::string>& node_names);
+void write_run_csv(const std::filesystem::path& dir, const RunReport& report, const std::vector<Snapshot>& snapshots,
+                   const std::vector<std::string>& node_names);
 
 }  // namespace loadlab

@@ -41,8 +41,10 @@ Histogram::Histogram(const Histogram& other) : total_(other.total_) {
 Histogram& Histogram::operator=(const Histogram& other) {
   if (this == &other) return *this;
   for (std::size_t c = 0; c < kChunkCount; ++c) {
-    if (other.chunks_[c]) std::copy_n(other.chunks_[c].get(), kSubCount, chunk(c));
-    else if (chunks_[c]) std::fill_n(chunks_[c].get(), kSubCount, 0);
+    if (other.chunks_[c])
+      std::copy_n(other.chunks_[c].get(), kSubCount, chunk(c));
+    else if (chunks_[c])
+      std::fill_n(chunks_[c].get(), kSubCount, 0);
   }
   total_ = other.total_;
   return *this;

@@ -13,17 +13,17 @@ namespace loadlab {
 struct NodeSummary {
   std::string name;
   double weight = 0;
-  double expected_share = 0;  // NaN where the policy has no closed form
-  std::uint64_t requests = 0;  // completed
-  double share = 0;            // of all completed requests
+  double expected_share = 0;      // NaN where the policy has no closed form
+  std::uint64_t requests = 0;     // completed
+  double share = 0;               // of all completed requests
   std::uint64_t failed = 0;       // all reasons
   std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t failed_cancelled = 0, failed_no_quorum = 0, failed_no_node = 0;  // the other reasons
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
-  double hit_ratio = 0;  // NaN when the node saw no request
+  double hit_ratio = 0;          // NaN when the node saw no request
   std::uint64_t partitions = 0;  // with partitioning: partitions this node holds (as any replica)
-  double key_share = std::numeric_limits<double>::quiet_NaN();  // popularity of the keys it holds
+  double key_share = std::numeric_limits<double>::quiet_NaN();         // popularity of the keys it holds
   double mean_us = 0, p50_us = 0, p95_us = 0, p99_us = 0, max_us = 0;  // NaN when empty
 };
 
@@ -49,7 +49,8 @@ struct RunReport {
   double achieved_rps = 0;
   bool stopped_early = false;
   Imbalance imbalance;
-  bool honours_weights = false;  // whether imbalance is per unit of weight  // of requests per node in rotation (per unit of weight for weighted policies)
+  bool honours_weights = false;  // whether imbalance is per unit of weight  // of requests per node in rotation (per
+                                 // unit of weight for weighted policies)
 };
 
 }  // namespace loadlab

@@ -17,11 +17,11 @@ struct NodeSample {
   std::uint64_t completed = 0;    // reads served here, and writes whose quorum this node completed
   std::uint64_t failed = 0;       // all reasons
   std::uint64_t failed_down = 0;  // of which: the node was down
-  std::uint64_t in_flight = 0;  // arrived - completed - failed - retried out: in transit, queued or in service
+  std::uint64_t in_flight = 0;    // arrived - completed - failed - retried out: in transit, queued or in service
   std::uint64_t retried_in = 0, retried_out = 0;  // retries that came here from, and left for, other nodes
-  std::uint64_t writes_completed = 0;  // writes whose quorum this node's acknowledgement completed
-  bool up = true;          // the node is serving (the truth)
-  bool available = true;   // the balancer may pick it (what health checking believes)
+  std::uint64_t writes_completed = 0;             // writes whose quorum this node's acknowledgement completed
+  bool up = true;                                 // the node is serving (the truth)
+  bool available = true;                          // the balancer may pick it (what health checking believes)
   std::uint64_t queue_length = 0;
   std::uint64_t in_service = 0;
   std::uint64_t hits = 0;
@@ -32,8 +32,8 @@ struct NodeSample {
   std::uint64_t interval_misses = 0;
   double rps = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;  // NaN when nothing completed in the interval
-  double mean_us = 0;                          // NaN when nothing completed in the interval
-  std::uint64_t latency_sum_ns = 0;            // cumulative, for the interval mean
+  double mean_us = 0;                         // NaN when nothing completed in the interval
+  std::uint64_t latency_sum_ns = 0;           // cumulative, for the interval mean
 };
 
 struct FailureCounts {
@@ -45,9 +45,9 @@ struct FailureCounts {
 };
 
 struct Snapshot {
-  std::int64_t t_ms = 0;     // since the run started
-  double interval_s = 0;     // length of the interval this snapshot closes
-  bool final = false;        // the last snapshot of the run
+  std::int64_t t_ms = 0;  // since the run started
+  double interval_s = 0;  // length of the interval this snapshot closes
+  bool final = false;     // the last snapshot of the run
   std::vector<NodeSample> nodes;
   // whole cluster
   std::uint64_t issued = 0;  // includes requests that found no node
@@ -58,7 +58,7 @@ struct Snapshot {
   double rps = 0;
   double target_rate = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;
-  double mean_us = 0;  // of the requests completed in the interval; NaN when none
+  double mean_us = 0;   // of the requests completed in the interval; NaN when none
   Imbalance imbalance;  // of the requests completed in this interval, per unit of weight
 };
 

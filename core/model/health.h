@@ -24,11 +24,11 @@ namespace loadlab {
 struct HealthCheckConfig {
   double active_interval_ms = 0;  // 0: no active checks
   unsigned fall = 3, rise = 2;
-  unsigned max_fails = 1;         // 0: no passive checks
+  unsigned max_fails = 1;  // 0: no passive checks
   double fail_timeout_s = 10;
   unsigned consecutive_failures = 0;  // 0: no outlier ejection
   double base_ejection_s = 30;
-  double slow_start_s = 0;        // 0: full weight at once
+  double slow_start_s = 0;  // 0: full weight at once
 };
 
 class HealthTracker {

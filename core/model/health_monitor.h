@@ -23,7 +23,8 @@ class HealthMonitor {
 
   // One pass at `now_ns`: counter deltas, a probe round if due (`up(i)` answers for node i),
   // expiry of timeouts and ejections. True when the effective weights changed.
-  bool step(std::int64_t now_ns, std::span<const NodeCounters* const> counters, const std::function<bool(std::size_t)>& up);
+  bool step(std::int64_t now_ns, std::span<const NodeCounters* const> counters,
+            const std::function<bool(std::size_t)>& up);
   // Live weight change: recomputes the effective weights at `now_ns`.
   void set_configured(const std::vector<double>& weights, std::int64_t now_ns);
   const std::vector<double>& effective() const { return effective_; }

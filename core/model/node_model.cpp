@@ -22,9 +22,12 @@ NodeModel::NodeModel(const NodeSpec& spec, std::unique_ptr<Cache> cache, const S
 }
 
 void NodeModel::arrive(const Request& r, std::int64_t now_ns) {
-  if (cancelled_) cancel(r);
-  else if (down_) fail(r);
-  else queue_.push_back(Waiting{r, now_ns});
+  if (cancelled_)
+    cancel(r);
+  else if (down_)
+    fail(r);
+  else
+    queue_.push_back(Waiting{r, now_ns});
 }
 
 void NodeModel::pump(std::int64_t now_ns) {
@@ -106,7 +109,8 @@ void NodeModel::write_reported(const Request& r, bool acknowledged, bool cancell
   } else {
     bump(cancelled ? counters_.write_attempts_cancelled : counters_.write_attempts_down, 1, std::memory_order_release);
     if (w->fails.fetch_add(1, std::memory_order_acq_rel) + 1 == w->replicas - w->quorum + 1) {
-      bump(cancelled ? counters_.writes_failed_cancelled : counters_.writes_failed_quorum, 1, std::memory_order_release);
+      bump(cancelled ? counters_.writes_failed_cancelled : counters_.writes_failed_quorum, 1,
+           std::memory_order_release);
       decided_here = true;
     }
   }
@@ -115,8 +119,10 @@ void NodeModel::write_reported(const Request& r, bool acknowledged, bool cancell
 }
 
 void NodeModel::cancel(const Request& r) {
-  if (r.write) write_reported(r, false, true, 0);
-  else bump(counters_.failed_cancelled, 1, std::memory_order_release);
+  if (r.write)
+    write_reported(r, false, true, 0);
+  else
+    bump(counters_.failed_cancelled, 1, std::memory_order_release);
 }
 
 void NodeModel::fail(const Request& r) {

@@ -12,18 +12,22 @@ namespace loadlab {
 
 std::string to_string(Partitioning::Kind kind) {
   switch (kind) {
-    case Partitioning::Kind::none: return "none";
-    case Partitioning::Kind::hash: return "hash";
-    case Partitioning::Kind::range: return "range";
-    case Partitioning::Kind::ring: return "ring";
+    case Partitioning::Kind::none:
+      return "none";
+    case Partitioning::Kind::hash:
+      return "hash";
+    case Partitioning::Kind::range:
+      return "range";
+    case Partitioning::Kind::ring:
+      return "ring";
   }
   return "?";
 }
 
 Placement::Placement(const Partitioning& p, std::size_t nodes, std::uint64_t keys)
     : kind_(p.kind), replication_(std::clamp<std::size_t>(p.replication, 1, nodes)), keys_(keys) {
-  partitions_ = p.partitions ? p.partitions
-                             : static_cast<std::uint32_t>(p.kind == Partitioning::Kind::ring ? 1024 : 8 * nodes);
+  partitions_ =
+      p.partitions ? p.partitions : static_cast<std::uint32_t>(p.kind == Partitioning::Kind::ring ? 1024 : 8 * nodes);
   replicas_.resize(static_cast<std::size_t>(partitions_) * replication_);
   if (kind_ == Partitioning::Kind::ring) {
     // Each partition's replicas: the first R distinct nodes clockwise from its hash.
@@ -35,7 +39,8 @@ Placement::Placement(const Partitioning& p, std::size_t nodes, std::uint64_t key
       for (std::size_t steps = 0; found < replication_ && steps < ring.size(); ++steps, pos = ring.next(pos)) {
         const auto node = static_cast<std::uint32_t>(ring.node_at(pos));
         auto begin = replicas_.begin() + static_cast<std::ptrdiff_t>(q * replication_);
-        if (std::find(begin, begin + static_cast<std::ptrdiff_t>(found), node) == begin + static_cast<std::ptrdiff_t>(found))
+        if (std::find(begin, begin + static_cast<std::ptrdiff_t>(found), node) ==
+            begin + static_cast<std::ptrdiff_t>(found))
           replicas_[q * replication_ + found++] = node;
       }
     }

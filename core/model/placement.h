@@ -14,9 +14,9 @@ namespace loadlab {
 struct Partitioning {
   enum class Kind { none, hash, range, ring };
   Kind kind = Kind::none;
-  unsigned partitions = 0;   // 0: 8 per node (hash, range) or 1024 (ring)
-  unsigned replication = 1;  // R
-  unsigned write_quorum = 0; // W: acknowledgements a write needs; 0: all R
+  unsigned partitions = 0;    // 0: 8 per node (hash, range) or 1024 (ring)
+  unsigned replication = 1;   // R
+  unsigned write_quorum = 0;  // W: acknowledgements a write needs; 0: all R
 };
 
 inline constexpr std::size_t kMaxPartitionedNodes = 256;  // one balancer per replica set
@@ -31,9 +31,7 @@ class Placement {
   // Partitions with the same replicas share a replica set (and a balancer).
   std::uint32_t replica_set(std::uint32_t partition) const { return set_of_[partition]; }
   std::size_t replica_set_count() const { return sets_.size(); }
-  std::span<const std::uint32_t> set_members(std::uint32_t set) const {
-    return {sets_[set].data(), sets_[set].size()};
-  }
+  std::span<const std::uint32_t> set_members(std::uint32_t set) const { return {sets_[set].data(), sets_[set].size()}; }
   bool holds(std::uint32_t node, std::uint32_t partition) const;
   std::uint32_t partition_count() const { return partitions_; }
   std::size_t replication() const { return replication_; }

@@ -9,9 +9,9 @@ namespace loadlab {
 enum RandomStream : std::uint64_t {
   keys_stream = 1,
   arrivals_stream = 2,
-  balancer_stream = 3,   // + 1000 + s for the balancer of replica set s
+  balancer_stream = 3,  // + 1000 + s for the balancer of replica set s
   writes_stream = 4,
-  node_stream = 100,     // + i for node i's service times and spikes
+  node_stream = 100,  // + i for node i's service times and spikes
 };
 
 }  // namespace loadlab

@@ -9,7 +9,7 @@ struct WriteState;
 
 struct Request {
   std::uint64_t key = 0;
-  std::int64_t intended_ns = 0;  // when it should have been sent: latency is measured from here
+  std::int64_t intended_ns = 0;      // when it should have been sent: latency is measured from here
   std::uint32_t client = kNoClient;  // closed loop: who waits for the answer
   std::uint32_t retries = 0;         // how many times it has been retried on another node
   WriteState* write = nullptr;       // set on each replica's copy of a write (write_quorum.h)

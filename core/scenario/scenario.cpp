@@ -1,8 +1,8 @@
 #include "scenario/scenario.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -43,19 +43,26 @@ std::vector<NodeSpec> default_nodes(std::size_t count) {
 
 std::string to_string(Workload::Mode mode) {
   switch (mode) {
-    case Workload::Mode::open: return "open";
-    case Workload::Mode::closed: return "closed";
-    case Workload::Mode::max: return "max";
+    case Workload::Mode::open:
+      return "open";
+    case Workload::Mode::closed:
+      return "closed";
+    case Workload::Mode::max:
+      return "max";
   }
   return "?";
 }
 
 std::string to_string(FaultEvent::Action action) {
   switch (action) {
-    case FaultEvent::Action::kill: return "kill";
-    case FaultEvent::Action::revive: return "revive";
-    case FaultEvent::Action::speed: return "speed";
-    case FaultEvent::Action::spikes: return "spikes";
+    case FaultEvent::Action::kill:
+      return "kill";
+    case FaultEvent::Action::revive:
+      return "revive";
+    case FaultEvent::Action::speed:
+      return "speed";
+    case FaultEvent::Action::spikes:
+      return "spikes";
   }
   return "?";
 }
@@ -111,8 +118,8 @@ void validate(const Scenario& s) {
           fmt::format("must be > 0 and <= 3600000 ms (got {})", bp.decay_ms));
   require(bp.vnodes >= 1 && bp.vnodes <= kMaxVnodes, "balancer.vnodes",
           fmt::format("must be from 1 to {} (got {})", kMaxVnodes, bp.vnodes));
-  require(bp.table_size >= 2 && bp.table_size <= kMaxMaglevTableSize && is_prime(bp.table_size),
-          "balancer.table_size", fmt::format("must be a prime from 2 to {} (got {})", kMaxMaglevTableSize, bp.table_size));
+  require(bp.table_size >= 2 && bp.table_size <= kMaxMaglevTableSize && is_prime(bp.table_size), "balancer.table_size",
+          fmt::format("must be a prime from 2 to {} (got {})", kMaxMaglevTableSize, bp.table_size));
   require(bp.table_size >= s.nodes.size(), "balancer.table_size",
           fmt::format("must be at least the node count {} (got {})", s.nodes.size(), bp.table_size));
   require(std::isfinite(bp.balance_factor) && bp.balance_factor > 1 && bp.balance_factor <= 100,
@@ -168,7 +175,8 @@ void validate(const Scenario& s) {
             "workload.hot_fraction", fmt::format("must be > 0 and <= 1 (got {})", w.keys.hot_fraction));
     require_range(w.keys.hot_share, 0, 1, "workload.hot_share");
   }
-  if (const auto problem = check_service_model(s.service)) throw ScenarioError("service." + problem->field, problem->problem);
+  if (const auto problem = check_service_model(s.service))
+    throw ScenarioError("service." + problem->field, problem->problem);
   require_range(s.interval_ms, 10, 10000, "interval_ms");
 
   const HealthCheckConfig& h = s.health;
@@ -189,16 +197,19 @@ void validate(const Scenario& s) {
             fmt::format("at most 1000000 (got {})", part.partitions));
     require(part.replication >= 1 && part.replication <= s.nodes.size(), "partitioning.replication",
             fmt::format("must be from 1 to the node count {} (got {})", s.nodes.size(), part.replication));
-    require(part.write_quorum <= part.replication, "partitioning.write_quorum",
-            fmt::format("must be at most the replication {} (got {}; 0 means all)", part.replication, part.write_quorum));
+    require(
+        part.write_quorum <= part.replication, "partitioning.write_quorum",
+        fmt::format("must be at most the replication {} (got {}; 0 means all)", part.replication, part.write_quorum));
   }
   require_range(s.workload.write_fraction, 0, 1, "workload.write_fraction");
-  require(s.workload.write_fraction == 0 || part.kind != Partitioning::Kind::none, "workload.write_fraction",
-          fmt::format("writes need data placement: set partitioning.kind to hash, range or ring (got write_fraction {})",
-                      s.workload.write_fraction));
+  require(
+      s.workload.write_fraction == 0 || part.kind != Partitioning::Kind::none, "workload.write_fraction",
+      fmt::format("writes need data placement: set partitioning.kind to hash, range or ring (got write_fraction {})",
+                  s.workload.write_fraction));
   require(s.retry.max_retries <= 10, "retry.max_retries", fmt::format("at most 10 (got {})", s.retry.max_retries));
   require_range(s.retry.budget, 0, 10, "retry.budget");
-  require(s.retry.min_retries <= 1'000'000, "retry.min_retries", fmt::format("at most 1000000 (got {})", s.retry.min_retries));
+  require(s.retry.min_retries <= 1'000'000, "retry.min_retries",
+          fmt::format("at most 1000000 (got {})", s.retry.min_retries));
   require(s.faults.size() <= 100'000, "faults", fmt::format("at most 100000 events (got {})", s.faults.size()));
   for (std::size_t i = 0; i < s.faults.size(); ++i) {
     const FaultEvent& f = s.faults[i];

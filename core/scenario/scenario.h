@@ -36,8 +36,8 @@ class ScenarioError : public std::runtime_error {
 struct NodeSpec {
   std::string name;
   double weight = 1.0;
-  double speed = 1.0;  // service times are divided by this: 0.5 is twice as slow
-  unsigned slots = 1;  // requests served at once; the rest wait in the node's queue
+  double speed = 1.0;                         // service times are divided by this: 0.5 is twice as slow
+  unsigned slots = 1;                         // requests served at once; the rest wait in the node's queue
   std::optional<std::size_t> cache_capacity;  // overrides the scenario's cache capacity
 };
 
@@ -71,9 +71,9 @@ struct FaultEvent {
   double at_s = 0;
   std::size_t node = 0;
   Action action = Action::kill;
-  double speed = 1;          // Action::speed
-  double probability = 0;    // Action::spikes: share of requests that are slowed ...
-  double extra_us = 0;       // ... by this much
+  double speed = 1;        // Action::speed
+  double probability = 0;  // Action::spikes: share of requests that are slowed ...
+  double extra_us = 0;     // ... by this much
 };
 
 // Retrying a request that failed because its node was down, on another node that health
@@ -97,7 +97,7 @@ struct Scenario {
   std::size_t cache_capacity = 100;
   std::vector<NodeSpec> nodes;
   Workload workload;
-  ServiceModel service;  // workload/service_time.h
+  ServiceModel service;      // workload/service_time.h
   double interval_ms = 100;  // how often metrics are sampled
   HealthCheckConfig health;
   RetryPolicy retry;
@@ -105,13 +105,11 @@ struct Scenario {
   std::vector<FaultEvent> faults;
   Clock clock = Clock::real;
 
-  std::size_t cache_capacity_of(std::size_t node) const {
-    return nodes[node].cache_capacity.value_or(cache_capacity);
-  }
+  std::size_t cache_capacity_of(std::size_t node) const { return nodes[node].cache_capacity.value_or(cache_capacity); }
 };
 
 // Limits that turn a typo into an error instead of an out-of-memory or a week-long run.
-inline constexpr std::size_t kMaxNodes = 1024;          // real threads: one thread per node
+inline constexpr std::size_t kMaxNodes = 1024;            // real threads: one thread per node
 inline constexpr std::size_t kMaxVirtualNodes = 100'000;  // the virtual clock: memory only
 inline constexpr unsigned kMaxSlots = 1024;
 inline constexpr std::size_t kMaxCacheCapacity = 100'000'000;

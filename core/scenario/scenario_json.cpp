@@ -88,7 +88,9 @@ class ObjectReader {
     throw ScenarioError(field(key), fmt::format("unknown value '{}' (known: {})", text, known));
   }
 
-  std::uint64_t whole_number(const std::string& key, const json& v) const { return loadlab::whole_number(field(key), v); }
+  std::uint64_t whole_number(const std::string& key, const json& v) const {
+    return loadlab::whole_number(field(key), v);
+  }
 
   void reject_unknown() const {
     for (const auto& [key, value] : object_.items()) {
@@ -134,7 +136,8 @@ void read_nodes(const json& value, Scenario& s) {
 
 void read_rate_schedule(const json& value, RateSchedule& schedule) {
   ObjectReader r(value, "workload.rate_schedule");
-  r.read_choice("shape", schedule.shape, {{"steps", RateSchedule::Shape::steps}, {"linear", RateSchedule::Shape::linear}});
+  r.read_choice("shape", schedule.shape,
+                {{"steps", RateSchedule::Shape::steps}, {"linear", RateSchedule::Shape::linear}});
   r.read("period_s", schedule.period_s);
   const json* points = r.find("points");
   if (points == nullptr || !points->is_array() || points->empty())
@@ -207,10 +210,11 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
   if (const json* workload = r.find("workload")) {
     Workload& w = s.workload;
     ObjectReader wr(*workload, "workload");
-    wr.read_choice("mode", w.mode, {{"open", Workload::Mode::open}, {"closed", Workload::Mode::closed},
-                                    {"max", Workload::Mode::max}});
+    wr.read_choice("mode", w.mode,
+                   {{"open", Workload::Mode::open}, {"closed", Workload::Mode::closed}, {"max", Workload::Mode::max}});
     wr.read_choice("arrival", w.arrival,
-                   {{"constant", Workload::Arrival::constant}, {"poisson", Workload::Arrival::poisson},
+                   {{"constant", Workload::Arrival::constant},
+                    {"poisson", Workload::Arrival::poisson},
                     {"bursty", Workload::Arrival::bursty}});
     wr.read("rate", w.rate);
     if (const json* schedule = wr.find("rate_schedule")) read_rate_schedule(*schedule, w.rate_schedule);
@@ -218,8 +222,8 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
       // "bursty": {...} alone means bursty arrivals; with another "arrival" it is a contradiction.
       if (wr.find("arrival") == nullptr) w.arrival = Workload::Arrival::bursty;
       if (w.arrival != Workload::Arrival::bursty)
-        throw ScenarioError("workload.bursty", fmt::format("only used with \"arrival\": \"bursty\" (got \"{}\")",
-                                                           to_string(w.arrival)));
+        throw ScenarioError("workload.bursty",
+                            fmt::format("only used with \"arrival\": \"bursty\" (got \"{}\")", to_string(w.arrival)));
       ObjectReader br(*bursty, "workload.bursty");
       br.read("on_rate", w.bursty.on_rate);
       br.read("off_rate", w.bursty.off_rate);
@@ -228,8 +232,10 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
       br.reject_unknown();
     }
     if (wr.find("rate") == nullptr) {
-      if (!w.rate_schedule.empty()) w.rate = w.rate_schedule.peak();
-      else if (w.arrival == Workload::Arrival::bursty) w.rate = w.bursty.mean_rate();
+      if (!w.rate_schedule.empty())
+        w.rate = w.rate_schedule.peak();
+      else if (w.arrival == Workload::Arrival::bursty)
+        w.rate = w.bursty.mean_rate();
     }
     wr.read_count("requests", w.requests);
     wr.read("duration_s", w.duration_s);
@@ -238,7 +244,8 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
     wr.read_count("window", w.window);
     wr.read_count("keys", w.keys.keys);
     wr.read_choice("popularity", w.keys.kind,
-                   {{"uniform", KeyPopularity::Kind::uniform}, {"zipf", KeyPopularity::Kind::zipf},
+                   {{"uniform", KeyPopularity::Kind::uniform},
+                    {"zipf", KeyPopularity::Kind::zipf},
                     {"hotspot", KeyPopularity::Kind::hotspot}});
     wr.read("zipf_s", w.keys.zipf_s);
     wr.read("hot_fraction", w.keys.hot_fraction);
@@ -254,8 +261,12 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
     ServiceModel& m = s.service;
     using D = ServiceModel::Distribution;
     sr.read_choice("distribution", m.distribution,
-                   {{"fixed", D::fixed}, {"exponential", D::exponential}, {"lognormal", D::lognormal},
-                    {"pareto", D::pareto}, {"bounded-pareto", D::bounded_pareto}, {"bimodal", D::bimodal},
+                   {{"fixed", D::fixed},
+                    {"exponential", D::exponential},
+                    {"lognormal", D::lognormal},
+                    {"pareto", D::pareto},
+                    {"bounded-pareto", D::bounded_pareto},
+                    {"bimodal", D::bimodal},
                     {"empirical", D::empirical}});
     sr.read("p99_us", m.p99_us);
     sr.read("alpha", m.alpha);
@@ -296,8 +307,11 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
   if (const json* part = r.find("partitioning")) {
     Partitioning& p = s.partitioning;
     ObjectReader pr(*part, "partitioning");
-    pr.read_choice("kind", p.kind, {{"none", Partitioning::Kind::none}, {"hash", Partitioning::Kind::hash},
-                                    {"range", Partitioning::Kind::range}, {"ring", Partitioning::Kind::ring}});
+    pr.read_choice("kind", p.kind,
+                   {{"none", Partitioning::Kind::none},
+                    {"hash", Partitioning::Kind::hash},
+                    {"range", Partitioning::Kind::range},
+                    {"ring", Partitioning::Kind::ring}});
     pr.read_count("partitions", p.partitions);
     pr.read_count("replication", p.replication);
     pr.read_count("write_quorum", p.write_quorum);
@@ -313,7 +327,8 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
   }
 
   if (const json* faults = r.find("faults")) {
-    if (!faults->is_array()) throw ScenarioError("faults", fmt::format("expected a list of events (got {})", shown(*faults)));
+    if (!faults->is_array())
+      throw ScenarioError("faults", fmt::format("expected a list of events (got {})", shown(*faults)));
     for (std::size_t i = 0; i < faults->size(); ++i) {
       const std::string at = fmt::format("faults[{}]", i);
       ObjectReader fr((*faults)[i], at);
@@ -329,8 +344,11 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
         throw ScenarioError(at + ".node", fmt::format("unknown node '{}' (nodes: {})", node, names));
       }
       f.node = static_cast<std::size_t>(it - s.nodes.begin());
-      fr.read_choice("action", f.action, {{"kill", FaultEvent::Action::kill}, {"revive", FaultEvent::Action::revive},
-                                          {"speed", FaultEvent::Action::speed}, {"spikes", FaultEvent::Action::spikes}});
+      fr.read_choice("action", f.action,
+                     {{"kill", FaultEvent::Action::kill},
+                      {"revive", FaultEvent::Action::revive},
+                      {"speed", FaultEvent::Action::speed},
+                      {"spikes", FaultEvent::Action::spikes}});
       fr.read("speed", f.speed);
       fr.read("probability", f.probability);
       fr.read("extra_us", f.extra_us);
@@ -361,8 +379,8 @@ std::string scenario_to_json(const Scenario& s) {
   j["description"] = s.description;
   j["seed"] = s.seed;
   const BalancerParams& p = s.balancer_params;
-  j["balancer"] = {{"policy", s.balancer},  {"choices", p.choices},       {"decay_ms", p.decay_ms},
-                   {"vnodes", p.vnodes},    {"table_size", p.table_size}, {"balance_factor", p.balance_factor}};
+  j["balancer"] = {{"policy", s.balancer}, {"choices", p.choices},       {"decay_ms", p.decay_ms},
+                   {"vnodes", p.vnodes},   {"table_size", p.table_size}, {"balance_factor", p.balance_factor}};
   j["cache"] = {{"policy", s.cache_policy}, {"capacity", s.cache_capacity}};
   auto& nodes = j["nodes"] = nlohmann::ordered_json::array();
   for (const NodeSpec& n : s.nodes) {
@@ -371,13 +389,20 @@ std::string scenario_to_json(const Scenario& s) {
     nodes.push_back(std::move(node));
   }
   const Workload& w = s.workload;
-  j["workload"] = {{"mode", to_string(w.mode)},       {"arrival", to_string(w.arrival)},
-                   {"rate", w.rate},                  {"requests", w.requests},
-                   {"duration_s", w.duration_s},      {"clients", w.clients},
-                   {"think_ms", w.think_ms},          {"window", w.window},
-                   {"keys", w.keys.keys},             {"popularity", to_string(w.keys.kind)},
-                   {"zipf_s", w.keys.zipf_s},         {"hot_fraction", w.keys.hot_fraction},
-                   {"hot_share", w.keys.hot_share},   {"write_fraction", w.write_fraction}};
+  j["workload"] = {{"mode", to_string(w.mode)},
+                   {"arrival", to_string(w.arrival)},
+                   {"rate", w.rate},
+                   {"requests", w.requests},
+                   {"duration_s", w.duration_s},
+                   {"clients", w.clients},
+                   {"think_ms", w.think_ms},
+                   {"window", w.window},
+                   {"keys", w.keys.keys},
+                   {"popularity", to_string(w.keys.kind)},
+                   {"zipf_s", w.keys.zipf_s},
+                   {"hot_fraction", w.keys.hot_fraction},
+                   {"hot_share", w.keys.hot_share},
+                   {"write_fraction", w.write_fraction}};
   if (!w.rate_schedule.empty()) {
     auto& schedule = j["workload"]["rate_schedule"] = {{"shape", to_string(w.rate_schedule.shape)},
                                                        {"period_s", w.rate_schedule.period_s}};
@@ -390,12 +415,18 @@ std::string scenario_to_json(const Scenario& s) {
                                {"mean_on_s", w.bursty.mean_on_s},
                                {"mean_off_s", w.bursty.mean_off_s}};
   const ServiceModel& m = s.service;
-  auto& service = j["service"] = {{"hit_us", m.hit_us}, {"miss_us", m.miss_us}, {"distribution", to_string(m.distribution)}};
+  auto& service =
+      j["service"] = {{"hit_us", m.hit_us}, {"miss_us", m.miss_us}, {"distribution", to_string(m.distribution)}};
   switch (m.distribution) {  // only the parameters of the chosen distribution
     case ServiceModel::Distribution::fixed:
-    case ServiceModel::Distribution::exponential: break;
-    case ServiceModel::Distribution::lognormal: service["p99_us"] = m.p99_us; break;
-    case ServiceModel::Distribution::pareto: service["alpha"] = m.alpha; break;
+    case ServiceModel::Distribution::exponential:
+      break;
+    case ServiceModel::Distribution::lognormal:
+      service["p99_us"] = m.p99_us;
+      break;
+    case ServiceModel::Distribution::pareto:
+      service["alpha"] = m.alpha;
+      break;
     case ServiceModel::Distribution::bounded_pareto:
       service["alpha"] = m.alpha;
       service["max_us"] = m.max_us;
@@ -404,12 +435,15 @@ std::string scenario_to_json(const Scenario& s) {
       service["slow_probability"] = m.slow_probability;
       service["slow_factor"] = m.slow_factor;
       break;
-    case ServiceModel::Distribution::empirical: service["file"] = m.file; break;
+    case ServiceModel::Distribution::empirical:
+      service["file"] = m.file;
+      break;
   }
   j["clock"] = to_string(s.clock);
   j["interval_ms"] = s.interval_ms;
   const HealthCheckConfig& h = s.health;
-  j["health"] = {{"active_interval_ms", h.active_interval_ms}, {"fall", h.fall},
+  j["health"] = {{"active_interval_ms", h.active_interval_ms},
+                 {"fall", h.fall},
                  {"rise", h.rise},
                  {"max_fails", h.max_fails},
                  {"fail_timeout_s", h.fail_timeout_s},

@@ -13,9 +13,9 @@ struct SimEvent {
   std::int64_t at_ns = 0;
   std::uint64_t sequence = 0;
   Kind kind = Kind::arrival;
-  std::uint32_t node = 0;         // completion: the node; client_ready: the client
-  std::uint32_t slot = 0;         // completion
-  std::uint64_t generation = 0;   // completion: the slot's; arrival: the arrival schedule's
+  std::uint32_t node = 0;        // completion: the node; client_ready: the client
+  std::uint32_t slot = 0;        // completion
+  std::uint64_t generation = 0;  // completion: the slot's; arrival: the arrival schedule's
 };
 
 class EventQueue {

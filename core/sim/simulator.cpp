@@ -6,8 +6,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <limits>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -48,9 +48,10 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
     SimNode(Model& m, std::uint32_t i, std::unique_ptr<Cache> cache)
         : model(m),
           index(i),
-          node(m.scenario.nodes[i], std::move(cache), m.scenario.service, derive_seed(m.scenario.seed, node_stream + i),
-               *this, [&m](std::uint32_t client) { m.client_done(client); },
-               [&m, i](const Request& r) { return m.retry_elsewhere(r, i); }) {}
+          node(
+              m.scenario.nodes[i], std::move(cache), m.scenario.service, derive_seed(m.scenario.seed, node_stream + i),
+              *this, [&m](std::uint32_t client) { m.client_done(client); },
+              [&m, i](const Request& r) { return m.retry_elsewhere(r, i); }) {}
     void start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns) override {
       model.schedule({due_ns, 0, SimEvent::Kind::completion, index, static_cast<std::uint32_t>(slot), generation});
       ++model.pending_completions;
@@ -180,8 +181,9 @@ Simulator::Model::Model(Scenario s)
   for (const NodeSpec& spec : scenario.nodes) weights.push_back(spec.weight);
   rate = scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0;
   for (std::size_t i = 0; i < n; ++i) {
-    nodes.push_back(std::make_unique<SimNode>(*this, static_cast<std::uint32_t>(i),
-                                              caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i)})));
+    nodes.push_back(
+        std::make_unique<SimNode>(*this, static_cast<std::uint32_t>(i),
+                                  caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i)})));
     counters.push_back(&nodes.back()->node.counters());
   }
   // Every change of a node's counters happens on this thread and is reported to the
@@ -404,11 +406,13 @@ void Simulator::Model::run() {
     const double p = pace.load(std::memory_order_relaxed);
     if (p != anchored_pace) anchored_pace = p, anchor_wall = WallClock::now(), anchor_virtual = now;
     if (p > 0) {
-      const auto due = anchor_wall + std::chrono::nanoseconds(static_cast<std::int64_t>(
-                                         static_cast<double>(next.at_ns - anchor_virtual) / p));
+      const auto due =
+          anchor_wall +
+          std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(next.at_ns - anchor_virtual) / p));
       if (due > WallClock::now() + kPaceSlack) {
         std::unique_lock lock(control_mutex);
-        wake_cv.wait_until(lock, due, [&] { return stop.load() || paused.load() || has_commands.load() || pace.load() != p; });
+        wake_cv.wait_until(lock, due,
+                           [&] { return stop.load() || paused.load() || has_commands.load() || pace.load() != p; });
         continue;
       }
     }
@@ -462,8 +466,8 @@ Snapshot Simulator::Model::take_snapshot(bool final) {
   for (std::size_t i = 0; i < nodes.size(); ++i) available[i] = health->available(i);
   const std::vector<double> shares = prediction->shares_among_available(weights_now(), available, shares_now());
   const double target = scenario.workload.mode == Workload::Mode::open ? current_rate : 0.0;
-  return snapshots.take(now, final, node_states(shares), [this] { return cluster_counts(); }, target,
-                        report_context.honours_weights);
+  return snapshots.take(
+      now, final, node_states(shares), [this] { return cluster_counts(); }, target, report_context.honours_weights);
 }
 
 RunReport Simulator::Model::build(std::int64_t elapsed_ns) const {
@@ -484,7 +488,8 @@ Simulator::~Simulator() {
 
 void Simulator::set_pace(double factor) {
   if (!(factor >= 0) || factor > 1e9)
-    throw std::invalid_argument(fmt::format("pace must be 0 (as fast as possible) or a positive factor (got {})", factor));
+    throw std::invalid_argument(
+        fmt::format("pace must be 0 (as fast as possible) or a positive factor (got {})", factor));
   model_->pace.store(factor);
   model_->wake_cv.notify_all();
 }

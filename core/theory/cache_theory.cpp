@@ -1,9 +1,9 @@
 #include "theory/cache_theory.h"
 
 #include "balancers/balancer_registry.h"
-#include "workload/key_distribution.h"
 #include "model/placement.h"
 #include "theory/theory.h"
+#include "workload/key_distribution.h"
 
 namespace loadlab {
 

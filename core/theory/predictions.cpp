@@ -41,10 +41,14 @@ LatencyPrediction predict_latency(const Scenario& s, std::span<const NodeTraffic
   const std::size_t n = s.nodes.size();
   p.node_mean_us.assign(n, kNaN);
   p.node_utilisation.assign(n, kNaN);
-  if (s.workload.mode != Workload::Mode::open) p.why_not = "closed loop: arrivals wait for answers";
-  else if (s.workload.write_fraction > 0) p.why_not = "writes wait for a quorum of replicas";
-  else if (s.workload.arrival != Workload::Arrival::poisson) p.why_not = "arrivals are not Poisson";
-  else if (!s.workload.rate_schedule.empty()) p.why_not = "the rate changes over time";
+  if (s.workload.mode != Workload::Mode::open)
+    p.why_not = "closed loop: arrivals wait for answers";
+  else if (s.workload.write_fraction > 0)
+    p.why_not = "writes wait for a quorum of replicas";
+  else if (s.workload.arrival != Workload::Arrival::poisson)
+    p.why_not = "arrivals are not Poisson";
+  else if (!s.workload.rate_schedule.empty())
+    p.why_not = "the rate changes over time";
   if (!p.why_not.empty() || traffic.size() != n) return p;
   p.applicable = true;
   const ServiceTime service(s.service);
@@ -55,7 +59,8 @@ LatencyPrediction predict_latency(const Scenario& s, std::span<const NodeTraffic
     const double h = std::isfinite(t.hit_ratio) ? t.hit_ratio : 0.0;
     const double scale = time_scale / s.nodes[i].speed;
     const double s1 = scale * (h * service.mean_us(true) + (1 - h) * service.mean_us(false));
-    const double s2 = scale * scale * (h * service.second_moment_us2(true) + (1 - h) * service.second_moment_us2(false));
+    const double s2 =
+        scale * scale * (h * service.second_moment_us2(true) + (1 - h) * service.second_moment_us2(false));
     p.node_utilisation[i] = t.rate / 1e6 * s1 / s.nodes[i].slots;
     const double w = queue_mean_response_us(t.rate, s.nodes[i].slots, s1, s2);
     if (std::isnan(w)) {
@@ -66,8 +71,10 @@ LatencyPrediction predict_latency(const Scenario& s, std::span<const NodeTraffic
     weighted += t.rate * w;
     total_rate += t.rate;
   }
-  if (p.saturated) p.why_not = "a node is past saturation (utilisation >= 1): no steady state";
-  else if (total_rate > 0) p.mean_us = weighted / total_rate;
+  if (p.saturated)
+    p.why_not = "a node is past saturation (utilisation >= 1): no steady state";
+  else if (total_rate > 0)
+    p.mean_us = weighted / total_rate;
   return p;
 }
 

@@ -23,9 +23,9 @@ struct NodeTraffic {
 };
 
 struct LatencyPrediction {
-  bool applicable = false;  // open loop, reads only, Poisson arrivals
-  bool saturated = false;   // some node's utilisation is >= 1: no steady state
-  std::string why_not;      // when not applicable or saturated, in a phrase
+  bool applicable = false;           // open loop, reads only, Poisson arrivals
+  bool saturated = false;            // some node's utilisation is >= 1: no steady state
+  std::string why_not;               // when not applicable or saturated, in a phrase
   std::vector<double> node_mean_us;  // NaN for a saturated or idle node
   std::vector<double> node_utilisation;
   double mean_us = 0;  // weighted by each node's rate; NaN unless applicable and not saturated

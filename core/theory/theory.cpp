@@ -18,8 +18,10 @@ std::vector<double> expected_shares(ShareModel model, std::span<const double> we
     }
   }
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (eligible == 0 || weights[i] <= 0) shares[i] = 0;
-    else shares[i] = model == ShareModel::weighted ? weights[i] / total : 1.0 / static_cast<double>(eligible);
+    if (eligible == 0 || weights[i] <= 0)
+      shares[i] = 0;
+    else
+      shares[i] = model == ShareModel::weighted ? weights[i] / total : 1.0 / static_cast<double>(eligible);
   }
   return shares;
 }

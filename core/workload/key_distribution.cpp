@@ -18,9 +18,12 @@ double expm1_over_x(double x) {
 
 std::string to_string(KeyPopularity::Kind kind) {
   switch (kind) {
-    case KeyPopularity::Kind::uniform: return "uniform";
-    case KeyPopularity::Kind::zipf: return "zipf";
-    case KeyPopularity::Kind::hotspot: return "hotspot";
+    case KeyPopularity::Kind::uniform:
+      return "uniform";
+    case KeyPopularity::Kind::zipf:
+      return "zipf";
+    case KeyPopularity::Kind::hotspot:
+      return "hotspot";
   }
   return "?";
 }
@@ -37,8 +40,7 @@ KeyDistribution::KeyDistribution(const KeyPopularity& popularity) : p_(popularit
     if (exact < p_.keys) zipf_norm_ += big_h(n + 0.5) - big_h(static_cast<double>(exact) + 0.5);
   } else if (p_.kind == KeyPopularity::Kind::hotspot) {
     hot_count_ = std::clamp<std::uint64_t>(
-        static_cast<std::uint64_t>(std::llround(p_.hot_fraction * static_cast<double>(p_.keys))), 1,
-        p_.keys);
+        static_cast<std::uint64_t>(std::llround(p_.hot_fraction * static_cast<double>(p_.keys))), 1, p_.keys);
   }
 }
 
@@ -68,8 +70,10 @@ std::uint64_t KeyDistribution::next_zipf(Rng& rng) const {
 
 std::uint64_t KeyDistribution::next(Rng& rng) const {
   switch (p_.kind) {
-    case KeyPopularity::Kind::uniform: return rng.below(p_.keys);
-    case KeyPopularity::Kind::zipf: return next_zipf(rng);
+    case KeyPopularity::Kind::uniform:
+      return rng.below(p_.keys);
+    case KeyPopularity::Kind::zipf:
+      return next_zipf(rng);
     case KeyPopularity::Kind::hotspot:
       if (hot_count_ == p_.keys || rng.uniform() < p_.hot_share) return rng.below(hot_count_);
       return hot_count_ + rng.below(p_.keys - hot_count_);
@@ -80,8 +84,10 @@ std::uint64_t KeyDistribution::next(Rng& rng) const {
 double KeyDistribution::probability(std::uint64_t key) const {
   if (key >= p_.keys) return 0.0;
   switch (p_.kind) {
-    case KeyPopularity::Kind::uniform: return 1.0 / static_cast<double>(p_.keys);
-    case KeyPopularity::Kind::zipf: return h(static_cast<double>(key + 1)) / zipf_norm_;
+    case KeyPopularity::Kind::uniform:
+      return 1.0 / static_cast<double>(p_.keys);
+    case KeyPopularity::Kind::zipf:
+      return h(static_cast<double>(key + 1)) / zipf_norm_;
     case KeyPopularity::Kind::hotspot:
       if (hot_count_ == p_.keys) return 1.0 / static_cast<double>(p_.keys);
       return key < hot_count_ ? p_.hot_share / static_cast<double>(hot_count_)

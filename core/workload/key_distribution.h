@@ -12,9 +12,9 @@ struct KeyPopularity {
   enum class Kind { uniform, zipf, hotspot };
   Kind kind = Kind::uniform;
   std::uint64_t keys = 1000;
-  double zipf_s = 1.0;         // Zipf exponent, P(rank k) ∝ k^-s
-  double hot_fraction = 0.1;   // hotspot: this fraction of the keys ...
-  double hot_share = 0.9;      // ... receives this fraction of the requests
+  double zipf_s = 1.0;        // Zipf exponent, P(rank k) ∝ k^-s
+  double hot_fraction = 0.1;  // hotspot: this fraction of the keys ...
+  double hot_share = 0.9;     // ... receives this fraction of the requests
 };
 
 std::string to_string(KeyPopularity::Kind kind);
