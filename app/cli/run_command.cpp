@@ -9,9 +9,9 @@
 #include <mutex>
 
 #include "cli_app.h"
+#include "launch/make_run.h"
 #include "metrics/csv_export.h"
 #include "report_table.h"
-#include "run/make_run.h"
 #include "scenario/scenario_json.h"
 #include "theory/key_movement.h"
 

@@ -19,6 +19,8 @@
 #include "model/health_monitor.h"
 #include "model/random_streams.h"
 #include "model/retry_router.h"
+#include "run/run_outcome.h"
+#include "run/run_readout.h"
 #include "theory/share_prediction.h"
 
 namespace loadlab {
@@ -109,10 +111,7 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   SnapshotBuilder snapshots;
   SharePrediction* masked_prediction = nullptr;
 
-  mutable std::mutex finish_mutex;
-  std::condition_variable finish_cv;
-  bool finished = false;
-  RunReport report;
+  RunOutcome outcome;
 };
 
 Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.faults), snapshots(scenario.nodes.size()) {
@@ -136,20 +135,7 @@ Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.fault
   batches.resize(n);
   write_batch.assign(n, 0);
 
-  report_context.scenario = scenario.name;
-  report_context.balancer = scenario.balancer;
-  report_context.cache_policy = scenario.cache_policy;
-  report_context.seed = scenario.seed;
-  report_context.names.clear();
-  for (const NodeSpec& spec : scenario.nodes) report_context.names.push_back(spec.name);
-  report_context.honours_weights = dispatcher->balancer().honours_weights();
-  if (const Placement* p = dispatcher->placement()) {
-    report_context.placement = fmt::format(
-        "{} partitions ({}), R={}, W={}, {:.0f}% writes", to_string(scenario.partitioning.kind), p->partition_count(),
-        effective_replication(scenario), effective_write_quorum(scenario), 100 * scenario.workload.write_fraction);
-    report_context.partitions_held = prediction->partitions_held();
-    report_context.key_share_held = prediction->key_share_held();
-  }
+  report_context = report_context_for(scenario, *dispatcher, *prediction);
 }
 
 Engine::State::~State() {
@@ -183,25 +169,10 @@ void Engine::request_stop() {
   state_->wake_dispatcher();
 }
 
-bool Engine::wait_for(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(state_->finish_mutex);
-  return state_->finish_cv.wait_for(lock, timeout, [this] { return state_->finished; });
-}
-
-void Engine::wait() {
-  std::unique_lock lock(state_->finish_mutex);
-  state_->finish_cv.wait(lock, [this] { return state_->finished; });
-}
-
-bool Engine::finished() const {
-  std::lock_guard lock(state_->finish_mutex);
-  return state_->finished;
-}
-
-RunReport Engine::report() const {
-  std::lock_guard lock(state_->finish_mutex);
-  return state_->report;
-}
+bool Engine::wait_for(std::chrono::milliseconds timeout) { return state_->outcome.wait_for(timeout); }
+void Engine::wait() { state_->outcome.wait(); }
+bool Engine::finished() const { return state_->outcome.finished(); }
+RunReport Engine::report() const { return state_->outcome.report(); }
 
 RunReport Engine::report_now() const { return state_->build(state_->clock.now_ns()); }
 const Scenario& Engine::scenario() const { return state_->scenario; }
@@ -506,21 +477,12 @@ void Engine::State::collect_loop() {
   }
   const std::int64_t elapsed = clock.now_ns();
   for (auto& node : nodes) node->shutdown();
-  RunReport r = build(elapsed);
-  {
-    std::lock_guard lock(finish_mutex);
-    report = std::move(r);
-    finished = true;
-  }
-  finish_cv.notify_all();
+  outcome.publish(build(elapsed));
 }
 
 std::vector<NodeState> Engine::State::node_states(const std::vector<double>& shares) const {
-  const std::vector<double> w = weights_now();
-  std::vector<NodeState> states(nodes.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    states[i] = NodeState{counters[i], w[i], shares[i], nodes[i]->up(), health->available(i)};
-  return states;
+  return loadlab::node_states(
+      counters, weights_now(), shares, [this](std::size_t i) { return nodes[i]->up(); }, *health);
 }
 
 ClusterCounts Engine::State::cluster_counts() const {

@@ -19,6 +19,8 @@
 #include "model/node_model.h"
 #include "model/random_streams.h"
 #include "model/retry_router.h"
+#include "run/run_outcome.h"
+#include "run/run_readout.h"
 #include "sim/event_queue.h"
 #include "theory/share_prediction.h"
 
@@ -164,10 +166,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   bool started = false;
   std::thread thread;
 
-  mutable std::mutex finish_mutex;
-  std::condition_variable finish_cv;
-  bool finished = false;
-  RunReport report;
+  RunOutcome outcome;
 };
 
 Simulator::Model::Model(Scenario s)
@@ -194,19 +193,7 @@ Simulator::Model::Model(Scenario s)
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
   expected = prediction->shares(weights);
 
-  report_context.scenario = scenario.name;
-  report_context.balancer = scenario.balancer;
-  report_context.cache_policy = scenario.cache_policy;
-  report_context.seed = scenario.seed;
-  for (const NodeSpec& spec : scenario.nodes) report_context.names.push_back(spec.name);
-  report_context.honours_weights = dispatcher->balancer().honours_weights();
-  if (const Placement* p = dispatcher->placement()) {
-    report_context.placement = fmt::format(
-        "{} partitions ({}), R={}, W={}, {:.0f}% writes", to_string(scenario.partitioning.kind), p->partition_count(),
-        effective_replication(scenario), effective_write_quorum(scenario), 100 * scenario.workload.write_fraction);
-    report_context.partitions_held = prediction->partitions_held();
-    report_context.key_share_held = prediction->key_share_held();
-  }
+  report_context = report_context_for(scenario, *dispatcher, *prediction);
 }
 
 template <class F>
@@ -217,7 +204,7 @@ void Simulator::Model::control(F f) {
     has_commands.store(true, std::memory_order_release);
     lock.unlock();
     wake_cv.notify_all();
-  } else if (!finished) {
+  } else if (!outcome.finished()) {
     lock.unlock();
     f();
   }
@@ -433,22 +420,13 @@ void Simulator::Model::run() {
 void Simulator::Model::finish_run() {
   const Snapshot s = take_snapshot(true);
   for (const auto& subscriber : subscribers) subscriber(s);
-  RunReport r = build(now);
-  {
-    std::lock_guard lock(finish_mutex);
-    report = std::move(r);
-    finished = true;
-  }
-  running.store(false, std::memory_order_release);
-  finish_cv.notify_all();
+  outcome.publish(build(now));
+  running.store(false, std::memory_order_release);  // after: a late control is queued, never run here
 }
 
 std::vector<NodeState> Simulator::Model::node_states(const std::vector<double>& shares) const {
-  const std::vector<double> w = weights_now();
-  std::vector<NodeState> states(nodes.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    states[i] = NodeState{counters[i], w[i], shares[i], nodes[i]->up.load(), health->available(i)};
-  return states;
+  return loadlab::node_states(
+      counters, weights_now(), shares, [this](std::size_t i) { return nodes[i]->up.load(); }, *health);
 }
 
 ClusterCounts Simulator::Model::cluster_counts() const {
@@ -529,25 +507,10 @@ void Simulator::request_stop() {
   m.wake_cv.notify_all();
 }
 
-bool Simulator::wait_for(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(model_->finish_mutex);
-  return model_->finish_cv.wait_for(lock, timeout, [this] { return model_->finished; });
-}
-
-void Simulator::wait() {
-  std::unique_lock lock(model_->finish_mutex);
-  model_->finish_cv.wait(lock, [this] { return model_->finished; });
-}
-
-bool Simulator::finished() const {
-  std::lock_guard lock(model_->finish_mutex);
-  return model_->finished;
-}
-
-RunReport Simulator::report() const {
-  std::lock_guard lock(model_->finish_mutex);
-  return model_->report;
-}
+bool Simulator::wait_for(std::chrono::milliseconds timeout) { return model_->outcome.wait_for(timeout); }
+void Simulator::wait() { model_->outcome.wait(); }
+bool Simulator::finished() const { return model_->outcome.finished(); }
+RunReport Simulator::report() const { return model_->outcome.report(); }
 
 RunReport Simulator::report_now() const {
   if (finished()) return report();

@@ -1,4 +1,4 @@
-#include "run/make_run.h"
+#include "launch/make_run.h"
 
 #include "engine/engine.h"
 #include "sim/simulator.h"
