@@ -75,6 +75,7 @@ int run_headless(int argc, char** argv) {
   if (scenario.workload.requests == 0 && scenario.workload.duration_s == 0) scenario.workload.duration_s = 10;
   const auto result = loadlab::cli::execute(scenario, false);
   loadlab::cli::print_report(stdout, result.report);
+  loadlab::cli::print_theory(stdout, loadlab::predict(scenario, result.report), result.report);
   return result.balanced ? 0 : 1;
 }
 
