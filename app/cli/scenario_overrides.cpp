@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <span>
 #include <sstream>
 
 namespace loadlab::cli {
@@ -67,13 +68,19 @@ BurstyArrivals parse_bursty(const std::string& text) {
 
 template <class Enum>
 Enum parse_choice(const std::string& flag, const std::string& text,
-                  std::initializer_list<std::pair<const char*, Enum>> choices) {
+                  std::span<const std::pair<const char*, Enum>> choices) {
   std::string known;
   for (const auto& [name, value] : choices) {
     if (text == name) return value;
     known += (known.empty() ? "" : ", ") + std::string(name);
   }
   throw ScenarioError(flag, fmt::format("unknown value '{}' (known: {})", text, known));
+}
+
+template <class Enum>
+Enum parse_choice(const std::string& flag, const std::string& text,
+                  std::initializer_list<std::pair<const char*, Enum>> choices) {
+  return parse_choice<Enum>(flag, text, std::span<const std::pair<const char*, Enum>>(choices.begin(), choices.size()));
 }
 
 // AT:ACTION:NODE[:VALUE[:VALUE]], e.g. 5:kill:b, 3:speed:a:0.5, 2:spikes:c:0.05:20000.
@@ -345,14 +352,7 @@ void ScenarioOverrides::apply_service(ServiceModel& m) const {
   };
   D chosen = m.distribution;
   if (service) {
-    chosen = parse_choice<D>("--service", *service,
-                             {{"fixed", D::fixed},
-                              {"exponential", D::exponential},
-                              {"lognormal", D::lognormal},
-                              {"pareto", D::pareto},
-                              {"bounded-pareto", D::bounded_pareto},
-                              {"bimodal", D::bimodal},
-                              {"empirical", D::empirical}});
+    chosen = parse_choice<D>("--service", *service, std::span(kServiceDistributions));
   } else {
     for (const Parameter& p : parameters)
       if (p.given && !fits(p, chosen)) {

@@ -19,6 +19,7 @@
 #include "model/health_monitor.h"
 #include "model/random_streams.h"
 #include "model/retry_router.h"
+#include "run/live_settings.h"
 #include "run/run_outcome.h"
 #include "run/run_readout.h"
 #include "theory/share_prediction.h"
@@ -57,14 +58,8 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   ClusterCounts cluster_counts() const;
   Snapshot take_snapshot(bool final);
   RunReport build(std::int64_t elapsed_ns) const;
-  std::vector<double> shares_now() const {
-    std::lock_guard lock(control_mutex);
-    return expected;
-  }
-  std::vector<double> weights_now() const {
-    std::lock_guard lock(control_mutex);
-    return weights;
-  }
+  std::vector<double> shares_now() const { return live->shares(); }
+  std::vector<double> weights_now() const { return live->weights(); }
 
   Scenario scenario;
   EngineClock clock;
@@ -84,10 +79,7 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   bool started = false;
 
   // Control: written by any thread, read by the dispatcher when the version moves.
-  mutable std::mutex control_mutex;
-  std::vector<double> weights;
-  std::vector<double> expected;  // theory's shares for `weights`
-  double rate;
+  std::unique_ptr<LiveSettings> live;
   std::atomic<std::uint64_t> control_version{0};
 
   // Waking the dispatcher early: stop, control, closed-loop answers.
@@ -117,8 +109,8 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
 Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.faults), snapshots(scenario.nodes.size()) {
   validate(scenario);
   const std::size_t n = scenario.nodes.size();
+  std::vector<double> weights;
   for (const NodeSpec& spec : scenario.nodes) weights.push_back(spec.weight);
-  rate = scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     auto cache = caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i)});
     nodes.push_back(std::make_unique<Node>(
@@ -131,7 +123,9 @@ Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.fault
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
   retry = std::make_unique<RetryRouter>(scenario.retry, dispatcher->placement(), *health, n);
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
-  expected = prediction->shares(weights);
+  live = std::make_unique<LiveSettings>(
+      LiveSettings::Values{weights, prediction->shares(weights),
+                           scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0});
   batches.resize(n);
   write_batch.assign(n, 0);
 
@@ -180,12 +174,7 @@ const Scenario& Engine::scenario() const { return state_->scenario; }
 void Engine::set_weights(const std::vector<double>& weights) {
   State& s = *state_;
   check_weights(weights, s.scenario);
-  std::vector<double> expected = s.prediction->shares(weights);
-  {
-    std::lock_guard lock(s.control_mutex);
-    s.weights = weights;
-    s.expected = std::move(expected);
-  }
+  s.live->set_weights(weights, s.prediction->shares(weights));
   s.control_version.fetch_add(1, std::memory_order_release);
   s.wake_dispatcher();
 }
@@ -207,10 +196,7 @@ void Engine::set_cache_capacity(std::size_t node, std::size_t objects) {
 
 void Engine::set_rate(double rate) {
   check_rate(rate);
-  {
-    std::lock_guard lock(state_->control_mutex);
-    state_->rate = rate;
-  }
+  state_->live->set_rate(rate);
   state_->control_version.fetch_add(1, std::memory_order_release);
   state_->wake_dispatcher();
 }
@@ -305,7 +291,7 @@ void Engine::State::dispatch_loop() {
   std::int64_t end_ns =
       w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9) : std::numeric_limits<std::int64_t>::max();
   std::uint64_t seen_version = ~0ULL;
-  double current_rate = rate;
+  double current_rate = live->rate();
   if (arrivals && current_rate != w.rate) arrivals->set_rate(current_rate, 0);  // set before the start
   double next_ns = 0;  // open loop: intended time of the next arrival
   double last_ns = 0;
@@ -320,15 +306,11 @@ void Engine::State::dispatch_loop() {
   auto apply_control = [&] {
     const std::uint64_t version = control_version.load(std::memory_order_acquire);
     if (version == seen_version) return false;
-    bool rate_changed;
-    std::vector<double> configured;
-    {
-      std::lock_guard lock(control_mutex);
-      seen_version = version;
-      configured = weights;
-      rate_changed = rate != current_rate;
-      current_rate = rate;
-    }
+    seen_version = version;
+    LiveSettings::Values now_set = live->get();
+    const std::vector<double> configured = std::move(now_set.weights);
+    const bool rate_changed = now_set.rate != current_rate;
+    current_rate = now_set.rate;
     const std::int64_t at = clock.now_ns();
     health->set_configured(configured, at);
     dispatcher->set_weights(health->effective());
@@ -500,11 +482,7 @@ Snapshot Engine::State::take_snapshot(bool final) {
   std::vector<bool> available(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) available[i] = health->available(i);
   const std::vector<double> shares = prediction->shares_among_available(weights_now(), available, shares_now());
-  double target_rate;
-  {
-    std::lock_guard lock(control_mutex);
-    target_rate = scenario.workload.mode == Workload::Mode::open ? rate : 0.0;
-  }
+  const double target_rate = scenario.workload.mode == Workload::Mode::open ? live->rate() : 0.0;
   return snapshots.take(
       now, final, node_states(shares), [this] { return cluster_counts(); }, target_rate,
       report_context.honours_weights);
@@ -513,10 +491,7 @@ Snapshot Engine::State::take_snapshot(bool final) {
 RunReport Engine::State::build(std::int64_t elapsed_ns) const {
   ReportContext context = report_context;
   context.stopped_early = stop.load();
-  {
-    std::lock_guard lock(control_mutex);
-    context.target_rate = scenario.workload.mode == Workload::Mode::open ? rate : 0.0;
-  }
+  context.target_rate = scenario.workload.mode == Workload::Mode::open ? live->rate() : 0.0;
   return build_report(context, elapsed_ns, node_states(shares_now()), cluster_counts());
 }
 

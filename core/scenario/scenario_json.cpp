@@ -8,7 +8,9 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 #include <sstream>
+#include <type_traits>
 
 namespace loadlab {
 namespace {
@@ -74,6 +76,12 @@ class ObjectReader {
 
   template <class Enum>
   void read_choice(const std::string& key, Enum& out, std::initializer_list<std::pair<const char*, Enum>> choices) {
+    read_choice(key, out, std::span<const std::pair<const char*, Enum>>(choices.begin(), choices.size()));
+  }
+
+  template <class Enum>
+  void read_choice(const std::string& key, Enum& out,
+                   std::span<const std::pair<const char*, std::type_identity_t<Enum>>> choices) {
     std::string text;
     read(key, text);
     if (find(key) == nullptr) return;
@@ -260,14 +268,7 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
     sr.read("miss_us", s.service.miss_us);
     ServiceModel& m = s.service;
     using D = ServiceModel::Distribution;
-    sr.read_choice("distribution", m.distribution,
-                   {{"fixed", D::fixed},
-                    {"exponential", D::exponential},
-                    {"lognormal", D::lognormal},
-                    {"pareto", D::pareto},
-                    {"bounded-pareto", D::bounded_pareto},
-                    {"bimodal", D::bimodal},
-                    {"empirical", D::empirical}});
+    sr.read_choice("distribution", m.distribution, std::span(kServiceDistributions));
     sr.read("p99_us", m.p99_us);
     sr.read("alpha", m.alpha);
     sr.read("max_us", m.max_us);

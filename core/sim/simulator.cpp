@@ -19,6 +19,7 @@
 #include "model/node_model.h"
 #include "model/random_streams.h"
 #include "model/retry_router.h"
+#include "run/live_settings.h"
 #include "run/run_outcome.h"
 #include "run/run_readout.h"
 #include "sim/event_queue.h"
@@ -106,14 +107,8 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   ClusterCounts cluster_counts() const;
   Snapshot take_snapshot(bool final);
   RunReport build(std::int64_t elapsed_ns) const;
-  std::vector<double> shares_now() const {
-    std::lock_guard lock(control_mutex);
-    return expected;
-  }
-  std::vector<double> weights_now() const {
-    std::lock_guard lock(control_mutex);
-    return weights;
-  }
+  std::vector<double> shares_now() const { return live->shares(); }
+  std::vector<double> weights_now() const { return live->weights(); }
   // Live control from any thread: queued for the model's thread while it runs, done at once
   // otherwise.
   template <class F>
@@ -154,9 +149,8 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   std::int64_t interval_ns = 0;
 
   // Control.
-  mutable std::mutex control_mutex;
-  std::vector<double> weights, expected;
-  double rate = 0;
+  std::unique_ptr<LiveSettings> live;
+  mutable std::mutex control_mutex;  // the command queue, and the sleeps of a paced run
   std::vector<std::function<void()>> commands;
   std::atomic<bool> has_commands{false};
   std::atomic<double> pace{0};
@@ -177,8 +171,8 @@ Simulator::Model::Model(Scenario s)
   scenario.clock = Scenario::Clock::virtual_time;  // whatever the file said, this run is virtual
   validate(scenario);
   const std::size_t n = scenario.nodes.size();
+  std::vector<double> weights;
   for (const NodeSpec& spec : scenario.nodes) weights.push_back(spec.weight);
-  rate = scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     nodes.push_back(
         std::make_unique<SimNode>(*this, static_cast<std::uint32_t>(i),
@@ -191,7 +185,9 @@ Simulator::Model::Model(Scenario s)
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
   retry = std::make_unique<RetryRouter>(scenario.retry, dispatcher->placement(), *health, n);
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
-  expected = prediction->shares(weights);
+  live = std::make_unique<LiveSettings>(
+      LiveSettings::Values{weights, prediction->shares(weights),
+                           scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0});
 
   report_context = report_context_for(scenario, *dispatcher, *prediction);
 }
@@ -266,10 +262,7 @@ void Simulator::Model::begin() {
   limit = w.requests == 0 ? std::numeric_limits<std::uint64_t>::max() : w.requests;
   end_ns = w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9) : kNever;
   interval_ns = std::max<std::int64_t>(1, static_cast<std::int64_t>(scenario.interval_ms * 1e6));
-  {
-    std::lock_guard lock(control_mutex);
-    current_rate = rate;
-  }
+  current_rate = live->rate();
   if (w.mode == Workload::Mode::open) {
     arrivals.emplace(make_arrival_process(w));
     if (current_rate != w.rate) arrivals->set_rate(current_rate, 0);
@@ -527,12 +520,7 @@ const Scenario& Simulator::scenario() const { return model_->scenario; }
 void Simulator::set_weights(const std::vector<double>& weights) {
   Model& m = *model_;
   check_weights(weights, m.scenario);
-  std::vector<double> expected = m.prediction->shares(weights);
-  {
-    std::lock_guard lock(m.control_mutex);
-    m.weights = weights;
-    m.expected = std::move(expected);
-  }
+  m.live->set_weights(weights, m.prediction->shares(weights));
   m.control([&m, weights] {
     m.health->set_configured(weights, m.now);
     m.dispatcher->set_weights(m.health->effective());
@@ -557,10 +545,7 @@ void Simulator::set_cache_capacity(std::size_t node, std::size_t objects) {
 void Simulator::set_rate(double rate) {
   check_rate(rate);
   Model& m = *model_;
-  {
-    std::lock_guard lock(m.control_mutex);
-    m.rate = rate;
-  }
+  m.live->set_rate(rate);
   m.control([&m, rate] {
     if (m.current_rate == rate) return;
     m.current_rate = rate;

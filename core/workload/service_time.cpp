@@ -83,23 +83,9 @@ bool looks_numeric(std::string_view s) {
 }  // namespace
 
 std::string to_string(ServiceModel::Distribution distribution) {
-  switch (distribution) {
-    case ServiceModel::Distribution::fixed:
-      return "fixed";
-    case ServiceModel::Distribution::exponential:
-      return "exponential";
-    case ServiceModel::Distribution::lognormal:
-      return "lognormal";
-    case ServiceModel::Distribution::pareto:
-      return "pareto";
-    case ServiceModel::Distribution::bounded_pareto:
-      return "bounded-pareto";
-    case ServiceModel::Distribution::bimodal:
-      return "bimodal";
-    case ServiceModel::Distribution::empirical:
-      return "empirical";
-  }
-  return "?";
+  for (const auto& [name, value] : kServiceDistributions)
+    if (value == distribution) return name;
+  return "unknown";
 }
 
 EmpiricalLatencies EmpiricalLatencies::load(const std::filesystem::path& file) {

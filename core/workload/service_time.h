@@ -27,12 +27,14 @@
 // Samples are drawn by inverting the distribution function at one uniform draw (fixed draws
 // nothing, exponential is Rng::exponential as the nodes have always called it), so a seed
 // gives the same times on every platform.
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <istream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/field_problem.h"
@@ -91,6 +93,17 @@ struct ServiceModel {
   std::string file;                                     // empirical: where the latencies were read from
   std::shared_ptr<const EmpiricalLatencies> latencies;  // empirical: loaded once, shared by copies
 };
+
+// Every distribution with the name the scenario file and the command line use for it.
+inline constexpr std::array<std::pair<const char*, ServiceModel::Distribution>, 7> kServiceDistributions{{
+    {"fixed", ServiceModel::Distribution::fixed},
+    {"exponential", ServiceModel::Distribution::exponential},
+    {"lognormal", ServiceModel::Distribution::lognormal},
+    {"pareto", ServiceModel::Distribution::pareto},
+    {"bounded-pareto", ServiceModel::Distribution::bounded_pareto},
+    {"bimodal", ServiceModel::Distribution::bimodal},
+    {"empirical", ServiceModel::Distribution::empirical},
+}};
 
 std::string to_string(ServiceModel::Distribution distribution);
 
