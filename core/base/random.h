@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "base/exponential_ziggurat.h"
+
 namespace loadlab {
 
 __extension__ typedef unsigned __int128 uint128_t;  // GCC/Clang builtin; __extension__ quiets -Wpedantic
@@ -56,8 +58,8 @@ class Rng {
     return static_cast<std::uint64_t>(m >> 64);
   }
 
-  // Exponentially distributed with the given mean.
-  double exponential(double mean) { return -mean * std::log1p(-uniform()); }
+  // Exponentially distributed with the given mean (base/exponential_ziggurat.h).
+  double exponential(double mean) { return mean * ExponentialZiggurat::draw(*this); }
 
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -33,7 +33,7 @@ double Histogram::bucket_mid(std::size_t bucket) {
   return (static_cast<double>(bucket_low(bucket)) + static_cast<double>(bucket_high(bucket) - 1)) / 2.0;
 }
 
-Histogram::Histogram(const Histogram& other) : total_(other.total_) {
+Histogram::Histogram(const Histogram& other) : chunk_totals_(other.chunk_totals_), total_(other.total_) {
   for (std::size_t c = 0; c < kChunkCount; ++c)
     if (other.chunks_[c]) std::copy_n(other.chunks_[c].get(), kSubCount, chunk(c));
 }
@@ -46,6 +46,7 @@ Histogram& Histogram::operator=(const Histogram& other) {
     else if (chunks_[c])
       std::fill_n(chunks_[c].get(), kSubCount, 0);
   }
+  chunk_totals_ = other.chunk_totals_;
   total_ = other.total_;
   return *this;
 }
@@ -55,46 +56,56 @@ std::uint64_t* Histogram::chunk(std::size_t c) {
   return chunks_[c].get();
 }
 
+void Histogram::clear_chunk(std::size_t c) {
+  if (chunk_totals_[c] == 0) return;  // already all zeros
+  std::fill_n(chunks_[c].get(), kSubCount, 0);
+  chunk_totals_[c] = 0;
+}
+
 void Histogram::record(std::uint64_t value, std::uint64_t count) {
   const std::size_t b = bucket_of(value);
   chunk(b / kSubCount)[b % kSubCount] += count;
+  chunk_totals_[b / kSubCount] += count;
   total_ += count;
 }
 
 void Histogram::merge(const Histogram& other) {
   for (std::size_t c = 0; c < kChunkCount; ++c) {
-    if (!other.chunks_[c]) continue;
+    if (other.chunk_totals_[c] == 0) continue;
     std::uint64_t* mine = chunk(c);
     for (std::size_t i = 0; i < kSubCount; ++i) mine[i] += other.chunks_[c][i];
+    chunk_totals_[c] += other.chunk_totals_[c];
   }
   total_ += other.total_;
 }
 
 void Histogram::clear() {
-  for (auto& c : chunks_)
-    if (c) std::fill_n(c.get(), kSubCount, 0);
+  for (std::size_t c = 0; c < kChunkCount; ++c) clear_chunk(c);
   total_ = 0;
 }
 
 std::vector<double> Histogram::quantiles(const std::vector<double>& qs) const {
   std::vector<double> out(qs.size(), 0.0);
   if (total_ == 0) return out;
+  // The q-quantile is the value of the ceil(q * n)-th smallest sample (1-based).
+  std::vector<std::uint64_t> ranks(qs.size());
+  for (std::size_t qi = 0; qi < qs.size(); ++qi) {
+    const double q = std::clamp(qs[qi], 0.0, 1.0);
+    ranks[qi] = std::max<std::uint64_t>(static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total_))), 1);
+  }
   std::size_t qi = 0;
   std::uint64_t seen = 0;
   for (std::size_t c = 0; c < kChunkCount && qi < qs.size(); ++c) {
-    if (!chunks_[c]) continue;
+    // A chunk that ends before the next rank holds no quantile: count it whole.
+    if (seen + chunk_totals_[c] < ranks[qi]) {
+      seen += chunk_totals_[c];
+      continue;
+    }
     for (std::size_t i = 0; i < kSubCount && qi < qs.size(); ++i) {
       const std::uint64_t n = chunks_[c][i];
       if (n == 0) continue;
       seen += n;
-      // The q-quantile is the value of the ceil(q * n)-th smallest sample (1-based).
-      while (qi < qs.size()) {
-        const double q = std::clamp(qs[qi], 0.0, 1.0);
-        auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total_)));
-        rank = std::max<std::uint64_t>(rank, 1);
-        if (seen < rank) break;
-        out[qi++] = bucket_mid(c * kSubCount + i);
-      }
+      while (qi < qs.size() && seen >= ranks[qi]) out[qi++] = bucket_mid(c * kSubCount + i);
     }
   }
   return out;
@@ -106,7 +117,7 @@ double Histogram::mean() const {
   if (total_ == 0) return 0.0;
   double sum = 0.0;
   for (std::size_t c = 0; c < kChunkCount; ++c) {
-    if (!chunks_[c]) continue;
+    if (chunk_totals_[c] == 0) continue;
     for (std::size_t i = 0; i < kSubCount; ++i)
       if (chunks_[c][i] != 0) sum += bucket_mid(c * kSubCount + i) * static_cast<double>(chunks_[c][i]);
   }
@@ -116,20 +127,24 @@ double Histogram::mean() const {
 void Histogram::assign_difference(const Histogram& newer, const Histogram& older) {
   total_ = 0;
   for (std::size_t c = 0; c < kChunkCount; ++c) {
-    if (!newer.chunks_[c]) {
-      if (chunks_[c]) std::fill_n(chunks_[c].get(), kSubCount, 0);
+    if (newer.chunk_totals_[c] == older.chunk_totals_[c]) {
+      // Unchanged between the readings (counts only grow), or both empty.
+      if (chunks_[c]) clear_chunk(c);
       continue;
     }
     std::uint64_t* mine = chunk(c);
     const std::uint64_t* a = newer.chunks_[c].get();
     const std::uint64_t* b = older.chunks_[c].get();
+    std::uint64_t sum = 0;
     for (std::size_t i = 0; i < kSubCount; ++i) {
       // A reader may see a bucket of `older` that a later copy of `newer` had not yet caught
       // up with only if the copies were swapped; clamp rather than wrap around.
       const std::uint64_t before = b ? b[i] : 0;
       mine[i] = a[i] >= before ? a[i] - before : 0;
-      total_ += mine[i];
+      sum += mine[i];
     }
+    chunk_totals_[c] = sum;
+    total_ += sum;
   }
 }
 
@@ -149,14 +164,17 @@ void HistogramRecorder::read_into(Histogram& out) const {
   for (std::size_t c = 0; c < Histogram::kChunkCount; ++c) {
     const std::atomic<std::uint64_t>* chunk = chunks_[c].load(std::memory_order_acquire);
     if (!chunk) {
-      if (out.chunks_[c]) std::fill_n(out.chunks_[c].get(), Histogram::kSubCount, 0);
+      if (out.chunks_[c]) out.clear_chunk(c);
       continue;
     }
     std::uint64_t* dst = out.chunk(c);
+    std::uint64_t sum = 0;
     for (std::size_t i = 0; i < Histogram::kSubCount; ++i) {
       dst[i] = chunk[i].load(std::memory_order_relaxed);
-      out.total_ += dst[i];
+      sum += dst[i];
     }
+    out.chunk_totals_[c] = sum;
+    out.total_ += sum;
   }
 }
 
@@ -164,20 +182,28 @@ void HistogramRecorder::read_interval(Histogram& previous, Histogram& interval) 
   interval.total_ = 0;
   std::uint64_t total = 0;
   for (std::size_t c = 0; c < Histogram::kChunkCount; ++c) {
-    const std::atomic<std::uint64_t>* chunk = chunks_[c].load(std::memory_order_acquire);
-    if (!chunk) {
-      if (interval.chunks_[c]) std::fill_n(interval.chunks_[c].get(), Histogram::kSubCount, 0);
+    // Acquire: the buckets read below are at least as new as this count (see the class comment).
+    const std::uint64_t count = chunk_counts_[c].load(std::memory_order_acquire);
+    if (count == previous.chunk_totals_[c]) {  // no record here since the last reading
+      if (interval.chunks_[c]) interval.clear_chunk(c);
+      total += count;
       continue;
     }
+    const std::atomic<std::uint64_t>* chunk = chunks_[c].load(std::memory_order_acquire);
     std::uint64_t* prev = previous.chunk(c);
     std::uint64_t* out = interval.chunk(c);
+    std::uint64_t now_sum = 0, out_sum = 0;
     for (std::size_t i = 0; i < Histogram::kSubCount; ++i) {
       const std::uint64_t now = chunk[i].load(std::memory_order_relaxed);
       out[i] = now >= prev[i] ? now - prev[i] : 0;
       prev[i] = now;
-      interval.total_ += out[i];
-      total += now;
+      now_sum += now;
+      out_sum += out[i];
     }
+    previous.chunk_totals_[c] = now_sum;
+    interval.chunk_totals_[c] = out_sum;
+    interval.total_ += out_sum;
+    total += now_sum;
   }
   previous.total_ = total;
 }

@@ -12,10 +12,7 @@ class Dispatcher::Load final : public LoadView {
  public:
   explicit Load(const Dispatcher& d) : d_(d) {}
   std::size_t node_count() const override { return d_.counters_.size(); }
-  std::uint64_t in_flight(std::size_t node) const override {
-    const NodeCounters& c = *d_.counters_[node];
-    return d_.dispatched_[node] + c.retried_in.load(std::memory_order_acquire) - c.finished();
-  }
+  std::uint64_t in_flight(std::size_t node) const override { return d_.in_flight(node); }
   std::uint64_t total_in_flight() const override { return d_.total_in_flight_; }
   std::uint64_t completed(std::size_t node) const override {
     return d_.counters_[node]->completed.load(std::memory_order_acquire);
@@ -39,6 +36,7 @@ Dispatcher::Dispatcher(const Scenario& scenario, std::span<const NodeCounters* c
       key_rng_(derive_seed(scenario.seed, keys_stream)),
       write_rng_(derive_seed(scenario.seed, writes_stream)),
       dispatched_(counters.size(), 0),
+      tracked_(counters.size(), 0),
       load_(std::make_unique<Load>(*this)),
       reports_load_changes_(reports_load_changes) {
   balancer_ = balancers().make(scenario.balancer,
@@ -75,7 +73,17 @@ void Dispatcher::send(std::size_t node, const Request& request) {
   if (reports_load_changes_) load_changed(node);
 }
 
+std::uint64_t Dispatcher::in_flight(std::size_t node) const {
+  const NodeCounters& c = *counters_[node];
+  return dispatched_[node] + c.retried_in.load(std::memory_order_acquire) - c.finished();
+}
+
 void Dispatcher::load_changed(std::size_t node) {
+  if (reports_load_changes_) {
+    const std::uint64_t now = in_flight(node);
+    tracked_total_ = tracked_total_ + now - tracked_[node];
+    tracked_[node] = now;
+  }
   balancer_->on_load_changed(node);
   for (auto& b : set_balancers_) b->on_load_changed(node);
 }

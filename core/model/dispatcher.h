@@ -55,6 +55,9 @@ class Dispatcher {
   std::uint64_t total_in_flight() const { return total_in_flight_; }
   // Requests sent and not finished, from the counters: O(nodes).
   std::uint64_t outstanding() const;
+  // The same figure in O(1), kept up to date by load_changed(): exact only for a driver that
+  // reports every change (reports_load_changes), as the simulator does.
+  std::uint64_t tracked_outstanding() const { return tracked_total_; }
 
   std::uint64_t issued() const { return issued_; }
   std::uint64_t writes() const { return writes_; }
@@ -65,6 +68,7 @@ class Dispatcher {
  private:
   class Load;
   void send(std::size_t node, const Request& request);
+  std::uint64_t in_flight(std::size_t node) const;
 
   const Workload workload_;
   std::vector<const NodeCounters*> counters_;
@@ -76,6 +80,8 @@ class Dispatcher {
   std::vector<std::unique_ptr<Balancer>> set_balancers_;  // with partitioning: one per replica set
   unsigned quorum_ = 0;
   std::vector<std::uint64_t> dispatched_;  // per node
+  std::vector<std::uint64_t> tracked_;     // per node: in flight when load_changed last looked
+  std::uint64_t tracked_total_ = 0;        // their sum
   std::uint64_t total_in_flight_ = 0;
   std::int64_t now_ns_ = 0;
   std::unique_ptr<Load> load_;

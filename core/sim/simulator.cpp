@@ -33,10 +33,6 @@ constexpr std::int64_t kFailedClientBackoffNs = 1'000'000;  // as the real engin
 // Health checking looks at the counters this often (the real engine looks before every
 // dispatch batch, about as often at the rates a class uses).
 constexpr std::int64_t kHealthPassNs = 1'000'000;
-// Below this many nodes the balancer's view of the total in flight (bounded load reads it) is
-// refreshed before every pick, O(nodes); above, at every metric tick, and peak_in_flight is
-// sampled there too.
-constexpr std::size_t kExactLoadNodes = 64;
 // With a pace, the simulation runs ahead of the wall clock by at most this much before it
 // waits, so a paced run does not wake for every event.
 constexpr auto kPaceSlack = std::chrono::milliseconds(2);
@@ -246,14 +242,15 @@ void Simulator::Model::schedule_arrival(double at_ns) {
 }
 
 void Simulator::Model::issue(std::int64_t intended_ns, std::uint32_t client) {
-  const bool exact = counters.size() <= kExactLoadNodes;
-  if (exact) dispatcher->set_total_in_flight(dispatcher->outstanding());
+  // Every counter change is reported to the dispatcher, which keeps the total in flight in
+  // O(1): the balancer (bounded load reads it) and the peak see it exact at any scale.
+  dispatcher->set_total_in_flight(dispatcher->tracked_outstanding());
   const bool sent = dispatcher->issue(intended_ns, client, now);
   if (!sent && client != kNoClient) {
     const auto think = static_cast<std::int64_t>(scenario.workload.think_ms * 1e6);
     schedule({now + std::max(think, kFailedClientBackoffNs), 0, SimEvent::Kind::client_ready, client, 0, 0});
   }
-  if (exact) peak = std::max(peak, dispatcher->total_in_flight());  // what was out, plus what was just sent
+  peak = std::max(peak, dispatcher->total_in_flight());  // what was out, plus what was just sent
   if (dispatcher->issued() >= limit) dispatch_done = true;
 }
 
@@ -347,11 +344,6 @@ void Simulator::Model::handle(const SimEvent& e) {
       break;
     }
     case SimEvent::Kind::tick: {
-      if (counters.size() > kExactLoadNodes) {
-        const std::uint64_t outstanding = dispatcher->outstanding();
-        dispatcher->set_total_in_flight(outstanding);
-        peak = std::max(peak, outstanding);
-      }
       const Snapshot s = take_snapshot(false);
       for (const auto& subscriber : subscribers) subscriber(s);
       schedule({now + interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});

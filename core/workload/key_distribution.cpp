@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace loadlab {
 namespace {
@@ -38,6 +39,13 @@ KeyDistribution::KeyDistribution(const KeyPopularity& popularity) : p_(popularit
     const std::uint64_t exact = std::min<std::uint64_t>(p_.keys, 1'000'000);
     for (std::uint64_t k = 1; k <= exact; ++k) zipf_norm_ += h(static_cast<double>(k));
     if (exact < p_.keys) zipf_norm_ += big_h(n + 0.5) - big_h(static_cast<double>(exact) + 0.5);
+    if (p_.keys <= kZipfTableKeys) {
+      std::vector<double> weights(p_.keys);
+      for (std::uint64_t k = 0; k < p_.keys; ++k) weights[k] = h(static_cast<double>(k + 1));
+      auto table = std::make_shared<AliasTable>();
+      table->build(weights);
+      zipf_table_ = std::move(table);
+    }
   } else if (p_.kind == KeyPopularity::Kind::hotspot) {
     hot_count_ = std::clamp<std::uint64_t>(
         static_cast<std::uint64_t>(std::llround(p_.hot_fraction * static_cast<double>(p_.keys))), 1, p_.keys);
@@ -58,6 +66,7 @@ double KeyDistribution::big_h_inverse(double x) const {
 }
 
 std::uint64_t KeyDistribution::next_zipf(Rng& rng) const {
+  if (zipf_table_) return zipf_table_->draw(rng);
   const double n = static_cast<double>(p_.keys);
   while (true) {
     const double u = h_integral_n_ + rng.uniform() * (h_integral_x1_ - h_integral_n_);
