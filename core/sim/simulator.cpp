@@ -137,7 +137,6 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   double current_rate = 0;
   double pending_arrival_ns = 0;  // the next arrival's intended time
   double last_issued_ns = 0;
-  std::uint64_t arrival_generation = 0;
   std::uint64_t limit = 0;
   std::int64_t end_ns = kNever;
   bool dispatch_done = false;
@@ -238,7 +237,7 @@ double Simulator::Model::next_arrival_ns() { return arrivals->next_ns(last_issue
 void Simulator::Model::schedule_arrival(double at_ns) {
   // Intended times are kept as doubles, as the real engine keeps them, and truncated the same way.
   pending_arrival_ns = at_ns;
-  schedule({static_cast<std::int64_t>(at_ns), 0, SimEvent::Kind::arrival, 0, 0, arrival_generation});
+  queue.set_next_arrival({static_cast<std::int64_t>(at_ns), 0, SimEvent::Kind::arrival, 0, 0, 0});
 }
 
 void Simulator::Model::issue(std::int64_t intended_ns, std::uint32_t client) {
@@ -270,7 +269,9 @@ void Simulator::Model::begin() {
     const std::uint32_t clients = w.mode == Workload::Mode::closed ? w.clients : w.window;
     for (std::uint32_t c = 0; c < clients; ++c) schedule({0, 0, SimEvent::Kind::client_ready, c, 0, 0});
   }
-  schedule({interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});
+  // Metric ticks only make snapshots: with no one to read them (a benchmark, a sweep point),
+  // they are not scheduled at all.
+  if (!subscribers.empty()) schedule({interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});
   if (faults.next_ns() != kNever) schedule({faults.next_ns(), 0, SimEvent::Kind::fault, 0, 0, 0});
   schedule({0, 0, SimEvent::Kind::health, 0, 0, 0});
   health_scheduled = true;
@@ -299,7 +300,7 @@ void Simulator::Model::health_pass() {
 void Simulator::Model::handle(const SimEvent& e) {
   switch (e.kind) {
     case SimEvent::Kind::arrival:
-      if (e.generation != arrival_generation || dispatch_done) break;
+      if (dispatch_done) break;
       if (e.at_ns >= end_ns) {
         dispatch_done = true;
         break;
@@ -403,8 +404,10 @@ void Simulator::Model::run() {
 }
 
 void Simulator::Model::finish_run() {
-  const Snapshot s = take_snapshot(true);
-  for (const auto& subscriber : subscribers) subscriber(s);
+  if (!subscribers.empty()) {
+    const Snapshot s = take_snapshot(true);
+    for (const auto& subscriber : subscribers) subscriber(s);
+  }
   outcome.publish(build(now));
   running.store(false, std::memory_order_release);  // after: a late control is queued, never run here
 }
@@ -543,11 +546,9 @@ void Simulator::set_rate(double rate) {
     m.current_rate = rate;
     if (!m.arrivals) return;  // not started yet, or not open loop: begin() takes the new rate
     m.arrivals->set_rate(rate, static_cast<double>(m.now));
-    // The pending arrival was drawn at the old rate: draw it again from the change on.
-    if (m.dispatcher->issued() > 0 && !m.dispatch_done) {
-      ++m.arrival_generation;
-      m.schedule_arrival(m.next_arrival_ns());
-    }
+    // The pending arrival was drawn at the old rate: draw it again from the change on (it
+    // replaces the pending one).
+    if (m.dispatcher->issued() > 0 && !m.dispatch_done) m.schedule_arrival(m.next_arrival_ns());
   });
 }
 
