@@ -26,6 +26,8 @@ void NodeModel::arrive(const Request& r, std::int64_t now_ns) {
     cancel(r);
   else if (down_)
     fail(r);
+  else if (queue_.empty() && !free_slots_.empty())
+    serve(r, now_ns);  // what pump() would do at once, without the trip through the queue
   else
     queue_.push_back(Waiting{r, now_ns});
 }

@@ -44,8 +44,9 @@ class NodeModel {
   NodeModel(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service, std::uint64_t seed,
             ServiceTimers& timers, ClientDone client_done, Retry retry = {});
 
-  // A request reaches the node: it waits in the queue, or fails at once if the node is down
-  // (or the run is ending). Call pump() after a batch of arrivals.
+  // A request reaches the node: it starts service in a free slot, waits in the queue, or fails
+  // at once if the node is down (or the run is ending). Call pump() after a batch of arrivals
+  // (it also publishes the queue and slot gauges).
   void arrive(const Request& request, std::int64_t now_ns);
   // Moves queued requests into free slots and starts their service.
   void pump(std::int64_t now_ns);

@@ -36,6 +36,8 @@ constexpr std::int64_t kHealthPassNs = 1'000'000;
 // With a pace, the simulation runs ahead of the wall clock by at most this much before it
 // waits, so a paced run does not wake for every event.
 constexpr auto kPaceSlack = std::chrono::milliseconds(2);
+// Events handled between two looks at the live controls when the run is not paced.
+constexpr int kBatch = 256;
 
 using WallClock = std::chrono::steady_clock;
 
@@ -389,11 +391,18 @@ void Simulator::Model::run() {
         continue;
       }
     }
-    const SimEvent e = queue.pop();
-    now = e.at_ns;
-    handle(e);
+    // Unpaced, events go in batches between looks at the controls: a command or a stop
+    // waits at most kBatch events (microseconds), and the loop stays on the events.
+    const int batch = p > 0 ? 1 : kBatch;
+    int k = 0;
+    for (; k < batch && !over() && !queue.empty(); ++k) {
+      const SimEvent e = queue.pop();
+      now = e.at_ns;
+      handle(e);
+    }
     // Published for other threads now and then, not per event (an atomic add is not free).
-    if ((++handled & 1023) == 0) {
+    handled += static_cast<std::uint64_t>(k);
+    if (batch > 1 || (handled & 1023) == 0) {
       events.store(handled, std::memory_order_relaxed);
       published_now.store(now, std::memory_order_relaxed);
     }
