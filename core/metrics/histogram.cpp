@@ -179,6 +179,10 @@ void HistogramRecorder::read_into(Histogram& out) const {
 }
 
 void HistogramRecorder::read_interval(Histogram& previous, Histogram& interval) const {
+  if (records_.load(std::memory_order_acquire) == previous.total_) {  // nothing recorded since
+    if (interval.total_ != 0) interval.clear();
+    return;
+  }
   interval.total_ = 0;
   std::uint64_t total = 0;
   for (std::size_t c = 0; c < Histogram::kChunkCount; ++c) {
