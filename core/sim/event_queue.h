@@ -36,7 +36,6 @@ class EventQueue {
     arrival_ = event;
     has_arrival_ = true;
   }
-  void cancel_next_arrival() { has_arrival_ = false; }
 
   bool empty() const { return heap_.empty() && !has_arrival_; }
   std::size_t size() const { return heap_.size() + (has_arrival_ ? 1 : 0); }
