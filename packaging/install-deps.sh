@@ -12,6 +12,7 @@ packages=(
   xvfb xauth
   desktop-file-utils appstream help2man dpkg-dev file
   clang-14 libclang-rt-14-dev clang-format-14
+  nginx-light haproxy wrk
 )
 
 missing=()
@@ -30,5 +31,16 @@ else
   sudo=
 fi
 echo "install-deps: installing ${missing[*]}"
+# nginx and HAProxy are programs the tests start themselves, on ports the OS picks; their
+# packages would start system-wide daemons on ports 80 and 8080 (or fail to, without an init
+# system). A policy-rc.d that says "no" keeps the packages from starting anything.
+policy=/usr/sbin/policy-rc.d
+own_policy=false
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  own_policy=true
+fi
+trap '[[ $own_policy == true ]] && $sudo rm -f "$policy"' EXIT
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

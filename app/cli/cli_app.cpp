@@ -8,7 +8,10 @@
 #include "caches/cache_registry.h"
 #include "cachesim_command.h"
 #include "compare_command.h"
+#include "export_command.h"
+#include "import_command.h"
 #include "loadlab_version.h"
+#include "proxy/proxy_config_registry.h"
 #include "run_command.h"
 
 namespace loadlab::cli {
@@ -19,6 +22,8 @@ void print_catalog() {
   for (const auto& e : balancers().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nCache policies (--cache):\n");
   for (const auto& e : caches().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
+  fmt::print("\nProxies to export to (export --to):\n");
+  for (const auto& e : proxy_config_writers().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
 }
 
 }  // namespace
@@ -75,12 +80,36 @@ int main(int argc, char** argv) {
   trace_cmd->add_option("--out", trace.out, "Output file; .csv, .oracleGeneral or anything else for text")->required();
   trace_cmd->add_option("--format", trace.format, "auto (by extension), text, csv or oracleGeneral");
 
-  CLI::App* list_cmd = app.add_subcommand("list", "List the balancers and cache policies");
+  ExportOptions exp;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "Write the scenario as nginx, HAProxy or Envoy configuration (what cannot be expressed: exit 2)");
+  export_cmd->add_option("scenario", exp.scenario_file, "Scenario JSON file; flags override its fields");
+  exp.overrides.add_to(*export_cmd);
+  export_cmd->add_option("--to", exp.to, "nginx, haproxy or envoy")->required();
+  export_cmd->add_option("-o,--output", exp.output, "Write the configuration here (default: standard output)");
+  export_cmd->add_flag("--best-effort", exp.proxy.best_effort,
+                       "Write what cannot be expressed as the nearest setting, with a comment saying so");
+  export_cmd->add_option("--listen", exp.proxy.listen, "Where the proxy listens (default 127.0.0.1:8080)");
+  export_cmd->add_option("--first-port", exp.proxy.first_node_port,
+                         "Nodes without a url: 127.0.0.1 from this port on (default 8081)");
+  export_cmd->add_flag("--quiet,-q", exp.quiet, "Print nothing but errors");
+
+  ImportOptions imp;
+  CLI::App* import_cmd =
+      app.add_subcommand("import", "Read an nginx upstream or HAProxy backend into a scenario JSON file");
+  import_cmd->add_option("config", imp.config_file, "nginx.conf or haproxy.cfg")->required();
+  import_cmd->add_option("--format", imp.format, "auto (from the contents), nginx or haproxy");
+  import_cmd->add_option("--upstream", imp.upstream, "The upstream (nginx) or backend (HAProxy) to read");
+  import_cmd->add_option("-o,--output", imp.output, "Write the scenario here (default: standard output)");
+  import_cmd->add_flag("--quiet,-q", imp.quiet, "Print nothing but errors");
+
+  CLI::App* list_cmd = app.add_subcommand("list", "List the balancers, cache policies and proxies to export to");
 
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == argv[1]; }).empty()) {
     fmt::print(stderr,
-               "loadlab-cli: error: unknown command '{}' (known: run, compare, cachesim, trace, list)\nRun with --help "
+               "loadlab-cli: error: unknown command '{}' (known: run, compare, cachesim, trace, export, import, "
+               "list)\nRun with --help "
                "for usage.\n",
                argv[1]);
     return kBadInput;
@@ -104,6 +133,8 @@ int main(int argc, char** argv) {
   if (compare_cmd->parsed()) return compare_command(compare);
   if (sim_cmd->parsed()) return cachesim_command(sim);
   if (trace_cmd->parsed()) return trace_command(trace);
+  if (export_cmd->parsed()) return export_command(exp);
+  if (import_cmd->parsed()) return import_command(imp);
   return run_command(run);
 }
 

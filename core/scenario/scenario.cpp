@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "balancers/balancer_registry.h"
+#include "base/host_port.h"
 #include "caches/cache_registry.h"
 
 namespace loadlab {
@@ -146,6 +147,11 @@ void validate(const Scenario& s) {
     if (n.cache_capacity)
       require(*n.cache_capacity <= kMaxCacheCapacity, at + ".cache_capacity",
               fmt::format("at most {} objects (got {})", kMaxCacheCapacity, *n.cache_capacity));
+    if (!n.url.empty()) {
+      std::string why;
+      require(parse_host_port(n.url, &why).has_value(), at + ".url",
+              fmt::format("'{}' is not http://host:port: {}", n.url, why));
+    }
     weight_sum += n.weight;
   }
   require(weight_sum > 0, "nodes[].weight", "all weights are 0, so no node could take a request");

@@ -39,6 +39,9 @@ struct NodeSpec {
   double speed = 1.0;                         // service times are divided by this: 0.5 is twice as slow
   unsigned slots = 1;                         // requests served at once; the rest wait in the node's queue
   std::optional<std::size_t> cache_capacity;  // overrides the scenario's cache capacity
+  // Where a real backend for this node listens ("http://host:port"): what an exported proxy
+  // configuration points at. Empty: the exporter assigns 127.0.0.1 and consecutive ports.
+  std::string url;
 };
 
 struct Workload {

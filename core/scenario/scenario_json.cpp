@@ -137,6 +137,7 @@ void read_nodes(const json& value, Scenario& s) {
     r.read("speed", n.speed);
     r.read_count("slots", n.slots);
     if (const json* c = r.find("cache_capacity")) n.cache_capacity = r.whole_number("cache_capacity", *c);
+    r.read("url", n.url);
     r.reject_unknown();
     s.nodes.push_back(std::move(n));
   }
@@ -387,6 +388,7 @@ std::string scenario_to_json(const Scenario& s) {
   for (const NodeSpec& n : s.nodes) {
     nlohmann::ordered_json node{{"name", n.name}, {"weight", n.weight}, {"speed", n.speed}, {"slots", n.slots}};
     if (n.cache_capacity) node["cache_capacity"] = *n.cache_capacity;
+    if (!n.url.empty()) node["url"] = n.url;
     nodes.push_back(std::move(node));
   }
   const Workload& w = s.workload;
