@@ -20,7 +20,8 @@ std::string HostPort::to_string() const {
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-std::optional<HostPort> parse_host_port(std::string_view text, std::string* why, bool allow_scheme) {
+std::optional<HostPort> parse_host_port(std::string_view text, std::string* why, bool allow_scheme,
+                                        bool allow_port_zero) {
   std::string_view rest = text;
   if (allow_scheme && rest.substr(0, 7) == "http://") {
     rest.remove_prefix(7);
@@ -53,8 +54,9 @@ std::optional<HostPort> parse_host_port(std::string_view text, std::string* why,
   unsigned port = 0;
   const auto* end = port_text.data() + port_text.size();
   const auto [ptr, ec] = std::from_chars(port_text.data(), end, port);
-  if (port_text.empty() || ec != std::errc{} || ptr != end || port == 0 || port > 65535)
-    return fail(why, "port must be a number from 1 to 65535");
+  if (port_text.empty() || ec != std::errc{} || ptr != end || (port == 0 && !allow_port_zero) || port > 65535)
+    return fail(why,
+                allow_port_zero ? "port must be a number from 0 to 65535" : "port must be a number from 1 to 65535");
   out.port = static_cast<std::uint16_t>(port);
   return out;
 }

@@ -18,7 +18,9 @@ struct HostPort {
 
 // Parses "host:port", "[v6]:port" or, when `allow_scheme`, also "http://host:port" (an
 // optional trailing "/" is accepted; a path, a query, https or a missing port are not).
+// Port 0 ("let the OS pick") only when `allow_port_zero`, for a listening address.
 // Returns nullopt and sets `why` to the reason when the text is not such an address.
-std::optional<HostPort> parse_host_port(std::string_view text, std::string* why = nullptr, bool allow_scheme = true);
+std::optional<HostPort> parse_host_port(std::string_view text, std::string* why = nullptr, bool allow_scheme = true,
+                                        bool allow_port_zero = false);
 
 }  // namespace loadlab

@@ -9,11 +9,12 @@ seconds=${1:-60}
 build=${2:-build/fuzz}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/scenario" "$work/trace" "$work/proxy_import"
+mkdir -p "$work/scenario" "$work/trace" "$work/proxy_import" "$work/http_request"
 cp resources/presets/*.json tests/fuzz/corpus/scenario/*.json "$work/scenario/"
 cp tests/fuzz/corpus/trace/* "$work/trace/"
 cp tests/fuzz/corpus/proxy/* "$work/proxy_import/"
-for target in scenario trace proxy_import; do
+cp tests/fuzz/corpus/http/* "$work/http_request/"
+for target in scenario trace proxy_import http_request; do
   echo "fuzzing ${target} for ${seconds}s"
   "$build/${target}_fuzz" "$work/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/" 2>&1 | tail -12
