@@ -248,7 +248,12 @@ TEST_F(HttpNode, RequestsPerConnectionAreBounded) {
 
 TEST_F(HttpNode, KillClosesTheListenerAndReviveOpensIt) {
   start();
+  // A keep-alive connection open across the kill (a proxy's) must not keep the port.
+  Client kept(at_);
+  kept.send(get("/key/1"));
+  ASSERT_TRUE(kept.receive());
   server_->kill();
+  EXPECT_TRUE(kept.closed_by_server());
   EXPECT_THROW(Client{at_}, boost::system::system_error);
   server_->revive();
   expect_healthy_and_balanced();

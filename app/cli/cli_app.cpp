@@ -13,6 +13,7 @@
 #include "loadlab_version.h"
 #include "proxy/proxy_config_registry.h"
 #include "run_command.h"
+#include "via_command.h"
 
 namespace loadlab::cli {
 namespace {
@@ -44,6 +45,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--csv", run.csv_dir, "Write summary.csv and timeseries.csv into this directory");
   run_cmd->add_option("--save-scenario", run.save_scenario, "Also write the effective scenario as JSON");
   run_cmd->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
+  ViaOptions via;
+  run_cmd->add_option("--via", via.proxy,
+                      "Run through a real proxy, nginx or haproxy: the nodes serve HTTP on loopback ports the OS "
+                      "picks, the proxy runs on the exported configuration");
+  run_cmd->add_option("--connections", via.connections, "With --via: keep-alive connections to the proxy (16)");
+  run_cmd->add_flag("--best-effort", via.best_effort, "With --via: run what the proxy can only approximate");
 
   CompareOptions compare;
   CLI::App* compare_cmd = app.add_subcommand(
@@ -135,6 +142,7 @@ int main(int argc, char** argv) {
   if (trace_cmd->parsed()) return trace_command(trace);
   if (export_cmd->parsed()) return export_command(exp);
   if (import_cmd->parsed()) return import_command(imp);
+  if (!via.proxy.empty()) return via_command(run, via);
   return run_command(run);
 }
 

@@ -1,6 +1,7 @@
 #include "http/node_http_server.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -57,11 +58,17 @@ class NodeHttpServer::Impl {
     return {endpoint_.address().to_string(), endpoint_.port()};
   }
 
+  // Killing stops listening but keeps the port: while the node is dead, the kernel hands out
+  // free ports to outgoing connections (the proxy's, the load's), and one of them taking this
+  // port would make the revival fail. A listening socket shut down for reading stops
+  // listening (connections are refused, the backlog is reset) and stays bound, so listen()
+  // brings it back on the same port.
   void kill() {
     run_on_io([this] {
       killed_ = true;
       beast::error_code ignored;
-      acceptor_.close(ignored);
+      acceptor_.cancel(ignored);
+      ::shutdown(acceptor_.native_handle(), SHUT_RD);
       close_all_sessions();
     });
     node_.kill();
@@ -71,13 +78,16 @@ class NodeHttpServer::Impl {
     node_.revive();
     std::exception_ptr failure;
     run_on_io([&] {
+      if (!killed_) return;
       killed_ = false;
-      try {
-        open_acceptor();
-        accept();
-      } catch (...) {
-        failure = std::current_exception();
+      beast::error_code ec;
+      acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+      if (ec) {
+        failure = std::make_exception_ptr(
+            std::runtime_error(fmt::format("cannot listen again on port {}: {}", endpoint_.port(), ec.message())));
+        return;
       }
+      accept();
     });
     if (failure) std::rethrow_exception(failure);
   }
@@ -265,7 +275,15 @@ class NodeHttpServer::Impl {
 
   void open_acceptor() {
     beast::error_code ec;
-    acceptor_.open(endpoint_.protocol(), ec);
+    if (endpoint_.port() == 0) {
+      // Bound to the port the OS picks, then bound again to it by number: a socket bound to
+      // port 0 gives its port up when it stops listening (kill), one bound by number keeps it.
+      tcp::acceptor probe(io_);
+      probe.open(endpoint_.protocol(), ec);
+      if (!ec) probe.bind(endpoint_, ec);
+      if (!ec) endpoint_ = probe.local_endpoint(ec);
+    }
+    if (!ec) acceptor_.open(endpoint_.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint_, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
@@ -282,6 +300,7 @@ class NodeHttpServer::Impl {
 
   void accept() {
     acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (killed_ || draining_) return;  // a connection that slipped in is closed with `socket`
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
         return accept();  // a transient error (too many open files): keep serving the others

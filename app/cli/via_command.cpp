@@ -1,0 +1,115 @@
+#include "via_command.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cmath>
+
+#include "cli_app.h"
+#include "proxy/proxy_process.h"
+#include "proxy/proxy_run.h"
+
+namespace loadlab::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+void stop_on_signal(int) { g_stop.store(true); }
+
+std::string us(double ns) {
+  if (!std::isfinite(ns)) return "-";
+  const double v = ns / 1000;
+  return v >= 10'000 ? fmt::format("{:.1f}ms", v / 1000) : fmt::format("{:.0f}us", v);
+}
+
+}  // namespace
+
+int via_command(const RunOptions& run, const ViaOptions& via) {
+  Scenario scenario;
+  try {
+    scenario = effective_scenario(run.scenario_file, run.overrides);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return kBadInput;
+  }
+  if (via.proxy != "nginx" && via.proxy != "haproxy") {
+    fmt::print(stderr, "loadlab-cli: error: --via: unknown proxy '{}' (known: nginx, haproxy)\n", via.proxy);
+    return kBadInput;
+  }
+  if (via.connections == 0 || via.connections > 4096) {
+    fmt::print(stderr, "loadlab-cli: error: --connections: must be from 1 to 4096 (got {})\n", via.connections);
+    return kBadInput;
+  }
+  // What LoadLab's model predicts for the same scenario and seed: the virtual clock, exact.
+  Scenario model = scenario;
+  model.clock = Scenario::Clock::virtual_time;
+  const RunResult predicted = execute(model, /*progress=*/false, /*keep_snapshots=*/false);
+
+  ProxyRunOptions options;
+  options.proxy = via.proxy;
+  options.connections = via.connections;
+  options.best_effort = via.best_effort;
+  struct sigaction action {
+  }, old_int{}, old_term{};
+  action.sa_handler = stop_on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &old_int);
+  sigaction(SIGTERM, &action, &old_term);
+  ProxyRunResult result;
+  int code = kOk;
+  try {
+    result = run_via_proxy(scenario, options, &g_stop);
+  } catch (const ProxyExportError& e) {
+    fmt::print(stderr, "loadlab-cli: error: {} cannot express {}\n", via.proxy, e.what());
+    code = kBadInput;
+  } catch (const ProxyProcessError& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    code = kRuntimeError;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    code = kRuntimeError;
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (code != kOk) return code;
+
+  const HttpLoadResult& load = result.load;
+  if (!run.quiet) {
+    for (const auto& n : result.config.notes) fmt::print(stderr, "loadlab-cli: note: {}\n", n);
+    fmt::print("Through {} ({} connections): {} requests, {} answered 2xx, {} failed, {:.0f} req/s over {:.2f} s\n",
+               via.proxy, via.connections, load.issued, load.completed, load.failed,
+               load.elapsed_s > 0 ? static_cast<double>(load.completed) / load.elapsed_s : 0.0, load.elapsed_s);
+    fmt::print("\n{:<8} {:<22} {:>10} {:>8}   {:>10} {:>8}   {:>8}\n", "node", "listened on", "via proxy", "share",
+               "model", "share", "hit rate");
+    const double total_via = static_cast<double>(std::max<std::uint64_t>(1, load.completed));
+    const double total_model = static_cast<double>(std::max<std::uint64_t>(1, predicted.report.total.requests));
+    for (std::size_t i = 0; i < result.nodes.size(); ++i) {
+      const ProxyRunNode& n = result.nodes[i];
+      const auto it = load.by_node.find(n.name);
+      const std::uint64_t via_count = it == load.by_node.end() ? 0 : it->second;
+      const std::uint64_t model_count = i < predicted.report.nodes.size() ? predicted.report.nodes[i].requests : 0;
+      fmt::print("{:<8} {:<22} {:>10} {:>7.1f}%   {:>10} {:>7.1f}%   {:>7.1f}%\n", n.name, n.address, via_count,
+                 100.0 * static_cast<double>(via_count) / total_via, model_count,
+                 100.0 * static_cast<double>(model_count) / total_model,
+                 n.served > 0 ? 100.0 * static_cast<double>(n.hits) / static_cast<double>(n.served) : 0.0);
+    }
+    const Histogram& h = load.latency_ns;
+    fmt::print("\nLatency through the proxy, from each request's intended send time: p50 {}  p99 {}  max {}\n",
+               us(h.quantile(0.5)), us(h.quantile(0.99)), us(h.quantile(1.0)));
+    fmt::print("Model (virtual clock, same seed): p50 {}  p99 {}\n", us(predicted.report.total.p50_us * 1000),
+               us(predicted.report.total.p99_us * 1000));
+    if (!load.by_status.empty() && load.failed > 0) {
+      std::string statuses;
+      for (const auto& [status, count] : load.by_status)
+        if (status / 100 != 2)
+          statuses += fmt::format(" {}:{}", status == 0 ? std::string("no answer") : std::to_string(status), count);
+      fmt::print("Failed answers by status:{}\n", statuses);
+    }
+  }
+  if (load.interrupted) return kInterrupted;
+  return load.issued == load.completed + load.failed ? kOk : kRuntimeError;
+}
+
+}  // namespace loadlab::cli
