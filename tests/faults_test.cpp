@@ -189,15 +189,35 @@ TEST(Faults, SlowStartRampsARevivedNodeBackIn) {
 }
 
 TEST(Faults, AllNodesDownFailWithACountedReasonAndTheRunEnds) {
+  // Active checks mark both down and nothing overrides them (no panic): the balancer has
+  // nobody to offer.
   Scenario s = faulty_scenario(2);
-  s.health.max_fails = 1;
+  s.health.active_interval_ms = 20;
+  s.health.fall = 1;
+  s.health.panic_threshold = 0;
   s.faults = {{0.1, 0, FaultEvent::Action::kill}, {0.1, 1, FaultEvent::Action::kill}};
+  {
+    Engine e(s);
+    Recorded rec;
+    const RunReport r = run(e, rec);
+    expect_accounting(rec, r);
+    EXPECT_GT(r.failed.no_node, 0u);
+    EXPECT_GT(r.failed.node_down, 0u);
+    EXPECT_EQ(r.panic_s, 0.0);
+  }
+  // Envoy's panic threshold (the default, 50%): with no node available the balancer picks
+  // among all of them, so requests reach the dead nodes and fail there, and the panic is
+  // counted.
+  s.health.panic_threshold = 50;
   Engine e(s);
   Recorded rec;
   const RunReport r = run(e, rec);
   expect_accounting(rec, r);
-  EXPECT_GT(r.failed.no_node, 0u);  // both marked down: the balancer has nobody to offer
+  EXPECT_EQ(r.failed.no_node, 0u);
   EXPECT_GT(r.failed.node_down, 0u);
+  EXPECT_GT(r.panic_s, 0.5);  // from ~0.12 s to the end at 1.2 s
+  EXPECT_GT(r.issued_in_panic, 0u);
+  EXPECT_TRUE(rec.snapshots.back().panic);
 }
 
 TEST(Faults, RetriesOnAnotherNodeRaiseAvailabilityWithinTheBudget) {

@@ -37,6 +37,9 @@ void print_report(std::FILE* out, const RunReport& r) {
       r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.no_quorum,
       r.failed.cancelled, r.in_flight);
   if (r.retries > 0) fmt::print(out, "retries {} (each counted once above, under its original request)\n", r.retries);
+  if (r.panic_s > 0 || r.issued_in_panic > 0)
+    fmt::print(out, "panic {:.3f}s: {} requests issued with too few nodes available, picked among all of them\n",
+               r.panic_s, r.issued_in_panic);
   if (r.failed.node_down + r.failed.no_node > 0 && r.issued > 0)
     fmt::print(out, "availability {:.4f}% of requests served\n",
                100.0 * static_cast<double>(r.completed) / static_cast<double>(r.issued));

@@ -178,7 +178,13 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--fault", faults,
                  "Scheduled fault AT:ACTION:NODE, ACTION kill, revive, speed:FACTOR or spikes:PROB:EXTRA_US "
                  "(e.g. 5:kill:b, 12:revive:b); repeatable");
-  app.add_option("--active-checks", active_checks_ms, "Active health checks every this many ms (0: off)");
+  app.add_option("--active-checks", active_checks_ms,
+                 "Active health checks every this many ms (0: off, the default; HAProxy's inter is 2000)");
+  app.add_option("--rise", rise, "Active checks: good probes in a row that bring a node back (default 2)");
+  app.add_option("--fall", fall, "Active checks: failed probes in a row that mark a node down (default 3)");
+  app.add_option("--panic-threshold", panic_threshold,
+                 "Percent of nodes that must be available, else pick among all of them as if healthy (default 50; "
+                 "0: off)");
   app.add_option("--max-fails", max_fails,
                  "Passive checks: failures within --fail-timeout that mark a node down (0: off; default 1)");
   app.add_option("--fail-timeout", fail_timeout, "Passive checks: window and time out, seconds (default 10)");
@@ -234,6 +240,9 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (eject_after) s.health.consecutive_failures = *eject_after;
   if (ejection_s) s.health.base_ejection_s = *ejection_s;
   if (slow_start) s.health.slow_start_s = *slow_start;
+  if (rise) s.health.rise = *rise;
+  if (fall) s.health.fall = *fall;
+  if (panic_threshold) s.health.panic_threshold = *panic_threshold;
   if (retries) s.retry.max_retries = *retries;
   if (partitioning)
     s.partitioning.kind = parse_choice<Partitioning::Kind>("--partitioning", *partitioning,

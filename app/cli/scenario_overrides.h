@@ -29,7 +29,8 @@ struct ScenarioOverrides {
   std::optional<std::uint64_t> table_size;
   std::vector<std::string> faults;  // AT:ACTION:NODE[:VALUE[:VALUE]]
   std::optional<double> active_checks_ms, fail_timeout, ejection_s, slow_start;
-  std::optional<unsigned> max_fails, eject_after, retries;
+  std::optional<unsigned> max_fails, eject_after, retries, rise, fall;
+  std::optional<double> panic_threshold;
   std::optional<double> retry_budget, writes;
   std::optional<std::string> partitioning;
   std::optional<unsigned> partitions, replication, write_quorum;

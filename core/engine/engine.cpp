@@ -92,7 +92,7 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   std::atomic<bool> paused{false};
   std::atomic<bool> dispatch_done{false};
   // Published by the dispatcher at each flush, before the requests they count.
-  std::atomic<std::uint64_t> issued{0}, failed_no_node{0}, writes_issued{0}, peak_in_flight{0};
+  std::atomic<std::uint64_t> issued{0}, failed_no_node{0}, writes_issued{0}, peak_in_flight{0}, issued_in_panic{0};
 
   // Dispatcher thread: per-node batches since the last flush.
   std::vector<std::vector<Request>> batches;
@@ -264,6 +264,7 @@ void Engine::State::flush() {
   failed_no_node.store(dispatcher->no_node(), std::memory_order_release);
   issued.store(dispatcher->issued(), std::memory_order_release);
   writes_issued.store(dispatcher->writes(), std::memory_order_release);
+  issued_in_panic.store(dispatcher->issued_in_panic(), std::memory_order_relaxed);
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (batches[i].empty()) continue;
     const std::uint64_t reads = batches[i].size() - write_batch[i];
@@ -314,6 +315,7 @@ void Engine::State::dispatch_loop() {
     const std::int64_t at = clock.now_ns();
     health->set_configured(configured, at);
     dispatcher->set_weights(health->effective());
+    dispatcher->set_panic(health->panic());
     if (rate_changed && arrivals) arrivals->set_rate(current_rate, static_cast<double>(at));
     return rate_changed;
   };
@@ -356,7 +358,10 @@ void Engine::State::dispatch_loop() {
     }
     const bool rate_changed = apply_control();
     const std::int64_t now = clock.now_ns();
-    if (health->step(now, counters, up)) dispatcher->set_weights(health->effective());
+    if (health->step(now, counters, up)) {
+      dispatcher->set_weights(health->effective());
+      dispatcher->set_panic(health->panic());
+    }
     if (now >= end_ns) break;
 
     if (w.mode == Workload::Mode::open) {
@@ -474,6 +479,9 @@ ClusterCounts Engine::State::cluster_counts() const {
   c.writes = writes_issued.load(std::memory_order_acquire);
   c.retries = retry->retries();
   c.peak_in_flight = peak_in_flight.load(std::memory_order_relaxed);
+  c.panic = health->panic();
+  c.panic_ns = health->panic_ns(clock.now_ns());
+  c.issued_in_panic = issued_in_panic.load(std::memory_order_relaxed);
   return c;
 }
 

@@ -74,6 +74,7 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     n.expected_share = nodes[i].expected_share;
     n.up = nodes[i].up;
     n.available = nodes[i].available;
+    n.health = nodes[i].health;
     const NodeSample& prev = previous_samples_[i];
     n.interval_completed = n.completed - prev.completed;
     n.interval_hits = n.hits - prev.hits;
@@ -109,6 +110,9 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
   s.failed.no_node = cluster.no_node;
   s.issued += s.failed.no_node + cluster.writes;
   s.retries = cluster.retries;
+  s.panic = cluster.panic;
+  s.panic_s = static_cast<double>(cluster.panic_ns) / 1e9;
+  s.issued_in_panic = cluster.issued_in_panic;
   // Every request issued is completed, failed for good, or in flight (counted once, even
   // while a retry moves between nodes).
   s.in_flight = s.issued - s.completed - s.failed.total();
@@ -144,6 +148,8 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
   r.failed.no_node = cluster.no_node;
   r.peak_in_flight = cluster.peak_in_flight;
   r.retries = cluster.retries;
+  r.panic_s = static_cast<double>(cluster.panic_ns) / 1e9;
+  r.issued_in_panic = cluster.issued_in_panic;
   Histogram all, one;
   std::uint64_t max_ns = 0, sum_ns = 0;
   auto fill_latency = [](NodeSummary& s, const Histogram& h, std::uint64_t sum, std::uint64_t max) {

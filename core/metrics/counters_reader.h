@@ -21,6 +21,7 @@ struct NodeState {
   double expected_share = 0;  // what theory predicts under the current weights and health
   bool up = true;             // the truth
   bool available = true;      // what health checking believes
+  NodeHealth health = NodeHealth::up;
 };
 
 // Cluster-wide counts that live outside the nodes, published by the dispatcher.
@@ -30,6 +31,9 @@ struct ClusterCounts {
   std::uint64_t writes = 0;  // writes issued (each sent to R replicas)
   std::uint64_t retries = 0;
   std::uint64_t peak_in_flight = 0;
+  bool panic = false;                 // health checking is in panic now (model/health_monitor.h)
+  std::int64_t panic_ns = 0;          // time spent in panic so far
+  std::uint64_t issued_in_panic = 0;  // requests issued while in panic
 };
 
 class SnapshotBuilder {

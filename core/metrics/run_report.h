@@ -40,6 +40,10 @@ struct RunReport {
   FailureCounts failed;
   std::uint64_t in_flight = 0;  // 0 once the run is over
   std::uint64_t retries = 0;    // retry attempts on another node, counted apart from requests
+  // Envoy's panic threshold (model/health_monitor.h): time the run spent with too few nodes
+  // available, picking among all of them, and the requests issued meanwhile.
+  double panic_s = 0;
+  std::uint64_t issued_in_panic = 0;
   // Most requests outstanding at once, as the dispatcher counted them after each batch (an
   // upper bound on the truth: what it reads as finished may lag). Bounded by the window in
   // max mode and by the clients in closed loop.

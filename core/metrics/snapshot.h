@@ -9,6 +9,19 @@
 
 namespace loadlab {
 
+// What health checking believes about a node, for the window's node table: in rotation at
+// full weight, ramping up in slow start, or out of rotation and why (model/health.h).
+enum class NodeHealth : std::uint8_t {
+  up,
+  ramping,  // back, and its weight still ramping up (slow start)
+  passive,  // marked down by the passive check (nginx max_fails / fail_timeout)
+  outlier,  // ejected as an outlier (Envoy outlier detection)
+  probing,  // marked down by active checks; probes go on until `rise` in a row answer
+};
+
+// "up", "ramping", "passive", "outlier", "probing": as the CSV and the window show them.
+const char* to_string(NodeHealth health);
+
 struct NodeSample {
   double weight = 0;
   double expected_share = 0;  // from theory; NaN where the policy has no closed form
@@ -22,6 +35,7 @@ struct NodeSample {
   std::uint64_t writes_completed = 0;             // writes whose quorum this node's acknowledgement completed
   bool up = true;                                 // the node is serving (the truth)
   bool available = true;                          // the balancer may pick it (what health checking believes)
+  NodeHealth health = NodeHealth::up;             // and why not, or whether it is ramping up
   std::uint64_t queue_length = 0;
   std::uint64_t in_service = 0;
   std::uint64_t hits = 0;
@@ -55,6 +69,10 @@ struct Snapshot {
   FailureCounts failed;
   std::uint64_t in_flight = 0;
   std::uint64_t retries = 0;  // requests retried on another node (each is still one request)
+  // Envoy's panic threshold (model/health_monitor.h): in panic now, and so far in all.
+  bool panic = false;
+  double panic_s = 0;
+  std::uint64_t issued_in_panic = 0;
   double rps = 0;
   double target_rate = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;

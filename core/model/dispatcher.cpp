@@ -91,6 +91,7 @@ void Dispatcher::load_changed(std::size_t node) {
 bool Dispatcher::issue(std::int64_t intended_ns, std::uint32_t client, std::int64_t now_ns) {
   now_ns_ = now_ns;
   ++issued_;
+  issued_in_panic_ += panic_;
   const std::uint64_t key = keys_.next(key_rng_);
   std::size_t node;
   if (placement_) {

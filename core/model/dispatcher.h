@@ -48,6 +48,9 @@ class Dispatcher {
   void load_changed(std::size_t node);
   // The weights the balancers see (health and slow start already applied).
   void set_weights(std::span<const double> effective);
+  // Whether health checking is in panic (model/health_monitor.h): requests issued meanwhile
+  // are counted as issued in panic.
+  void set_panic(bool panic) { panic_ = panic; }
 
   // Outstanding requests as the balancer reads them: the driver sets the true figure from time
   // to time (after a batch), and each request sent adds one until then.
@@ -62,6 +65,7 @@ class Dispatcher {
   std::uint64_t issued() const { return issued_; }
   std::uint64_t writes() const { return writes_; }
   std::uint64_t no_node() const { return no_node_; }
+  std::uint64_t issued_in_panic() const { return issued_in_panic_; }
   const Balancer& balancer() const { return *balancer_; }
   const Placement* placement() const { return placement_ ? &*placement_ : nullptr; }
 
@@ -87,6 +91,8 @@ class Dispatcher {
   std::unique_ptr<Load> load_;
   std::uint64_t issued_ = 0, writes_ = 0, no_node_ = 0;
   bool reports_load_changes_ = false;
+  bool panic_ = false;
+  std::uint64_t issued_in_panic_ = 0;
 };
 
 }  // namespace loadlab

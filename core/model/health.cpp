@@ -33,6 +33,7 @@ bool HealthTracker::observe(std::size_t node, std::uint64_t failures, std::uint6
       s.passive_until = now + seconds(config_.fail_timeout_s);
       s.window_fails = 0;
       s.window_start = now;
+      s.probe_oks = 0;  // with active checks, `rise` good probes from now on bring it back
     }
   }
   if (config_.consecutive_failures > 0) {
@@ -41,6 +42,7 @@ bool HealthTracker::observe(std::size_t node, std::uint64_t failures, std::uint6
       ++s.ejections;
       s.ejected_until = now + seconds(config_.base_ejection_s) * static_cast<std::int64_t>(s.ejections);
       s.consecutive = 0;
+      s.probe_oks = 0;
     }
   }
   return refresh(s, now);
@@ -56,7 +58,13 @@ bool HealthTracker::probe(std::size_t node, bool answered, std::int64_t now) {
   State& s = state_[node];
   if (answered) {
     s.probe_fails = 0;
-    if (s.active_down && ++s.probe_oks >= config_.rise) s.active_down = false;
+    if (s.probe_oks < config_.rise) ++s.probe_oks;
+    if (s.probe_oks >= config_.rise) {
+      s.active_down = false;
+      // A node marked down by a passive check or an ejection is back once the checks say so.
+      s.passive_until = std::min(s.passive_until, now);
+      s.ejected_until = std::min(s.ejected_until, now);
+    }
   } else {
     s.probe_oks = 0;
     if (!s.active_down && ++s.probe_fails >= config_.fall) s.active_down = true;
@@ -69,6 +77,27 @@ bool HealthTracker::expire(std::int64_t now) {
   for (State& s : state_)
     if (!s.available) changed = refresh(s, now) || changed;
   return changed;
+}
+
+bool HealthTracker::reset_passive_marks(std::int64_t now) {
+  bool changed = false;
+  for (State& s : state_) {
+    s.window_fails = 0;
+    s.window_start = now;
+    if (s.passive_until > now) {
+      s.passive_until = now;
+      changed = refresh(s, now) || changed;
+    }
+  }
+  return changed;
+}
+
+HealthTracker::Mark HealthTracker::mark(std::size_t node, std::int64_t now) const {
+  const State& s = state_[node];
+  if (s.available) return Mark::up;
+  if (s.active_down) return Mark::probing;
+  if (now < s.ejected_until) return Mark::outlier;
+  return Mark::passive;
 }
 
 double HealthTracker::weight_factor(std::size_t node, std::int64_t now) const {

@@ -4,11 +4,19 @@
 // between fail, as they do in production.
 //
 // - Active checks: a probe every interval; `fall` failed probes in a row mark a node down,
-//   `rise` good ones mark it up again (HAProxy's `inter`/`fall`/`rise`).
+//   `rise` good ones mark it up again (HAProxy's `inter`/`fall`/`rise`). With active checks on,
+//   a node marked down by the passive check or by outlier ejection also comes back after
+//   `rise` good probes in a row counted from the mark (HAProxy's `observe` + `on-error
+//   mark-down`: the checks decide when a server that errored is back), not only when its
+//   time out ends.
 // - Passive checks (nginx's `max_fails`/`fail_timeout`): `max_fails` failed requests within
-//   `fail_timeout` make the node unavailable for `fail_timeout`; then it is tried again.
+//   `fail_timeout` make the node unavailable for `fail_timeout`; then it is tried again. When
+//   every node is marked down this way, the marks are reset "for quick recovery" (nginx's
+//   round robin does this when it finds no peer): reset_passive_marks().
 // - Outlier ejection (Envoy): `consecutive_failures` failed requests in a row eject the node
 //   for base_ejection × (times ejected so far).
+// - Panic threshold (Envoy's `healthy_panic_threshold`): applied by HealthMonitor, which knows
+//   which nodes are in service (health_monitor.h).
 // - Slow start: a node that comes back ramps its weight linearly from 10% to 100% over the
 //   window, so a cold node (empty cache) is not flooded at once (nginx `slow_start`).
 //
@@ -29,6 +37,9 @@ struct HealthCheckConfig {
   unsigned consecutive_failures = 0;  // 0: no outlier ejection
   double base_ejection_s = 30;
   double slow_start_s = 0;  // 0: full weight at once
+  // Envoy's panic threshold, percent: when fewer than this share of the nodes in service are
+  // available, the balancer picks among all of them as if they were healthy. 0: off.
+  double panic_threshold = 50;
 };
 
 class HealthTracker {
@@ -48,11 +59,20 @@ class HealthTracker {
   // Ends passive timeouts and ejections whose time has come. True when any node came back.
   bool expire(std::int64_t now_ns);
 
+  // nginx: every node is marked down by the passive check, so the failure counts are reset
+  // and every node is tried again. Returns true when a node came back.
+  bool reset_passive_marks(std::int64_t now_ns);
+
+  // Why a node is out of rotation, for the window; `up` when it is available.
+  enum class Mark { up, passive, outlier, probing };
+  Mark mark(std::size_t node, std::int64_t now_ns) const;
+
   bool available(std::size_t node) const { return state_[node].available; }
   // 1 normally; during slow start the fraction of the weight the node may use.
   double weight_factor(std::size_t node, std::int64_t now_ns) const;
   bool ramping(std::int64_t now_ns) const;
   std::uint64_t ejections(std::size_t node) const { return state_[node].ejections; }
+  const HealthCheckConfig& config() const { return config_; }
 
  private:
   struct State {

@@ -28,7 +28,7 @@ std::vector<NodeState> node_states(std::span<const NodeCounters* const> counters
                                    const HealthMonitor& health) {
   std::vector<NodeState> states(counters.size());
   for (std::size_t i = 0; i < counters.size(); ++i)
-    states[i] = NodeState{counters[i], weights[i], shares[i], up(i), health.available(i)};
+    states[i] = NodeState{counters[i], weights[i], shares[i], up(i), health.available(i), health.state(i)};
   return states;
 }
 

@@ -195,6 +195,7 @@ void validate(const Scenario& s) {
           fmt::format("at most 1000000 (got {})", h.consecutive_failures));
   require_range(h.base_ejection_s, 0, 3600, "health.base_ejection_s");
   require_range(h.slow_start_s, 0, 3600, "health.slow_start_s");
+  require_range(h.panic_threshold, 0, 100, "health.panic_threshold");
   const Partitioning& part = s.partitioning;
   if (part.kind != Partitioning::Kind::none) {
     require(s.nodes.size() <= kMaxPartitionedNodes, "partitioning",

@@ -303,6 +303,7 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
     hr.read_count("consecutive_failures", h.consecutive_failures);
     hr.read("base_ejection_s", h.base_ejection_s);
     hr.read("slow_start_s", h.slow_start_s);
+    hr.read("panic_threshold", h.panic_threshold);
     hr.reject_unknown();
   }
 
@@ -452,7 +453,8 @@ std::string scenario_to_json(const Scenario& s) {
                  {"fail_timeout_s", h.fail_timeout_s},
                  {"consecutive_failures", h.consecutive_failures},
                  {"base_ejection_s", h.base_ejection_s},
-                 {"slow_start_s", h.slow_start_s}};
+                 {"slow_start_s", h.slow_start_s},
+                 {"panic_threshold", h.panic_threshold}};
   j["partitioning"] = {{"kind", to_string(s.partitioning.kind)},
                        {"partitions", s.partitioning.partitions},
                        {"replication", s.partitioning.replication},

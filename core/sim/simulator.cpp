@@ -292,7 +292,10 @@ void Simulator::Model::health_pass() {
   if (health_active || probing || down_count > 0 || health->next_ramp_ns(now) <= now) {
     const auto up = [this](std::size_t i) { return nodes[i]->up.load(std::memory_order_relaxed); };
     const bool changed = health->step(now, counters, up);
-    if (changed) dispatcher->set_weights(health->effective());
+    if (changed) {
+      dispatcher->set_weights(health->effective());
+      dispatcher->set_panic(health->panic());
+    }
     bool all_available = true;
     for (std::size_t i = 0; i < nodes.size() && all_available; ++i) all_available = health->available(i);
     health_active = changed || !all_available;
@@ -433,6 +436,9 @@ ClusterCounts Simulator::Model::cluster_counts() const {
   c.writes = dispatcher->writes();
   c.retries = retry->retries();
   c.peak_in_flight = peak;
+  c.panic = health->panic();
+  c.panic_ns = health->panic_ns(now);
+  c.issued_in_panic = dispatcher->issued_in_panic();
   return c;
 }
 
@@ -528,6 +534,7 @@ void Simulator::set_weights(const std::vector<double>& weights) {
   m.control([&m, weights] {
     m.health->set_configured(weights, m.now);
     m.dispatcher->set_weights(m.health->effective());
+    m.dispatcher->set_panic(m.health->panic());
   });
 }
 
