@@ -18,8 +18,8 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-Result cli(const std::string& args) {
-  const std::string command = std::string(LOADLAB_CLI) + " " + args + " 2>&1";
+Result cli_env(const std::string& env, const std::string& args) {
+  const std::string command = env + " " + std::string(LOADLAB_CLI) + " " + args + " 2>&1";
   Result r;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return r;
@@ -29,6 +29,8 @@ Result cli(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+Result cli(const std::string& args) { return cli_env("", args); }
 
 class CliProxy : public ::testing::Test {
  protected:
@@ -117,10 +119,6 @@ TEST_F(CliProxy, BadImportInputIsAClearError) {
   EXPECT_NE(r.output.find("\"url\": \"http://h:2\""), std::string::npos) << r.output;
 }
 
-}  // namespace
-
-namespace {
-
 // The "via proxy" and "model" counts of one node's row in the --via table.
 std::pair<long, long> via_and_model(const std::string& output, const std::string& node) {
   std::istringstream in(output);
@@ -135,10 +133,21 @@ std::pair<long, long> via_and_model(const std::string& output, const std::string
   return {-1, -1};
 }
 
-// The bracket keeps pgrep from finding the shell that runs it.
-bool proxies_left() { return std::system("pgrep -f 'loadlab-v[i]a-' > /dev/null") == 0; }
+// A run through a proxy with its temporary directory in `dir`, so that what it leaves
+// behind (a process, a directory) can be told from what runs beside it.
+Result cli_in(const fs::path& dir, const std::string& args) { return cli_env("TMPDIR=" + dir.string(), args); }
 
-TEST(CliVia, NginxSendsExactlyTheSmoothWeightedRoundRobinCounts) {
+bool proxies_left(const fs::path& dir) {
+  // The bracket keeps pgrep from finding the shell that runs it.
+  const std::string pattern = dir.string() + "/loadlab-v[i]a-";
+  const bool process = std::system(("pgrep -f '" + pattern + "' > /dev/null").c_str()) == 0;
+  bool directory = false;
+  for (const auto& entry : fs::directory_iterator(dir))
+    directory = directory || entry.path().filename().string().rfind("loadlab-via-", 0) == 0;
+  return process || directory;
+}
+
+TEST_F(CliProxy, ViaNginxSendsExactlyTheSmoothWeightedRoundRobinCounts) {
   const auto r =
       cli(std::string("run ") + LOADLAB_PRESETS_DIR + "/weights-5-3-1.json --via nginx --requests 900 --rate 2000");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -146,11 +155,12 @@ TEST(CliVia, NginxSendsExactlyTheSmoothWeightedRoundRobinCounts) {
   EXPECT_EQ(via_and_model(r.output, "a"), std::make_pair(500L, 500L)) << r.output;
   EXPECT_EQ(via_and_model(r.output, "b"), std::make_pair(300L, 300L)) << r.output;
   EXPECT_EQ(via_and_model(r.output, "c"), std::make_pair(100L, 100L)) << r.output;
-  EXPECT_FALSE(proxies_left());
+  EXPECT_FALSE(proxies_left(dir_));
 }
 
-TEST(CliVia, HaproxyLeastConnectionsSendsASlowNodeLessAsTheModelDoes) {
-  const auto r = cli("run --nodes 3 --speeds 1,1,0.25 -b least-connections --via haproxy --requests 3000 --rate 2000");
+TEST_F(CliProxy, ViaHaproxyLeastConnectionsSendsASlowNodeLessAsTheModelDoes) {
+  const auto r =
+      cli_in(dir_, "run --nodes 3 --speeds 1,1,0.25 -b least-connections --via haproxy --requests 3000 --rate 2000");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto [via, model] = via_and_model(r.output, "c");
   // An equal share would be 1000. Both give the slow node about a fifth; the proxy's and the
@@ -158,10 +168,10 @@ TEST(CliVia, HaproxyLeastConnectionsSendsASlowNodeLessAsTheModelDoes) {
   EXPECT_LT(via, 800) << r.output;
   EXPECT_LT(model, 800) << r.output;
   EXPECT_NEAR(static_cast<double>(via), static_cast<double>(model), 120.0) << r.output;
-  EXPECT_FALSE(proxies_left());
+  EXPECT_FALSE(proxies_left(dir_));
 }
 
-TEST(CliVia, AKilledNodeShowsTheProxysOwnFailuresAndRecovery) {
+TEST_F(CliProxy, ViaAKilledNodeShowsTheProxysOwnFailuresAndRecovery) {
   // No retries: nginx answers 502 for what it sent to the dead node until its passive check
   // (max_fails 1) marks it, then sends the rest elsewhere. fail_timeout 1 s brings it back.
   const auto r =
@@ -172,10 +182,10 @@ TEST(CliVia, AKilledNodeShowsTheProxysOwnFailuresAndRecovery) {
   const auto [via_b, model_b] = via_and_model(r.output, "b");
   EXPECT_GT(via_b, 0) << r.output;
   EXPECT_LT(via_b, 4000 / 3) << r.output;  // less than its share: it was down a while
-  EXPECT_FALSE(proxies_left());
+  EXPECT_FALSE(proxies_left(dir_));
 }
 
-TEST(CliVia, UnknownProxyIsBadInput) {
+TEST_F(CliProxy, ViaUnknownProxyIsBadInput) {
   const auto r = cli("run --nodes 2 --via apache --requests 10");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("unknown proxy 'apache' (known: nginx, haproxy)"), std::string::npos) << r.output;

@@ -261,6 +261,7 @@ TEST(ProxyExport, EnvoyBootstrapHasTheV3Fields) {
   EXPECT_EQ(eps.at(2).at("endpoint").at("address").at("socket_address").at("port_value"), 8083);
   EXPECT_EQ(cluster.at("health_checks").at(0).at("http_health_check").at("path"), "/healthz");
   EXPECT_EQ(cluster.at("health_checks").at(0).at("healthy_threshold"), 2);
+  EXPECT_EQ(cluster.at("common_lb_config").at("healthy_panic_threshold").at("value"), 50);
   const auto& hcm = j.at("static_resources").at("listeners").at(0).at("filter_chains").at(0).at("filters").at(0);
   EXPECT_EQ(hcm.at("name"), "envoy.filters.network.http_connection_manager");
   const auto& route =
@@ -307,6 +308,7 @@ TEST(ProxyImport, ReadsAnNginxUpstreamAndListsWhatItLeavesOut) {
   EXPECT_EQ(s.health.max_fails, 3u);
   EXPECT_EQ(s.health.fail_timeout_s, 30);
   EXPECT_EQ(s.retry.max_retries, 1u);
+  EXPECT_EQ(s.health.panic_threshold, 0);  // nginx has none
   ASSERT_EQ(imp.unknown.size(), 1u);
   EXPECT_EQ(imp.unknown[0], "line 12: frobnicate: unknown directive");
   std::string listed;

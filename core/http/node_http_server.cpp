@@ -275,18 +275,27 @@ class NodeHttpServer::Impl {
 
   void open_acceptor() {
     beast::error_code ec;
-    if (endpoint_.port() == 0) {
-      // Bound to the port the OS picks, then bound again to it by number: a socket bound to
-      // port 0 gives its port up when it stops listening (kill), one bound by number keeps it.
-      tcp::acceptor probe(io_);
-      probe.open(endpoint_.protocol(), ec);
-      if (!ec) probe.bind(endpoint_, ec);
-      if (!ec) endpoint_ = probe.local_endpoint(ec);
+    const bool any_port = endpoint_.port() == 0;
+    // Port 0: bound to the port the OS picks, then bound again to it by number — a socket
+    // bound to port 0 gives its port up when it stops listening (kill), one bound by number
+    // keeps it. Another process may take the port in between; then the OS picks again.
+    for (int attempt = 0; attempt < (any_port ? 20 : 1); ++attempt) {
+      ec = {};
+      if (any_port) {
+        tcp::acceptor probe(io_);
+        endpoint_.port(0);
+        probe.open(endpoint_.protocol(), ec);
+        if (!ec) probe.bind(endpoint_, ec);
+        if (!ec) endpoint_ = probe.local_endpoint(ec);
+      }
+      if (!ec) acceptor_.open(endpoint_.protocol(), ec);
+      if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+      if (!ec) acceptor_.bind(endpoint_, ec);
+      if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+      if (!ec) break;
+      beast::error_code ignored;
+      acceptor_.close(ignored);
     }
-    if (!ec) acceptor_.open(endpoint_.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(endpoint_, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
       beast::error_code ignored;
       acceptor_.close(ignored);

@@ -148,9 +148,8 @@ ProxyConfig EnvoyConfigWriter::write(const Scenario& s) const {
                       "passive checks' max_fails {} is not",
                       h.consecutive_failures, h.max_fails));
   }
-  // LoadLab's model has no panic mode: turn Envoy's (default 50%) off so it balances as the
-  // model does when many nodes are down.
-  cluster["common_lb_config"]["healthy_panic_threshold"] = {{"value", 0}};
+  // Envoy's panic threshold is the model's (health.panic_threshold, both default 50%).
+  cluster["common_lb_config"]["healthy_panic_threshold"] = {{"value", h.panic_threshold}};
   if (h.slow_start_s > 0) {
     const std::string policy = cluster["lb_policy"];
     const char* key = policy == "ROUND_ROBIN"     ? "round_robin_lb_config"

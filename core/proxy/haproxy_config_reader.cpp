@@ -353,7 +353,8 @@ ProxyImport import_haproxy(std::string_view text, const std::string& block) {
     // Checks are per server in HAProxy, per cluster in the model: the first server's
     // settings stand for all.
     HealthCheckConfig h;
-    h.max_fails = 0;  // HAProxy has no passive check without `observe`
+    h.max_fails = 0;        // HAProxy has no passive check without `observe`
+    h.panic_threshold = 0;  // nor a panic threshold
     if (p.check) {
       h.active_interval_ms = p.inter_ms.value_or(2000);
       h.rise = p.rise.value_or(2);

@@ -114,6 +114,11 @@ ProxyConfig HaproxyConfigWriter::write(const Scenario& s) const {
                       "passive checks' max_fails {} is not",
                       h.consecutive_failures, h.max_fails));
   }
+  if (h.panic_threshold > 0)
+    notes.note(
+        fmt::format("HAProxy has no panic threshold ({:.0f}% in the model): with every server down it "
+                    "answers 503",
+                    h.panic_threshold));
   if (h.slow_start_s > 0) {
     server_options += " slowstart " + format_duration(h.slow_start_s);
     notes.note("HAProxy's slowstart ramps the weight up from almost nothing, LoadLab's from 10%");

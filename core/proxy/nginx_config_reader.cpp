@@ -74,6 +74,9 @@ ProxyImport import_nginx(std::string_view text, const std::string& block) {
   s.name = fmt::format("nginx upstream {}", upstream_name);
   s.description = "Imported from an nginx configuration (loadlab-cli import).";
   s.balancer = "weighted-round-robin";  // nginx's default
+  // nginx has no panic threshold; its one rescue (forget the marks when all are failed) is
+  // the model's too, whatever the threshold.
+  s.health.panic_threshold = 0;
   s.nodes.clear();
   bool health_set = false;
   auto listed = [](const NginxDirective& d, const std::string& why) {
