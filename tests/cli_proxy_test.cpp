@@ -1,5 +1,6 @@
 // loadlab-cli export and import end to end: exit codes, messages, files written or not.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -192,6 +194,46 @@ TEST_F(CliProxy, ViaUnknownProxyIsBadInput) {
   const auto e = cli("run --nodes 2 -b maglev --via nginx --requests 10");
   EXPECT_EQ(e.exit_code, 2) << e.output;
   EXPECT_NE(e.output.find("nginx cannot express balancer 'maglev'"), std::string::npos) << e.output;
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(CliProxy, TargetSendsTheWorkloadToARunningNode) {
+  // A standalone loadlab-node on a port the OS picks, stopped by its process id.
+  const std::string out = path("node.out");
+  FILE* started =
+      popen((std::string(LOADLAB_NODE) + " --listen 127.0.0.1:0 > " + out + " 2>&1 & echo $!").c_str(), "r");
+  ASSERT_NE(started, nullptr);
+  long pid = 0;
+  ASSERT_EQ(fscanf(started, "%ld", &pid), 1);
+  pclose(started);
+  std::string url;
+  for (int i = 0; i < 200 && url.empty(); ++i) {
+    std::ifstream in(out);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    if (const auto at = text.find("http://"); at != std::string::npos && text.find('\n', at) != std::string::npos)
+      url = text.substr(at, text.find('\n', at) - at);
+    if (url.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_FALSE(url.empty());
+  const auto r = cli("run --nodes 1 --target " + url + " --max --requests 2000 --connections 4");
+  kill(static_cast<pid_t>(pid), SIGTERM);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("2000 requests, 2000 answered 2xx, 0 failed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("node a"), std::string::npos) << r.output;
+}
+
+TEST_F(CliProxy, TargetThatIsNotAnHttpAddressIsBadInput) {
+  auto r = cli("run --target ftp://x:1 --requests 10");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--target: 'ftp://x:1': only http:// addresses are supported"), std::string::npos)
+      << r.output;
+  // Nothing listens there: every request fails after its timeout, and the exit code says so.
+  r = cli("run --target http://127.0.0.1:1 --requests 3 --rate 100 --timeout-ms 300");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("no answer:3"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -49,7 +49,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--via", via.proxy,
                       "Run through a real proxy, nginx or haproxy: the nodes serve HTTP on loopback ports the OS "
                       "picks, the proxy runs on the exported configuration");
-  run_cmd->add_option("--connections", via.connections, "With --via: keep-alive connections to the proxy (16)");
+  run_cmd->add_option("--target", via.target,
+                      "Send the workload as HTTP to a running server (http://host:port: a proxy in front of "
+                      "loadlab-node backends, or one node) instead of running the nodes here");
+  run_cmd->add_option("--connections", via.connections, "With --via or --target: keep-alive connections (16)");
+  run_cmd->add_option("--timeout-ms", via.timeout_ms, "With --target: a request not answered in time fails (10000)");
   run_cmd->add_flag("--best-effort", via.best_effort, "With --via: run what the proxy can only approximate");
 
   CompareOptions compare;
@@ -142,6 +146,7 @@ int main(int argc, char** argv) {
   if (trace_cmd->parsed()) return trace_command(trace);
   if (export_cmd->parsed()) return export_command(exp);
   if (import_cmd->parsed()) return import_command(imp);
+  if (!via.target.empty()) return target_command(run, via);
   if (!via.proxy.empty()) return via_command(run, via);
   return run_command(run);
 }

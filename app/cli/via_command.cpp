@@ -24,6 +24,15 @@ std::string us(double ns) {
   return v >= 10'000 ? fmt::format("{:.1f}ms", v / 1000) : fmt::format("{:.0f}us", v);
 }
 
+void print_failures(const HttpLoadResult& load) {
+  if (load.failed == 0) return;
+  std::string statuses;
+  for (const auto& [status, count] : load.by_status)
+    if (status / 100 != 2)
+      statuses += fmt::format(" {}:{}", status == 0 ? std::string("no answer") : std::to_string(status), count);
+  fmt::print("Failed answers by status:{}\n", statuses);
+}
+
 }  // namespace
 
 int via_command(const RunOptions& run, const ViaOptions& via) {
@@ -100,16 +109,72 @@ int via_command(const RunOptions& run, const ViaOptions& via) {
                us(h.quantile(0.5)), us(h.quantile(0.99)), us(h.quantile(1.0)));
     fmt::print("Model (virtual clock, same seed): p50 {}  p99 {}\n", us(predicted.report.total.p50_us * 1000),
                us(predicted.report.total.p99_us * 1000));
-    if (!load.by_status.empty() && load.failed > 0) {
-      std::string statuses;
-      for (const auto& [status, count] : load.by_status)
-        if (status / 100 != 2)
-          statuses += fmt::format(" {}:{}", status == 0 ? std::string("no answer") : std::to_string(status), count);
-      fmt::print("Failed answers by status:{}\n", statuses);
-    }
+    print_failures(load);
   }
   if (load.interrupted) return kInterrupted;
   return load.issued == load.completed + load.failed ? kOk : kRuntimeError;
+}
+
+int target_command(const RunOptions& run, const ViaOptions& via) {
+  std::string why;
+  const auto target = parse_host_port(via.target, &why);
+  if (!target) {
+    fmt::print(stderr, "loadlab-cli: error: --target: '{}': {}\n", via.target, why);
+    return kBadInput;
+  }
+  if (!via.proxy.empty()) {
+    fmt::print(stderr, "loadlab-cli: error: --target and --via: give one (--via starts its own proxy)\n");
+    return kBadInput;
+  }
+  if (via.connections == 0 || via.connections > 4096) {
+    fmt::print(stderr, "loadlab-cli: error: --connections: must be from 1 to 4096 (got {})\n", via.connections);
+    return kBadInput;
+  }
+  if (via.timeout_ms == 0 || via.timeout_ms > 3'600'000) {
+    fmt::print(stderr, "loadlab-cli: error: --timeout-ms: must be from 1 to 3600000 (got {})\n", via.timeout_ms);
+    return kBadInput;
+  }
+  Scenario scenario;
+  try {
+    scenario = effective_scenario(run.scenario_file, run.overrides);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return kBadInput;
+  }
+  HttpLoadOptions options;
+  options.target = *target;
+  options.connections = via.connections;
+  options.timeout = std::chrono::milliseconds(via.timeout_ms);
+  struct sigaction action {
+  }, old_int{}, old_term{};
+  action.sa_handler = stop_on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &old_int);
+  sigaction(SIGTERM, &action, &old_term);
+  HttpLoadResult load;
+  try {
+    load = run_http_load(scenario, options, &g_stop);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "loadlab-cli: error: --target {}: {}\n", via.target, e.what());
+    return kRuntimeError;
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (!run.quiet) {
+    fmt::print("To {} ({} connections): {} requests, {} answered 2xx, {} failed, {:.0f} req/s over {:.2f} s\n",
+               target->to_string(), via.connections, load.issued, load.completed, load.failed,
+               load.elapsed_s > 0 ? static_cast<double>(load.completed) / load.elapsed_s : 0.0, load.elapsed_s);
+    for (const auto& [node, count] : load.by_node)
+      fmt::print("  node {:<8} {:>10} {:>7.1f}%\n", node, count,
+                 100.0 * static_cast<double>(count) / static_cast<double>(std::max<std::uint64_t>(1, load.completed)));
+    const Histogram& h = load.latency_ns;
+    fmt::print("Latency{}: p50 {}  p99 {}  max {}\n",
+               scenario.workload.mode == Workload::Mode::open ? " from each request's intended send time" : "",
+               us(h.quantile(0.5)), us(h.quantile(0.99)), us(h.quantile(1.0)));
+    print_failures(load);
+  }
+  if (load.interrupted) return kInterrupted;
+  return load.failed == 0 ? kOk : kRuntimeError;
 }
 
 }  // namespace loadlab::cli

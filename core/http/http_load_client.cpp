@@ -138,13 +138,20 @@ class Load {
   void schedule_next() {
     const auto now_ns =
         static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count());
-    while (more_to_issue() && next_ns_ <= now_ns) {
-      const double write_draw = scenario_.workload.write_fraction > 0 ? key_rng_.uniform() : 1;
-      queue_.push_back({keys_.next(key_rng_), write_draw < scenario_.workload.write_fraction,
-                        start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(next_ns_))});
-      ++result_.issued;
-      ++in_flight_;
+    while (open_loop() && more_to_issue() && next_ns_ <= now_ns) {
+      enqueue(start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(next_ns_)));
       next_ns_ = arrivals_.next_ns(next_ns_, arrival_rng_);
+    }
+    if (!open_loop()) {
+      // Closed loop: connections issue as they free up (idle()); this only watches the end.
+      next_ns_ = now_ns;
+      if (more_to_issue()) {
+        tick_.expires_after(std::chrono::milliseconds(20));
+        tick_.async_wait([this](beast::error_code ec) {
+          if (!ec) schedule_next();
+        });
+        return;
+      }
     }
     dispatch();
     if (!more_to_issue()) {
@@ -159,8 +166,18 @@ class Load {
 
   void idle(Connection* c) {
     idle_.push_back(c);
+    // Closed loop and max: each free connection sends the next request at once (one client
+    // per connection, no think time), and its latency counts from then.
+    if (!open_loop() && queue_.empty() && more_to_issue()) enqueue(Clock::now());
     dispatch();
     maybe_finish();
+  }
+  bool open_loop() const { return scenario_.workload.mode == Workload::Mode::open; }
+  void enqueue(Clock::time_point intended) {
+    const double write_draw = scenario_.workload.write_fraction > 0 ? key_rng_.uniform() : 1;
+    queue_.push_back({keys_.next(key_rng_), write_draw < scenario_.workload.write_fraction, intended});
+    ++result_.issued;
+    ++in_flight_;
   }
   void dispatch() {
     while (!idle_.empty() && !queue_.empty()) {

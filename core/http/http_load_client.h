@@ -1,8 +1,10 @@
 #pragma once
-// The workload as real HTTP requests: open loop (each request has an intended send time from
-// the scenario's arrival process, and its latency counts from then, so a slow server cannot
-// hide its backlog — no coordinated omission) over a pool of keep-alive connections, keys from
-// the scenario's popularity. Answers are counted per node from their X-LoadLab-Node header.
+// The workload as real HTTP requests over a pool of keep-alive connections, keys from the
+// scenario's popularity. Open loop: each request has an intended send time from the
+// scenario's arrival process and its latency counts from then, so a slow server cannot hide
+// its backlog (no coordinated omission). Closed loop and max: each connection sends its next
+// request as soon as the last is answered, as wrk does. Answers are counted per node from
+// their X-LoadLab-Node header.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
