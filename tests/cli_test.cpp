@@ -11,47 +11,17 @@
 #include <sstream>
 #include <thread>
 
+#include "cli_harness.h"
 #include "csv_table.h"
 #include "metrics/csv_export.h"
 
 namespace fs = std::filesystem;
+using loadlab::test::Cli;
+using loadlab::test::cli;
 using loadlab::test::read_csv;
+using loadlab::test::Result;
 
 namespace {
-
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-Result cli(const std::string& args) {
-  const std::string command = std::string(LOADLAB_CLI) + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("loadlab_cli_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path(name)) << text;
-    return path(name);
-  }
-  fs::path dir_;
-};
 
 std::vector<std::string> split(const std::string& s) { return loadlab::test::split_csv_line(s); }
 

@@ -13,6 +13,9 @@
 #include "loadlab_version.h"
 #include "proxy/proxy_config_registry.h"
 #include "run_command.h"
+#include "sweep/run_metrics.h"
+#include "sweep/scenario_parameter.h"
+#include "sweep_command.h"
 #include "via_command.h"
 
 namespace loadlab::cli {
@@ -25,6 +28,10 @@ void print_catalog() {
   for (const auto& e : caches().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nProxies to export to (export --to):\n");
   for (const auto& e : proxy_config_writers().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
+  fmt::print("\nSweep parameters (sweep --vary PARAM=SPEC):\n");
+  for (const auto& p : sweep_parameters()) fmt::print("  {:<22} {}\n", p.name, p.summary);
+  fmt::print("\nMetrics (sweep CSV columns, each with X_ci95; --assert 'METRIC<VALUE'):\n");
+  for (const auto& m : kRunMetrics) fmt::print("  {:<22} {}\n", m.name, m.summary);
 }
 
 }  // namespace
@@ -36,7 +43,9 @@ int main(int argc, char** argv) {
       "loadlab-cli"};
   app.set_version_flag("--version", std::string("loadlab-cli ") + LOADLAB_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 ok, 1 run or output failed, 2 invalid input (nothing written), 130 interrupted.");
+  app.footer(
+      "Exit codes: 0 ok, 1 run or output failed, 2 invalid input (nothing written), 99 an --assert failed, 130 "
+      "interrupted.");
 
   RunOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario (a JSON file and/or flags) and report per node");
@@ -44,6 +53,9 @@ int main(int argc, char** argv) {
   run.overrides.add_to(*run_cmd);
   run_cmd->add_option("--csv", run.csv_dir, "Write summary.csv and timeseries.csv into this directory");
   run_cmd->add_option("--save-scenario", run.save_scenario, "Also write the effective scenario as JSON");
+  run_cmd->add_option("--json", run.json, "Also write the run's figures (the sweep's metric names) as JSON");
+  run_cmd->add_option("--assert", run.assertions,
+                      "A threshold the run must meet, e.g. 'p99_us<50000' (repeatable); a failure exits 99");
   run_cmd->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
   ViaOptions via;
   run_cmd->add_option("--via", via.proxy,
@@ -55,6 +67,31 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--connections", via.connections, "With --via or --target: keep-alive connections (16)");
   run_cmd->add_option("--timeout-ms", via.timeout_ms, "With --target: a request not answered in time fails (10000)");
   run_cmd->add_flag("--best-effort", via.best_effort, "With --via: run what the proxy can only approximate");
+
+  SweepOptions sweep;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Run a scenario over a grid of parameter values, each point with several seeds, on the virtual clock");
+  sweep_cmd->add_option("scenario", sweep.scenario_file, "Scenario JSON file; flags override its fields");
+  sweep.overrides.add_to(*sweep_cmd);
+  sweep_cmd
+      ->add_option("--vary", sweep.vary,
+                   "PARAM=SPEC, SPEC a list a,b,c, a range lo:hi:step or a log range lo:hi:xN; several give the "
+                   "full grid (see 'loadlab-cli list' for the parameters)")
+      ->required();
+  sweep_cmd->add_option("--seeds", sweep.seeds, "Runs per point, each with its own seed (default 5)");
+  sweep_cmd->add_option("--threads", sweep.threads, "Worker threads (default: all cores; the real clock uses one)");
+  sweep_cmd->add_option("--csv", sweep.csv, "Write one row per point: parameters, then each metric and its _ci95");
+  sweep_cmd->add_option("--csv-runs", sweep.csv_runs, "Also write one row per point and seed with every metric");
+  sweep_cmd->add_option("--json", sweep.json, "Also write the points' figures as JSON");
+  sweep_cmd->add_option("--shard", sweep.shard, "I/N: run only the points k with k mod N == I (join with merge)");
+  sweep_cmd->add_option("--assert", sweep.assertions,
+                        "A threshold every point's mean must meet, e.g. 'p99_us<50000' (repeatable); exits 99");
+  sweep_cmd->add_flag("--quiet,-q", sweep.quiet, "Print nothing but errors");
+
+  MergeOptions merge;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Join the CSVs of a sweep's shards into one, in point order");
+  merge_cmd->add_option("files", merge.files, "Shard CSVs written by sweep --shard I/N --csv")->required();
+  merge_cmd->add_option("--csv", merge.csv, "The merged CSV")->required();
 
   CompareOptions compare;
   CLI::App* compare_cmd = app.add_subcommand(
@@ -119,7 +156,8 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == argv[1]; }).empty()) {
     fmt::print(stderr,
-               "loadlab-cli: error: unknown command '{}' (known: run, compare, cachesim, trace, export, import, "
+               "loadlab-cli: error: unknown command '{}' (known: run, compare, sweep, merge, cachesim, trace, "
+               "export, import, "
                "list)\nRun with --help "
                "for usage.\n",
                argv[1]);
@@ -142,6 +180,8 @@ int main(int argc, char** argv) {
     return kOk;
   }
   if (compare_cmd->parsed()) return compare_command(compare);
+  if (sweep_cmd->parsed()) return sweep_command(sweep);
+  if (merge_cmd->parsed()) return merge_command(merge);
   if (sim_cmd->parsed()) return cachesim_command(sim);
   if (trace_cmd->parsed()) return trace_command(trace);
   if (export_cmd->parsed()) return export_command(exp);

@@ -48,6 +48,9 @@ void print_report(std::FILE* out, const RunReport& r) {
                r.target_rate);
   else
     fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s\n", r.elapsed_s, r.achieved_rps);
+  if (r.warmup_s > 0)
+    fmt::print(out, "warm-up: the first {:.2f}s are left out of every figure above (elapsed is the time after)\n",
+               r.warmup_s);
   if (std::isfinite(r.imbalance.max_mean))
     fmt::print(out, "imbalance{}: max/mean {:.3f}  CV {:.3f}  Jain {:.4f}\n",
                r.honours_weights ? " per unit of weight" : "", r.imbalance.max_mean, r.imbalance.cv, r.imbalance.jain);

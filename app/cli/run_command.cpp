@@ -8,11 +8,16 @@
 #include <fstream>
 #include <mutex>
 
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include "cli_app.h"
+
 #include "launch/make_run.h"
+#include "metric_assertions.h"
 #include "metrics/csv_export.h"
 #include "report_table.h"
 #include "scenario/scenario_json.h"
+#include "sweep/run_metrics.h"
 #include "theory/key_movement.h"
 
 namespace loadlab::cli {
@@ -21,29 +26,22 @@ namespace {
 volatile std::sig_atomic_t g_interrupted = 0;
 extern "C" void on_signal(int) { g_interrupted = 1; }
 
-// Restores the previous handlers when the run ends (the end-to-end tests call run_command
-// several times in one process).
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted = 0;
-    struct sigaction action {};
-    action.sa_handler = on_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
 }  // namespace
+
+InterruptGuard::InterruptGuard()
+    : old_int_(std::make_unique<struct sigaction>()), old_term_(std::make_unique<struct sigaction>()) {
+  g_interrupted = 0;
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, old_int_.get());
+  sigaction(SIGTERM, &action, old_term_.get());
+}
+
+InterruptGuard::~InterruptGuard() {
+  sigaction(SIGINT, old_int_.get(), nullptr);
+  sigaction(SIGTERM, old_term_.get(), nullptr);
+}
 
 bool interrupted() { return g_interrupted != 0; }
 
@@ -101,10 +99,38 @@ RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots) 
   return result;
 }
 
+namespace {
+
+// The run's figures for scripts: the same names as the sweep's columns and --assert.
+void write_run_json(const std::string& file, const RunReport& r, const RunMetricValues& m) {
+  nlohmann::ordered_json j;
+  j["scenario"] = r.scenario;
+  j["balancer"] = r.balancer;
+  j["cache"] = r.cache_policy;
+  j["seed"] = r.seed;
+  j["issued"] = r.issued;
+  j["completed"] = r.completed;
+  j["failed"] = r.failed.total();
+  j["in_flight"] = r.in_flight;
+  j["elapsed_s"] = r.elapsed_s;
+  nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < kRunMetricCount; ++i)
+    metrics[std::string(kRunMetrics[i].name)] = std::isfinite(m[i]) ? nlohmann::ordered_json(m[i]) : nullptr;
+  j["metrics"] = metrics;
+  std::ofstream out(file);
+  out << j.dump(2) << "\n";
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", file));
+}
+
+}  // namespace
+
 int run_command(const RunOptions& options) {
   Scenario scenario;
+  std::vector<MetricAssertion> assertions;
   try {
     scenario = effective_scenario(options.scenario_file, options.overrides);
+    assertions = parse_assertions(options.assertions);
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kBadInput;
@@ -118,7 +144,8 @@ int run_command(const RunOptions& options) {
     }
   }
 
-  const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO), options.csv_dir.has_value());
+  const bool keep_snapshots = options.csv_dir || options.json || !assertions.empty();
+  const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO), keep_snapshots);
   const RunReport& report = result.report;
   if (!options.quiet) {
     print_report(stdout, report);
@@ -138,8 +165,21 @@ int run_command(const RunOptions& options) {
       return kRuntimeError;
     }
   }
+  TickFigures ticks(scenario.warmup_s);
+  for (const Snapshot& s : result.snapshots) ticks.add(s);
+  const RunMetricValues metrics = compute_run_metrics(scenario, report, ticks);
+  if (options.json) {
+    try {
+      write_run_json(*options.json, report, metrics);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+      return kRuntimeError;
+    }
+  }
   if (!result.balanced) return kRuntimeError;
-  return result.interrupted ? kInterrupted : kOk;
+  if (result.interrupted) return kInterrupted;
+  if (report_failed_assertions(assertions, metrics, "") > 0) return kAssertionFailed;
+  return kOk;
 }
 
 }  // namespace loadlab::cli

@@ -1,5 +1,6 @@
 #pragma once
 // `loadlab-cli run`, and the pieces `compare` shares with it.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +9,8 @@
 #include "metrics/snapshot.h"
 #include "scenario_overrides.h"
 
+struct sigaction;
+
 namespace loadlab::cli {
 
 struct RunOptions {
@@ -15,6 +18,8 @@ struct RunOptions {
   ScenarioOverrides overrides;
   std::optional<std::string> csv_dir;
   std::optional<std::string> save_scenario;
+  std::optional<std::string> json;      // the run's figures (run_metrics.h) and counts as JSON
+  std::vector<std::string> assertions;  // 'p99_us<50000': exit 99 naming each that fails
   bool quiet = false;
 };
 
@@ -37,6 +42,19 @@ Scenario effective_scenario(const std::string& scenario_file, const ScenarioOver
 // only the newest when `keep_snapshots` is false).
 RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots = true);
 bool interrupted();
+
+// Ctrl-C (SIGINT) and SIGTERM set interrupted() while it lives, and it restores the previous
+// handlers when it ends (the end-to-end tests call the commands several times in one process).
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  std::unique_ptr<struct sigaction> old_int_, old_term_;
+};
 
 int run_command(const RunOptions& options);
 

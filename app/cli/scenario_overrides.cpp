@@ -201,6 +201,8 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--slow-start", slow_start, "Seconds over which a node that comes back ramps up its weight (0: off)");
   app.add_option("--seed", seed, "Random seed: the same seed gives the same keys and choices");
   app.add_option("--interval-ms", interval_ms, "Metrics interval in milliseconds (default 100)");
+  app.add_option("--warmup", warmup,
+                 "Leave the first SECONDS out of every figure of the report (caches warming, queues filling)");
 }
 
 void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
@@ -298,6 +300,7 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
         "--clock", *clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (seed) s.seed = *seed;
   if (interval_ms) s.interval_ms = *interval_ms;
+  if (warmup) s.warmup_s = *warmup;
 }
 
 void ScenarioOverrides::apply_arrivals(Workload& w) const {

@@ -57,7 +57,8 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   std::vector<NodeState> node_states(const std::vector<double>& shares) const;
   ClusterCounts cluster_counts() const;
   Snapshot take_snapshot(bool final);
-  RunReport build(std::int64_t elapsed_ns) const;
+  // The final report leaves out the warm-up; report_now() (any thread) is of the whole run so far.
+  RunReport build(std::int64_t elapsed_ns, const CountersBaseline* baseline = nullptr) const;
   std::vector<double> shares_now() const { return live->shares(); }
   std::vector<double> weights_now() const { return live->weights(); }
 
@@ -101,6 +102,7 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
 
   // Collector state.
   SnapshotBuilder snapshots;
+  std::optional<CountersBaseline> baseline;  // the counters at the end of the warm-up
   SharePrediction* masked_prediction = nullptr;
 
   RunOutcome outcome;
@@ -438,6 +440,7 @@ std::uint64_t Engine::State::total_in_flight() const {
 void Engine::State::collect_loop() {
   const auto interval_ns = static_cast<std::int64_t>(scenario.interval_ms * 1e6);
   std::int64_t next_tick = interval_ns;
+  const auto warmup_ns = static_cast<std::int64_t>(scenario.warmup_s * 1e9);
   bool cancelled = false;
   while (true) {
     const bool dispatched_all = dispatch_done.load(std::memory_order_acquire);
@@ -447,6 +450,8 @@ void Engine::State::collect_loop() {
     }
     const bool over = dispatched_all && total_in_flight() == 0;
     const std::int64_t now = clock.now_ns();
+    if (warmup_ns > 0 && !baseline && (now >= warmup_ns || over))
+      baseline = capture_baseline(now, node_states(shares_now()), cluster_counts());
     faults.apply_due(now, *this);
     if (over || now >= next_tick) {
       const Snapshot snapshot = take_snapshot(over);
@@ -458,13 +463,13 @@ void Engine::State::collect_loop() {
     }
     // Poll briefly once the dispatcher is done so the end of the run is noticed promptly;
     // otherwise sleep to the next tick.
-    const std::int64_t until =
-        dispatched_all ? std::min(next_tick, now + 2'000'000) : std::min(next_tick, now + 10'000'000);
+    std::int64_t until = dispatched_all ? std::min(next_tick, now + 2'000'000) : std::min(next_tick, now + 10'000'000);
+    if (warmup_ns > 0 && !baseline) until = std::min(until, warmup_ns);
     std::this_thread::sleep_until(clock.at(until));
   }
   const std::int64_t elapsed = clock.now_ns();
   for (auto& node : nodes) node->shutdown();
-  outcome.publish(build(elapsed));
+  outcome.publish(build(elapsed, baseline ? &*baseline : nullptr));
 }
 
 std::vector<NodeState> Engine::State::node_states(const std::vector<double>& shares) const {
@@ -496,11 +501,11 @@ Snapshot Engine::State::take_snapshot(bool final) {
       report_context.honours_weights);
 }
 
-RunReport Engine::State::build(std::int64_t elapsed_ns) const {
+RunReport Engine::State::build(std::int64_t elapsed_ns, const CountersBaseline* baseline) const {
   ReportContext context = report_context;
   context.stopped_early = stop.load();
   context.target_rate = scenario.workload.mode == Workload::Mode::open ? live->rate() : 0.0;
-  return build_report(context, elapsed_ns, node_states(shares_now()), cluster_counts());
+  return build_report(context, elapsed_ns, node_states(shares_now()), cluster_counts(), baseline);
 }
 
 }  // namespace loadlab

@@ -134,8 +134,29 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
   return s;
 }
 
+CountersBaseline capture_baseline(std::int64_t now_ns, std::span<const NodeState> nodes, const ClusterCounts& cluster) {
+  CountersBaseline b;
+  b.at_ns = now_ns;
+  b.nodes.resize(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NodeCounters& c = *nodes[i].counters;
+    CountersBaseline::Node& n = b.nodes[i];
+    n.completed = c.completed.load(), n.writes_completed = c.writes_completed.load();
+    n.failed_cancelled = c.failed_cancelled.load(), n.writes_failed_cancelled = c.writes_failed_cancelled.load();
+    n.writes_failed_quorum = c.writes_failed_quorum.load(), n.failed_down = c.failed_down.load();
+    n.hits = c.hits.load(), n.misses = c.misses.load(), n.latency_sum_ns = c.latency_sum_ns.load();
+    c.latency.read_into(n.latency);
+    b.finished += n.completed + n.writes_completed + n.failed_cancelled + n.writes_failed_cancelled +
+                  n.writes_failed_quorum + n.failed_down;
+  }
+  b.cluster = cluster;
+  b.finished += cluster.no_node;
+  return b;
+}
+
 RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, std::span<const NodeState> nodes,
-                       const ClusterCounts& cluster) {
+                       const ClusterCounts& cluster, const CountersBaseline* baseline) {
+  if (baseline) elapsed_ns -= baseline->at_ns;
   RunReport r;
   r.scenario = context.scenario;
   r.balancer = context.balancer;
@@ -143,23 +164,29 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
   r.placement = context.placement;
   r.seed = context.seed;
   r.elapsed_s = static_cast<double>(elapsed_ns) / 1e9;
+  if (baseline) r.warmup_s = static_cast<double>(baseline->at_ns) / 1e9;
   r.stopped_early = context.stopped_early;
   r.issued = cluster.issued;
   r.failed.no_node = cluster.no_node;
+  if (baseline) {
+    r.issued = cluster.issued - baseline->finished;
+    r.failed.no_node = cluster.no_node - baseline->cluster.no_node;
+    r.retries = cluster.retries - baseline->cluster.retries;
+  }
   r.peak_in_flight = cluster.peak_in_flight;
-  r.retries = cluster.retries;
+  if (!baseline) r.retries = cluster.retries;
   r.panic_s = static_cast<double>(cluster.panic_ns) / 1e9;
   r.issued_in_panic = cluster.issued_in_panic;
   Histogram all, one;
   std::uint64_t max_ns = 0, sum_ns = 0;
   auto fill_latency = [](NodeSummary& s, const Histogram& h, std::uint64_t sum, std::uint64_t max) {
     if (h.count() == 0) {
-      s.mean_us = s.p50_us = s.p95_us = s.p99_us = s.max_us = kNaN;
+      s.mean_us = s.p50_us = s.p95_us = s.p99_us = s.p999_us = s.max_us = kNaN;
       return;
     }
-    const auto q = h.quantiles({0.5, 0.95, 0.99});
+    const auto q = h.quantiles({0.5, 0.95, 0.99, 0.999});
     s.mean_us = us(static_cast<double>(sum) / static_cast<double>(h.count()));
-    s.p50_us = us(q[0]), s.p95_us = us(q[1]), s.p99_us = us(q[2]);
+    s.p50_us = us(q[0]), s.p95_us = us(q[1]), s.p99_us = us(q[2]), s.p999_us = us(q[3]);
     s.max_us = us(static_cast<double>(max));
   };
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -168,23 +195,33 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
     s.name = context.names[i];
     s.weight = nodes[i].weight;
     s.expected_share = nodes[i].expected_share;
-    s.requests = c.completed.load() + c.writes_completed.load();
-    const std::uint64_t cancelled = c.failed_cancelled.load() + c.writes_failed_cancelled.load();
-    const std::uint64_t no_quorum = c.writes_failed_quorum.load();
-    s.failed_down = c.failed_down.load();
+    const CountersBaseline::Node empty;
+    const CountersBaseline::Node& b = baseline ? baseline->nodes[i] : empty;
+    s.requests = c.completed.load() + c.writes_completed.load() - b.completed - b.writes_completed;
+    const std::uint64_t cancelled =
+        c.failed_cancelled.load() + c.writes_failed_cancelled.load() - b.failed_cancelled - b.writes_failed_cancelled;
+    const std::uint64_t no_quorum = c.writes_failed_quorum.load() - b.writes_failed_quorum;
+    s.failed_down = c.failed_down.load() - b.failed_down;
     s.failed = cancelled + s.failed_down + no_quorum;
     s.failed_cancelled = cancelled;
     s.failed_no_quorum = no_quorum;
-    s.hits = c.hits.load();
-    s.misses = c.misses.load();
+    s.hits = c.hits.load() - b.hits;
+    s.misses = c.misses.load() - b.misses;
     if (!context.partitions_held.empty()) {
       s.partitions = context.partitions_held[i];
       s.key_share = context.key_share_held[i];
     }
     s.hit_ratio = s.hits + s.misses > 0 ? static_cast<double>(s.hits) / static_cast<double>(s.hits + s.misses) : kNaN;
     c.latency.read_into(one);
-    const std::uint64_t node_max = c.latency_max_ns.load();
-    const std::uint64_t node_sum = c.latency_sum_ns.load();
+    std::uint64_t node_max = c.latency_max_ns.load();
+    const std::uint64_t node_sum = c.latency_sum_ns.load() - b.latency_sum_ns;
+    if (baseline) {
+      // The largest latency after the warm-up is known to its histogram bucket (0.4%) only.
+      Histogram after;
+      after.assign_difference(one, b.latency);
+      one = std::move(after);
+      node_max = static_cast<std::uint64_t>(one.quantile(1.0));
+    }
     fill_latency(s, one, node_sum, node_max);
     all.merge(one);
     max_ns = std::max(max_ns, node_max);

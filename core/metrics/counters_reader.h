@@ -64,7 +64,26 @@ struct ReportContext {
   bool honours_weights = false;
 };
 
+// The counters at the end of a warm-up: the report subtracts them, so its figures are of
+// what happened after. A request in flight at that moment is counted as issued after it
+// (issued = completed + failed + in flight still holds for the measured window).
+struct CountersBaseline {
+  std::int64_t at_ns = 0;
+  struct Node {
+    std::uint64_t completed = 0, writes_completed = 0, failed_cancelled = 0, writes_failed_cancelled = 0;
+    std::uint64_t writes_failed_quorum = 0, failed_down = 0, hits = 0, misses = 0, latency_sum_ns = 0;
+    Histogram latency;
+  };
+  std::vector<Node> nodes;
+  ClusterCounts cluster;
+  std::uint64_t finished = 0;  // completed + failed for good, whole cluster
+};
+
+CountersBaseline capture_baseline(std::int64_t now_ns, std::span<const NodeState> nodes, const ClusterCounts& cluster);
+
+// With a baseline, every figure is of the time after it and elapsed_ns still counts from the
+// start of the run (the report's elapsed_s is the measured window).
 RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, std::span<const NodeState> nodes,
-                       const ClusterCounts& cluster);
+                       const ClusterCounts& cluster, const CountersBaseline* baseline = nullptr);
 
 }  // namespace loadlab

@@ -25,6 +25,7 @@ struct NodeSummary {
   std::uint64_t partitions = 0;  // with partitioning: partitions this node holds (as any replica)
   double key_share = std::numeric_limits<double>::quiet_NaN();         // popularity of the keys it holds
   double mean_us = 0, p50_us = 0, p95_us = 0, p99_us = 0, max_us = 0;  // NaN when empty
+  double p999_us = 0;                                                  // NaN when empty
 };
 
 struct RunReport {
@@ -48,7 +49,8 @@ struct RunReport {
   // upper bound on the truth: what it reads as finished may lag). Bounded by the window in
   // max mode and by the clients in closed loop.
   std::uint64_t peak_in_flight = 0;
-  double elapsed_s = 0;
+  double elapsed_s = 0;    // measured: after the warm-up, when there is one
+  double warmup_s = 0;     // left out of every figure: the counters were read at its end and subtracted
   double target_rate = 0;  // open loop; 0 otherwise
   double achieved_rps = 0;
   bool stopped_early = false;

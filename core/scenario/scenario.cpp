@@ -184,6 +184,10 @@ void validate(const Scenario& s) {
   if (const auto problem = check_service_model(s.service))
     throw ScenarioError("service." + problem->field, problem->problem);
   require_range(s.interval_ms, 10, 10000, "interval_ms");
+  require_range(s.warmup_s, 0, 86400, "warmup_s");
+  if (s.workload.duration_s > 0)
+    require(s.warmup_s < s.workload.duration_s, "warmup_s",
+            fmt::format("{} s leaves nothing of a {} s run to measure", s.warmup_s, s.workload.duration_s));
 
   const HealthCheckConfig& h = s.health;
   require_range(h.active_interval_ms, 0, 60000, "health.active_interval_ms");

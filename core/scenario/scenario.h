@@ -102,6 +102,9 @@ struct Scenario {
   Workload workload;
   ServiceModel service;      // workload/service_time.h
   double interval_ms = 100;  // how often metrics are sampled
+  // The report leaves out the first seconds (caches warming, queues filling): its figures
+  // are of what finished after this time. 0: the whole run. Snapshots are not affected.
+  double warmup_s = 0;
   HealthCheckConfig health;
   RetryPolicy retry;
   Partitioning partitioning;

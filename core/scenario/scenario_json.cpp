@@ -206,6 +206,7 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
     }
   }
   r.read("interval_ms", s.interval_ms);
+  r.read("warmup_s", s.warmup_s);
   r.read_choice("clock", s.clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
 
@@ -445,6 +446,7 @@ std::string scenario_to_json(const Scenario& s) {
   }
   j["clock"] = to_string(s.clock);
   j["interval_ms"] = s.interval_ms;
+  if (s.warmup_s > 0) j["warmup_s"] = s.warmup_s;
   const HealthCheckConfig& h = s.health;
   j["health"] = {{"active_interval_ms", h.active_interval_ms},
                  {"fall", h.fall},

@@ -121,6 +121,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   std::unique_ptr<SharePrediction> prediction;
   FaultSchedule faults;
   SnapshotBuilder snapshots;
+  std::optional<CountersBaseline> baseline;  // the counters at the end of the warm-up
   ReportContext report_context;
   std::vector<Run::Subscriber> subscribers;
 
@@ -277,6 +278,8 @@ void Simulator::Model::begin() {
   if (faults.next_ns() != kNever) schedule({faults.next_ns(), 0, SimEvent::Kind::fault, 0, 0, 0});
   schedule({0, 0, SimEvent::Kind::health, 0, 0, 0});
   health_scheduled = true;
+  if (scenario.warmup_s > 0)
+    schedule({static_cast<std::int64_t>(scenario.warmup_s * 1e9), 0, SimEvent::Kind::warmup_end, 0, 0, 0});
 }
 
 void Simulator::Model::wake_health() {
@@ -355,6 +358,9 @@ void Simulator::Model::handle(const SimEvent& e) {
       schedule({now + interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});
       break;
     }
+    case SimEvent::Kind::warmup_end:
+      baseline = capture_baseline(now, node_states(shares_now()), cluster_counts());
+      break;
   }
 }
 
@@ -416,6 +422,8 @@ void Simulator::Model::run() {
 }
 
 void Simulator::Model::finish_run() {
+  // A run that ended inside its warm-up has nothing to measure.
+  if (scenario.warmup_s > 0 && !baseline) baseline = capture_baseline(now, node_states(shares_now()), cluster_counts());
   if (!subscribers.empty()) {
     const Snapshot s = take_snapshot(true);
     for (const auto& subscriber : subscribers) subscriber(s);
@@ -455,7 +463,8 @@ RunReport Simulator::Model::build(std::int64_t elapsed_ns) const {
   ReportContext context = report_context;
   context.stopped_early = stop.load();
   context.target_rate = scenario.workload.mode == Workload::Mode::open ? current_rate : 0.0;
-  return build_report(context, elapsed_ns, node_states(shares_now()), cluster_counts());
+  return build_report(context, elapsed_ns, node_states(shares_now()), cluster_counts(),
+                      baseline ? &*baseline : nullptr);
 }
 
 // ---- Simulator: the Run interface over the model ----

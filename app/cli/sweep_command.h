@@ -1,0 +1,31 @@
+#pragma once
+// `loadlab-cli sweep` (a scenario over a grid of parameter values, every point run with
+// several seeds) and `loadlab-cli merge` (shards of one sweep joined into one CSV).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario_overrides.h"
+
+namespace loadlab::cli {
+
+struct SweepOptions {
+  std::string scenario_file;
+  ScenarioOverrides overrides;
+  std::vector<std::string> vary;
+  unsigned seeds = 5;
+  unsigned threads = 0;  // 0: all cores
+  std::optional<std::string> csv, csv_runs, json, shard;
+  std::vector<std::string> assertions;
+  bool quiet = false;
+};
+
+struct MergeOptions {
+  std::vector<std::string> files;
+  std::string csv;
+};
+
+int sweep_command(const SweepOptions& options);
+int merge_command(const MergeOptions& options);
+
+}  // namespace loadlab::cli

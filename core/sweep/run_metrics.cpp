@@ -1,0 +1,63 @@
+#include "sweep/run_metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "theory/predictions.h"
+
+namespace loadlab {
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+std::size_t run_metric_index(std::string_view name) {
+  for (std::size_t i = 0; i < kRunMetricCount; ++i)
+    if (kRunMetrics[i].name == name) return i;
+  return kRunMetricCount;
+}
+
+void TickFigures::add(const Snapshot& s) {
+  // The final snapshot closes a partial interval after the last arrival, when the queues
+  // drain: it is not a sample of the steady state.
+  if (s.final || static_cast<double>(s.t_ms) <= warmup_ms_) return;
+  in_flight_sum_ += static_cast<double>(s.in_flight);
+  ++ticks_;
+  for (const NodeSample& n : s.nodes) max_queue_ = std::max(max_queue_, n.queue_length);
+}
+
+double TickFigures::in_flight_mean() const { return ticks_ > 0 ? in_flight_sum_ / static_cast<double>(ticks_) : kNaN; }
+double TickFigures::max_queue() const { return ticks_ > 0 ? static_cast<double>(max_queue_) : kNaN; }
+
+RunMetricValues compute_run_metrics(const Scenario& scenario, const RunReport& r, const TickFigures& ticks) {
+  RunMetricValues m;
+  m.fill(kNaN);
+  auto set = [&](std::string_view name, double v) { m[run_metric_index(name)] = v; };
+  set("throughput_rps", r.achieved_rps);
+  double share_error = kNaN;
+  for (const NodeSummary& n : r.nodes)
+    if (std::isfinite(n.expected_share))
+      share_error = std::isnan(share_error) ? std::abs(n.share - n.expected_share)
+                                            : std::max(share_error, std::abs(n.share - n.expected_share));
+  set("share_error", share_error);
+  set("imbalance_max_mean", r.imbalance.max_mean);
+  set("jain", r.imbalance.jain);
+  set("hit_ratio", r.total.hit_ratio);
+  set("mean_us", r.total.mean_us);
+  set("p50_us", r.total.p50_us);
+  set("p95_us", r.total.p95_us);
+  set("p99_us", r.total.p99_us);
+  set("p999_us", r.total.p999_us);
+  const double finished = static_cast<double>(r.completed + r.failed.total());
+  set("availability", finished > 0 ? static_cast<double>(r.completed) / finished : kNaN);
+  set("failures", static_cast<double>(r.failed.total()));
+  set("in_flight_mean", ticks.in_flight_mean());
+  set("littles_l", r.achieved_rps * r.total.mean_us / 1e6);
+  set("max_queue", ticks.max_queue());
+  const Predictions p = predict(scenario, r);
+  set("theory_mean_us", p.latency.applicable && !p.latency.saturated ? p.latency.mean_us : kNaN);
+  set("theory_lru_hit_ratio", p.lru_hit_ratio);
+  return m;
+}
+
+}  // namespace loadlab

@@ -1,0 +1,161 @@
+#include "sweep/sweep_csv.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace loadlab {
+namespace {
+
+// A cell, quoted when it holds a comma or a quote (a parameter name never does; a value of a
+// categorical parameter might).
+std::string cell(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted(1, '"');
+  for (char c : text) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
+std::string leading_columns(const SweepDefinition& d) {
+  std::string header = "point";
+  for (const SweepParameter& p : d.parameters) header.append(",").append(cell(p.name));
+  return header;
+}
+
+std::string leading_cells(const PointResult& r) {
+  std::string row = std::to_string(r.point.index);
+  for (const ParameterValue& v : r.point.values) row.append(",").append(cell(v.text));
+  return row;
+}
+
+void write_file(const std::string& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", file));
+}
+
+}  // namespace
+
+std::string format_figure(double v) {
+  if (std::isnan(v)) return "";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return fmt::format("{:.9g}", v);
+}
+
+std::string sweep_csv_header(const SweepDefinition& d) {
+  std::string header = leading_columns(d) + ",seeds,warmup_s";
+  for (const MetricInfo& m : kRunMetrics) header += fmt::format(",{0},{0}_ci95", m.name);
+  return header + "\n";
+}
+
+std::string sweep_csv_row(const SweepDefinition& d, const PointResult& r) {
+  std::string row = leading_cells(r) + fmt::format(",{},{}", r.runs.size(), format_figure(d.warmup_s));
+  for (const ReplicationSummary& s : r.summary)
+    row.append(",").append(format_figure(s.mean)).append(",").append(format_figure(s.ci95));
+  return row + "\n";
+}
+
+std::string sweep_runs_csv_header(const SweepDefinition& d) {
+  std::string header = leading_columns(d) + ",replication,seed";
+  for (const MetricInfo& m : kRunMetrics) header += fmt::format(",{}", m.name);
+  return header + "\n";
+}
+
+std::string sweep_runs_csv_rows(const SweepDefinition&, const PointResult& r) {
+  std::string rows;
+  for (std::size_t k = 0; k < r.runs.size(); ++k) {
+    rows += leading_cells(r) + fmt::format(",{},{}", k, r.seeds[k]);
+    for (double v : r.runs[k]) rows.append(",").append(format_figure(v));
+    rows += "\n";
+  }
+  return rows;
+}
+
+void write_sweep_csv(const std::string& file, const SweepDefinition& d, const std::vector<PointResult>& points) {
+  std::string text = sweep_csv_header(d);
+  for (const PointResult& p : points) text += sweep_csv_row(d, p);
+  write_file(file, text);
+}
+
+void write_sweep_runs_csv(const std::string& file, const SweepDefinition& d, const std::vector<PointResult>& points) {
+  std::string text = sweep_runs_csv_header(d);
+  for (const PointResult& p : points) text += sweep_runs_csv_rows(d, p);
+  write_file(file, text);
+}
+
+void write_sweep_json(const std::string& file, const SweepDefinition& d, const std::vector<PointResult>& points) {
+  using nlohmann::ordered_json;
+  auto number = [](double v) { return std::isfinite(v) ? ordered_json(v) : ordered_json(nullptr); };
+  ordered_json j;
+  j["parameters"] = ordered_json::array();
+  for (const SweepParameter& p : d.parameters) j["parameters"].push_back({{"name", p.name}, {"spec", p.spec}});
+  j["seeds"] = d.seeds;
+  j["warmup_s"] = d.warmup_s;
+  j["points"] = ordered_json::array();
+  for (const PointResult& r : points) {
+    ordered_json point;
+    point["point"] = r.point.index;
+    ordered_json values = ordered_json::object();
+    for (std::size_t i = 0; i < d.parameters.size(); ++i) {
+      const ParameterValue& v = r.point.values[i];
+      const bool numeric = !v.text.empty() && fmt::format("{:.10g}", v.number) == v.text;
+      values[d.parameters[i].name] = numeric ? ordered_json(v.number) : ordered_json(v.text);
+    }
+    point["values"] = values;
+    point["seeds"] = r.seeds;
+    ordered_json metrics = ordered_json::object();
+    for (std::size_t m = 0; m < kRunMetricCount; ++m)
+      metrics[std::string(kRunMetrics[m].name)] = {
+          {"mean", number(r.summary[m].mean)}, {"ci95", number(r.summary[m].ci95)}, {"n", r.summary[m].n}};
+    point["metrics"] = metrics;
+    j["points"].push_back(point);
+  }
+  write_file(file, j.dump(2) + "\n");
+}
+
+std::string merge_sweep_csvs(const std::vector<std::string>& files) {
+  if (files.empty()) throw std::runtime_error("no files to merge");
+  std::string header;
+  std::map<std::size_t, std::string> rows;
+  for (const std::string& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error(fmt::format("cannot read '{}'", file));
+    std::string line;
+    if (!std::getline(in, line)) throw std::runtime_error(fmt::format("'{}' is empty", file));
+    if (header.empty()) {
+      header = line;
+      if (!header.starts_with("point,"))
+        throw std::runtime_error(fmt::format("'{}' is not a sweep CSV (its first column is not 'point')", file));
+    } else if (line != header) {
+      throw std::runtime_error(
+          fmt::format("'{}' has other columns than '{}': not a shard of the same sweep", file, files.front()));
+    }
+    for (std::size_t number = 2; std::getline(in, line); ++number) {
+      if (line.empty()) continue;
+      std::size_t point = 0;
+      const std::size_t comma = line.find(',');
+      const auto [ptr, ec] = std::from_chars(line.data(), line.data() + std::min(comma, line.size()), point);
+      if (ec != std::errc() || ptr != line.data() + std::min(comma, line.size()))
+        throw std::runtime_error(
+            fmt::format("'{}' line {}: '{}' is not a point number", file, number, line.substr(0, comma)));
+      if (!rows.emplace(point, line).second)
+        throw std::runtime_error(fmt::format("'{}' line {}: point {} is already in another file", file, number, point));
+    }
+  }
+  std::string text = header + "\n";
+  for (const auto& [point, line] : rows) text += line + "\n";
+  return text;
+}
+
+}  // namespace loadlab

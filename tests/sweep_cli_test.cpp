@@ -1,0 +1,202 @@
+// `loadlab-cli sweep` and `merge` end to end: the real binary, files read back.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cli_harness.h"
+#include "csv_table.h"
+#include "sweep/run_metrics.h"
+
+namespace {
+
+using loadlab::test::Cli;
+using loadlab::test::cli;
+using loadlab::test::read_csv;
+using loadlab::test::Result;
+namespace fs = std::filesystem;
+
+std::string slurp(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+const std::string kSweep =
+    "sweep --nodes 3 --requests 3000 --hit-us 50 --miss-us 400 --vary rate=1000:3000:1000 "
+    "--vary balancer=round-robin,p2c --seeds 3 -q";
+
+TEST_F(Cli, SweepWritesTheDocumentedColumns) {
+  const Result r =
+      cli(kSweep + " --csv " + path("s.csv") + " --csv-runs " + path("runs.csv") + " --json " + path("s.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto table = read_csv(path("s.csv"));
+  std::vector<std::string> expected{"point", "rate", "balancer", "seeds", "warmup_s"};
+  for (const auto& m : loadlab::kRunMetrics) {
+    expected.emplace_back(m.name);
+    expected.push_back(std::string(m.name) + "_ci95");
+  }
+  EXPECT_EQ(table.columns, expected);
+  ASSERT_EQ(table.rows.size(), 6u);
+  EXPECT_EQ(table.rows[0].at("rate"), "1000");
+  EXPECT_EQ(table.rows[1].at("balancer"), "p2c");
+  EXPECT_EQ(table.rows[5].at("point"), "5");
+  for (const auto& row : table.rows) {
+    EXPECT_EQ(row.at("seeds"), "3");
+    EXPECT_NEAR(std::stod(row.at("throughput_rps")), std::stod(row.at("rate")), 0.1 * std::stod(row.at("rate")));
+    EXPECT_GT(std::stod(row.at("p99_us_ci95")), 0);
+    EXPECT_EQ(row.at("failures"), "0");
+    EXPECT_EQ(row.at("availability"), "1");
+  }
+  // Latency rises with load at every balancer.
+  EXPECT_LT(std::stod(table.rows[0].at("mean_us")), std::stod(table.rows[4].at("mean_us")));
+  // Round robin has a share theory; p2c does not (an empty cell).
+  EXPECT_FALSE(table.rows[0].at("share_error").empty());
+  EXPECT_TRUE(table.rows[1].at("share_error").empty());
+
+  const auto runs = read_csv(path("runs.csv"));
+  ASSERT_EQ(runs.rows.size(), 18u);
+  EXPECT_EQ(runs.rows[0].at("replication"), "0");
+  EXPECT_EQ(runs.rows[0].at("seed"), "1");
+  EXPECT_EQ(runs.rows[2].at("replication"), "2");
+  EXPECT_NE(slurp(path("s.json")).find("\"p99_us\": {"), std::string::npos);
+}
+
+TEST_F(Cli, SweepIsByteIdenticalRunAfterRunAndAtAnyThreadCount) {
+  ASSERT_EQ(cli(kSweep + " --threads 1 --csv " + path("a.csv") + " --csv-runs " + path("ra.csv")).exit_code, 0);
+  ASSERT_EQ(cli(kSweep + " --threads 1 --csv " + path("b.csv") + " --csv-runs " + path("rb.csv")).exit_code, 0);
+  ASSERT_EQ(cli(kSweep + " --threads 2 --csv " + path("c.csv") + " --csv-runs " + path("rc.csv")).exit_code, 0);
+  const std::string a = slurp(path("a.csv"));
+  EXPECT_GT(a.size(), 500u);
+  EXPECT_EQ(a, slurp(path("b.csv")));
+  EXPECT_EQ(a, slurp(path("c.csv")));
+  EXPECT_EQ(slurp(path("ra.csv")), slurp(path("rc.csv")));
+}
+
+TEST_F(Cli, ThreeShardsMergedEqualTheWholeSweep) {
+  ASSERT_EQ(cli(kSweep + " --csv " + path("whole.csv")).exit_code, 0);
+  std::string files;
+  for (int i = 0; i < 3; ++i) {
+    const std::string f = path("shard" + std::to_string(i) + ".csv");
+    const Result r = cli(kSweep + " --shard " + std::to_string(i) + "/3 --csv " + f);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(read_csv(f).rows.size(), 2u);
+    files = f + " " + files;  // merged in any order
+  }
+  const Result m = cli("merge " + files + "--csv " + path("merged.csv"));
+  ASSERT_EQ(m.exit_code, 0) << m.output;
+  EXPECT_EQ(slurp(path("merged.csv")), slurp(path("whole.csv")));
+}
+
+TEST_F(Cli, MergeRefusesShardsOfDifferentSweeps) {
+  ASSERT_EQ(cli(kSweep + " --shard 0/2 --csv " + path("a.csv")).exit_code, 0);
+  ASSERT_EQ(cli("sweep --nodes 3 --requests 1000 --vary rate=1000,2000 --seeds 2 -q --shard 1/2 --csv " + path("b.csv"))
+                .exit_code,
+            0);
+  const Result r = cli("merge " + path("a.csv") + " " + path("b.csv") + " --csv " + path("m.csv"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("not a shard of the same sweep"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path("m.csv")));
+  const Result missing = cli("merge " + path("nope.csv") + " --csv " + path("m.csv"));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("cannot read"), std::string::npos);
+}
+
+TEST_F(Cli, SweepAssertionsPassWithZeroAndFailWith99NamingEach) {
+  const std::string base = "sweep --nodes 3 --requests 2000 --vary rate=500,3000 --seeds 2 -q ";
+  const Result pass = cli(base + "--assert 'availability>=0.999' --assert 'p99_us<1e9'");
+  EXPECT_EQ(pass.exit_code, 0) << pass.output;
+  const Result fail = cli(base + "--assert 'p99_us<1' --assert 'throughput_rps>1000' --csv " + path("f.csv"));
+  EXPECT_EQ(fail.exit_code, 99) << fail.output;
+  EXPECT_NE(fail.output.find("assertion failed: p99_us<1 at rate=500"), std::string::npos) << fail.output;
+  EXPECT_NE(fail.output.find("assertion failed: p99_us<1 at rate=3000"), std::string::npos) << fail.output;
+  EXPECT_NE(fail.output.find("assertion failed: throughput_rps>1000 at rate=500"), std::string::npos) << fail.output;
+  EXPECT_EQ(fail.output.find("throughput_rps>1000 at rate=3000"), std::string::npos) << fail.output;
+  EXPECT_EQ(read_csv(path("f.csv")).rows.size(), 2u);  // the results are still written
+}
+
+TEST_F(Cli, RunAssertionsAndJson) {
+  const std::string base = "run --nodes 3 --requests 2000 --clock virtual -q ";
+  EXPECT_EQ(cli(base + "--assert 'failures==0' --json " + path("r.json")).exit_code, 0);
+  EXPECT_NE(slurp(path("r.json")).find("\"p999_us\": "), std::string::npos);
+  const Result fail = cli(base + "--assert 'hit_ratio>0.99'");
+  EXPECT_EQ(fail.exit_code, 99);
+  EXPECT_NE(fail.output.find("assertion failed: hit_ratio>0.99 (hit_ratio = 0.0"), std::string::npos) << fail.output;
+  const Result bad = cli(base + "--assert 'p98_us<5'");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("unknown metric 'p98_us'"), std::string::npos) << bad.output;
+}
+
+TEST_F(Cli, BadSweepSpecsExit2WithAClearMessageAndWriteNothing) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"--vary rate=1:10:5 --vary rate=3", "varied twice"},
+      {"--vary rate=5000:1000:100", "lo 5000 is greater than hi 1000"},
+      {"--vary rate=1000:5000:0", "step 0 must be greater than 0"},
+      {"--vary rate=", "empty SPEC"},
+      {"--vary rate=2000:1000:x3", "lo 2000 is greater than hi 1000"},
+      {"--vary colour=red", "unknown parameter 'colour'"},
+      {"--vary weight:q=1,2", "unknown node 'q'"},
+      {"--vary balancer=round-robin,nope", "unknown balancer 'nope'"},
+      {"--vary rate=1000 --seeds 0", "--seeds: 0"},
+      {"--vary rate=1000 --shard 3/3", "--shard: '3/3'"},
+      {"--vary rate=1000 --assert 'p99_us<<3'", "is not a number"},
+      {"--vary rate=1000 --warmup -1", "warmup_s"},
+  };
+  for (const auto& [flags, message] : cases) {
+    const Result r =
+        cli("sweep --nodes 3 --requests 1000 " + flags + " --csv " + path("out.csv") + " --json " + path("out.json"));
+    EXPECT_EQ(r.exit_code, 2) << flags << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << flags << "\n" << r.output;
+    EXPECT_FALSE(fs::exists(path("out.csv"))) << flags;
+    EXPECT_FALSE(fs::exists(path("out.json"))) << flags;
+  }
+}
+
+TEST_F(Cli, SweepWarmupLeavesTheStartOut) {
+  const std::string base =
+      "sweep --nodes 3 --requests 4000 --rate 1000 --arrival constant --vary balancer=round-robin --seeds 1 -q ";
+  ASSERT_EQ(cli(base + "--csv " + path("cold.csv")).exit_code, 0);
+  ASSERT_EQ(cli(base + "--warmup 2 --csv " + path("warm.csv")).exit_code, 0);
+  const auto warm = read_csv(path("warm.csv")).rows.at(0);
+  EXPECT_EQ(warm.at("warmup_s"), "2");
+  EXPECT_NEAR(std::stod(warm.at("throughput_rps")), 1000, 10);
+  EXPECT_EQ(read_csv(path("cold.csv")).rows.at(0).at("warmup_s"), "0");
+}
+
+TEST_F(Cli, SweepCtrlCKeepsFinishedPointsAndExits130) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string out = path("int.csv");
+    FILE* devnull = freopen("/dev/null", "w", stdout);
+    (void)devnull;
+    execl(LOADLAB_CLI, LOADLAB_CLI, "sweep", "--nodes", "3", "--requests", "200000", "--vary", "rate=1000:9000:100",
+          "--seeds", "2", "--csv", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(child, SIGINT);
+  int status = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  waitpid(child, &status, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const auto table = read_csv(path("int.csv"));
+  EXPECT_LT(table.rows.size(), 81u);                   // stopped before the end ...
+  for (std::size_t i = 1; i < table.rows.size(); ++i)  // ... keeping whole points in grid order
+    EXPECT_LT(std::stoul(table.rows[i - 1].at("point")), std::stoul(table.rows[i].at("point")));
+  for (const auto& row : table.rows) EXPECT_EQ(row.at("seeds"), "2");
+}
+
+TEST_F(Cli, SweepOnTheRealClockSaysHowLongItWillTake) {
+  const Result r =
+      cli("sweep --nodes 2 --requests 300 --rate 3000 --vary rate=3000,6000 --seeds 1 --clock real --csv " +
+          path("real.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("on the real clock"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("this will take about"), std::string::npos) << r.output;
+  EXPECT_EQ(read_csv(path("real.csv")).rows.size(), 2u);
+}
+
+}  // namespace
