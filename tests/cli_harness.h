@@ -19,8 +19,9 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-inline Result cli(const std::string& args) {
-  const std::string command = std::string(LOADLAB_CLI) + " " + args + " 2>&1";
+// `env` is put before the command: "TMPDIR=/x" runs it with that environment variable.
+inline Result cli_env(const std::string& env, const std::string& args) {
+  const std::string command = env + " " + std::string(LOADLAB_CLI) + " " + args + " 2>&1";
   Result r;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return r;
@@ -30,6 +31,8 @@ inline Result cli(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+inline Result cli(const std::string& args) { return cli_env("", args); }
 
 class Cli : public ::testing::Test {
  protected:

@@ -1,4 +1,6 @@
 // loadlab-cli export and import end to end: exit codes, messages, files written or not.
+#include "cli_harness.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,37 +17,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using loadlab::test::cli;
+using loadlab::test::cli_env;
+using loadlab::test::Result;
 
-Result cli_env(const std::string& env, const std::string& args) {
-  const std::string command = env + " " + std::string(LOADLAB_CLI) + " " + args + " 2>&1";
-  Result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-Result cli(const std::string& args) { return cli_env("", args); }
-
-class CliProxy : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("loadlab_cli_proxy_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
-};
+class CliProxy : public loadlab::test::Cli {};
 
 TEST_F(CliProxy, ExportsAPresetThatNginxAccepts) {
   const auto r =

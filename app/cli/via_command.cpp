@@ -18,6 +18,29 @@ static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler
 
 void stop_on_signal(int) { g_stop.store(true); }
 
+// Ctrl-C and SIGTERM end the workload early (what was answered is still reported); the
+// previous handlers come back when the run is over.
+class StopOnSignals {
+ public:
+  StopOnSignals() {
+    struct sigaction action {};
+    action.sa_handler = stop_on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopOnSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
 std::string us(double ns) {
   if (!std::isfinite(ns)) return "-";
   const double v = ns / 1000;
@@ -60,12 +83,7 @@ int via_command(const RunOptions& run, const ViaOptions& via) {
   options.proxy = via.proxy;
   options.connections = via.connections;
   options.best_effort = via.best_effort;
-  struct sigaction action {
-  }, old_int{}, old_term{};
-  action.sa_handler = stop_on_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &old_int);
-  sigaction(SIGTERM, &action, &old_term);
+  StopOnSignals signals;
   ProxyRunResult result;
   int code = kOk;
   try {
@@ -80,8 +98,6 @@ int via_command(const RunOptions& run, const ViaOptions& via) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     code = kRuntimeError;
   }
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
   if (code != kOk) return code;
 
   const HttpLoadResult& load = result.load;
@@ -145,12 +161,7 @@ int target_command(const RunOptions& run, const ViaOptions& via) {
   options.target = *target;
   options.connections = via.connections;
   options.timeout = std::chrono::milliseconds(via.timeout_ms);
-  struct sigaction action {
-  }, old_int{}, old_term{};
-  action.sa_handler = stop_on_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &old_int);
-  sigaction(SIGTERM, &action, &old_term);
+  StopOnSignals signals;
   HttpLoadResult load;
   try {
     load = run_http_load(scenario, options, &g_stop);
@@ -158,8 +169,6 @@ int target_command(const RunOptions& run, const ViaOptions& via) {
     fmt::print(stderr, "loadlab-cli: error: --target {}: {}\n", via.target, e.what());
     return kRuntimeError;
   }
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
   if (!run.quiet) {
     fmt::print("To {} ({} connections): {} requests, {} answered 2xx, {} failed, {:.0f} req/s over {:.2f} s\n",
                target->to_string(), via.connections, load.issued, load.completed, load.failed,
