@@ -1,6 +1,8 @@
 #include "run_command.h"
 
 #include <fmt/format.h>
+
+#include <atomic>
 #include <unistd.h>
 
 #include <csignal>
@@ -23,14 +25,18 @@
 namespace loadlab::cli {
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_signal(int) { g_interrupted = 1; }
+// Set by the signal handler and read by other threads (a sweep's progress line): a lock-free
+// atomic is both async-signal-safe and free of data races, where a volatile sig_atomic_t is
+// only the first.
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void on_signal(int) { g_interrupted.store(true); }
 
 }  // namespace
 
 InterruptGuard::InterruptGuard()
     : old_int_(std::make_unique<struct sigaction>()), old_term_(std::make_unique<struct sigaction>()) {
-  g_interrupted = 0;
+  g_interrupted.store(false);
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
@@ -43,7 +49,7 @@ InterruptGuard::~InterruptGuard() {
   sigaction(SIGTERM, old_term_.get(), nullptr);
 }
 
-bool interrupted() { return g_interrupted != 0; }
+bool interrupted() { return g_interrupted.load(); }
 
 Scenario effective_scenario(const std::string& scenario_file, const ScenarioOverrides& overrides) {
   Scenario scenario;
@@ -88,7 +94,7 @@ RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots) 
   if (progress) fmt::print(stderr, "\r{:80}\r", "");
   result.report = engine.report();
   result.node_names = engine.node_names();
-  result.interrupted = g_interrupted != 0;
+  result.interrupted = g_interrupted.load();
   const RunReport& r = result.report;
   result.balanced = r.in_flight == 0 && r.issued == r.completed + r.failed.total();
   if (!result.balanced)
