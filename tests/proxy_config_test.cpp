@@ -344,6 +344,11 @@ TEST(ProxyImport, BrokenNginxConfigurationsSayWhere) {
   EXPECT_NE(message("upstream a { server x:99999; }").find("port"), std::string::npos);
   EXPECT_NE(message("upstream a { keepalive 2; }").find("no server"), std::string::npos);
   EXPECT_NE(message("upstream a { server \"x:1; }").find("unclosed"), std::string::npos);
+  // Found by the fuzzer: one word after `random` that is not `two` (it read past the words).
+  const ProxyImport odd = import_nginx("upstream a { random timeout=30s; server x:1; }");
+  EXPECT_EQ(odd.scenario.balancer, "p2c");
+  ASSERT_EQ(odd.not_modelled.size(), 1u);
+  EXPECT_NE(odd.not_modelled[0].find("'random timeout=30s' is not modelled"), std::string::npos) << odd.not_modelled[0];
   // Deep nesting is an error with the limit, not a stack overflow.
   std::string deep;
   for (int i = 0; i < 100'000; ++i) deep += "a {";

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <unistd.h>
+#include <atomic>
 
 #include <csignal>
 #include <filesystem>

@@ -151,8 +151,11 @@ ProxyImport import_nginx(std::string_view text, const std::string& block) {
         s.balancer = "p2c";
         s.balancer_params.choices = 2;
       } else {
+        // "random two least_time=header" (nginx Plus), or anything else after random.
+        std::string args;
+        for (const auto& a : d.args) args += " " + a;
         out.not_modelled.push_back(
-            listed(d, fmt::format("'random {}' is not modelled; imported as power of two choices", d.args[1])));
+            listed(d, fmt::format("'random{}' is not modelled; imported as power of two choices", args)));
         s.balancer = "p2c";
       }
     } else if (d.name == "hash") {
