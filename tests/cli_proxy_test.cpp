@@ -183,8 +183,14 @@ TEST_F(CliProxy, TargetSendsTheWorkloadToARunningNode) {
       popen((std::string(LOADLAB_NODE) + " --listen 127.0.0.1:0 > " + out + " 2>&1 & echo $!").c_str(), "r");
   ASSERT_NE(started, nullptr);
   long pid = 0;
-  ASSERT_EQ(fscanf(started, "%ld", &pid), 1);
+  const int read = fscanf(started, "%ld", &pid);
   pclose(started);
+  ASSERT_EQ(read, 1);
+  // Stopped by its id on every way out of the test, a failed assertion included.
+  struct StopNode {
+    long pid;
+    ~StopNode() { kill(static_cast<pid_t>(pid), SIGTERM); }
+  } stop_node{pid};
   std::string url;
   for (int i = 0; i < 200 && url.empty(); ++i) {
     std::ifstream in(out);
@@ -195,7 +201,6 @@ TEST_F(CliProxy, TargetSendsTheWorkloadToARunningNode) {
   }
   ASSERT_FALSE(url.empty());
   const auto r = cli("run --nodes 1 --target " + url + " --max --requests 2000 --connections 4");
-  kill(static_cast<pid_t>(pid), SIGTERM);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("2000 requests, 2000 answered 2xx, 0 failed"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("node a"), std::string::npos) << r.output;
