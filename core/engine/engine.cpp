@@ -123,7 +123,7 @@ Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.fault
   }
   dispatcher = std::make_unique<Dispatcher>(scenario, counters, *this);
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
-  retry = std::make_unique<RetryRouter>(scenario.retry, dispatcher->placement(), *health, n);
+  retry = std::make_unique<RetryRouter>(scenario, dispatcher->placement(), counters);
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
   live = std::make_unique<LiveSettings>(
       LiveSettings::Values{weights, prediction->shares(weights),
@@ -318,6 +318,7 @@ void Engine::State::dispatch_loop() {
     health->set_configured(configured, at);
     dispatcher->set_weights(health->effective());
     dispatcher->set_panic(health->panic());
+    retry->set_weights(health->effective());
     if (rate_changed && arrivals) arrivals->set_rate(current_rate, static_cast<double>(at));
     return rate_changed;
   };
@@ -363,6 +364,7 @@ void Engine::State::dispatch_loop() {
     if (health->step(now, counters, up)) {
       dispatcher->set_weights(health->effective());
       dispatcher->set_panic(health->panic());
+      retry->set_weights(health->effective());
     }
     if (now >= end_ns) break;
 
@@ -418,10 +420,9 @@ void Engine::State::dispatch_loop() {
 }
 
 bool Engine::State::retry_elsewhere(const Request& failed, std::size_t from) {
-  const std::size_t target = retry->choose(failed, from, issued.load(std::memory_order_acquire));
+  const std::size_t target = retry->choose(failed, from, issued.load(std::memory_order_acquire), clock.now_ns());
   if (target == kNoNode) return false;
-  Request again = failed;
-  ++again.retries;
+  const Request again = RetryRouter::retried(failed, from);
   nodes[target]->counters().retried_in.fetch_add(1, std::memory_order_release);
   nodes[target]->submit(std::span<const Request>(&again, 1));
   return true;

@@ -1,6 +1,5 @@
 #include "model/dispatcher.h"
 
-#include "balancers/balancer_registry.h"
 #include "model/random_streams.h"
 #include "model/write_quorum.h"
 
@@ -39,17 +38,11 @@ Dispatcher::Dispatcher(const Scenario& scenario, std::span<const NodeCounters* c
       tracked_(counters.size(), 0),
       load_(std::make_unique<Load>(*this)),
       reports_load_changes_(reports_load_changes) {
-  balancer_ = balancers().make(scenario.balancer,
-                               BalancerOptions{derive_seed(scenario.seed, balancer_stream), scenario.balancer_params});
   if (scenario.partitioning.kind != Partitioning::Kind::none) {
     placement_.emplace(scenario.partitioning, scenario.nodes.size(), scenario.workload.keys.keys);
-    // One balancer per replica set: a read may only go to a node holding its partition.
-    for (std::size_t set = 0; set < placement_->replica_set_count(); ++set)
-      set_balancers_.push_back(balancers().make(
-          scenario.balancer,
-          BalancerOptions{derive_seed(scenario.seed, balancer_stream + 1000 + set), scenario.balancer_params}));
     quorum_ = effective_write_quorum(scenario);
   }
+  balancers_ = std::make_unique<ReplicaBalancers>(scenario, placement(), balancer_stream);
   std::vector<double> weights;
   for (const NodeSpec& n : scenario.nodes) weights.push_back(n.weight);
   set_weights(weights);
@@ -57,14 +50,7 @@ Dispatcher::Dispatcher(const Scenario& scenario, std::span<const NodeCounters* c
 
 Dispatcher::~Dispatcher() = default;
 
-void Dispatcher::set_weights(std::span<const double> weights) {
-  balancer_->set_weights(weights);
-  for (std::size_t set = 0; set < set_balancers_.size(); ++set) {
-    std::vector<double> masked(weights.size(), 0.0);
-    for (std::uint32_t node : placement_->set_members(static_cast<std::uint32_t>(set))) masked[node] = weights[node];
-    set_balancers_[set]->set_weights(masked);
-  }
-}
+void Dispatcher::set_weights(std::span<const double> weights) { balancers_->set_weights(weights); }
 
 void Dispatcher::send(std::size_t node, const Request& request) {
   ++dispatched_[node];
@@ -84,8 +70,7 @@ void Dispatcher::load_changed(std::size_t node) {
     tracked_total_ = tracked_total_ + now - tracked_[node];
     tracked_[node] = now;
   }
-  balancer_->on_load_changed(node);
-  for (auto& b : set_balancers_) b->on_load_changed(node);
+  balancers_->on_load_changed(node);
 }
 
 bool Dispatcher::issue(std::int64_t intended_ns, std::uint32_t client, std::int64_t now_ns) {
@@ -103,9 +88,9 @@ bool Dispatcher::issue(std::int64_t intended_ns, std::uint32_t client, std::int6
       for (std::uint32_t r : replicas) send(r, Request{key, intended_ns, client, 0, state});
       return true;
     }
-    node = set_balancers_[placement_->replica_set(partition)]->pick(PickContext{key, load_.get()});
+    node = balancers_->for_partition(partition).pick(PickContext{key, load_.get()});
   } else {
-    node = balancer_->pick(PickContext{key, load_.get()});
+    node = balancers_->for_key(key).pick(PickContext{key, load_.get()});
   }
   if (node == kNoNode) {
     ++no_node_;

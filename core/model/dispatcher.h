@@ -18,6 +18,7 @@
 #include "base/random.h"
 #include "metrics/node_counters.h"
 #include "model/placement.h"
+#include "model/replica_balancers.h"
 #include "model/request.h"
 #include "scenario/scenario.h"
 #include "workload/key_distribution.h"
@@ -66,7 +67,7 @@ class Dispatcher {
   std::uint64_t writes() const { return writes_; }
   std::uint64_t no_node() const { return no_node_; }
   std::uint64_t issued_in_panic() const { return issued_in_panic_; }
-  const Balancer& balancer() const { return *balancer_; }
+  const Balancer& balancer() const { return balancers_->cluster(); }
   const Placement* placement() const { return placement_ ? &*placement_ : nullptr; }
 
  private:
@@ -79,9 +80,8 @@ class Dispatcher {
   Sink& sink_;
   KeyDistribution keys_;
   Rng key_rng_, write_rng_;
-  std::unique_ptr<Balancer> balancer_;
   std::optional<Placement> placement_;
-  std::vector<std::unique_ptr<Balancer>> set_balancers_;  // with partitioning: one per replica set
+  std::unique_ptr<ReplicaBalancers> balancers_;
   unsigned quorum_ = 0;
   std::vector<std::uint64_t> dispatched_;  // per node
   std::vector<std::uint64_t> tracked_;     // per node: in flight when load_changed last looked

@@ -181,7 +181,7 @@ Simulator::Model::Model(Scenario s)
   // dispatcher (completions, kills, cancels, retries): least-connections picks in O(log n).
   dispatcher = std::make_unique<Dispatcher>(scenario, counters, *this, /*reports_load_changes=*/true);
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
-  retry = std::make_unique<RetryRouter>(scenario.retry, dispatcher->placement(), *health, n);
+  retry = std::make_unique<RetryRouter>(scenario, dispatcher->placement(), counters);
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
   live = std::make_unique<LiveSettings>(
       LiveSettings::Values{weights, prediction->shares(weights),
@@ -215,10 +215,9 @@ void Simulator::Model::apply_commands() {
 }
 
 bool Simulator::Model::retry_elsewhere(const Request& failed, std::size_t from) {
-  const std::size_t target = retry->choose(failed, from, dispatcher->issued());
+  const std::size_t target = retry->choose(failed, from, dispatcher->issued(), now);
   if (target == kNoNode) return false;
-  Request again = failed;
-  ++again.retries;
+  const Request again = RetryRouter::retried(failed, from);
   NodeModel& n = nodes[target]->node;
   n.counters().retried_in.fetch_add(1, std::memory_order_release);
   n.arrive(again, now);
@@ -298,6 +297,7 @@ void Simulator::Model::health_pass() {
     if (changed) {
       dispatcher->set_weights(health->effective());
       dispatcher->set_panic(health->panic());
+      retry->set_weights(health->effective());
     }
     bool all_available = true;
     for (std::size_t i = 0; i < nodes.size() && all_available; ++i) all_available = health->available(i);
@@ -544,6 +544,7 @@ void Simulator::set_weights(const std::vector<double>& weights) {
     m.health->set_configured(weights, m.now);
     m.dispatcher->set_weights(m.health->effective());
     m.dispatcher->set_panic(m.health->panic());
+    m.retry->set_weights(m.health->effective());
   });
 }
 
