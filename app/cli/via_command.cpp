@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <optional>
 
 #include "cli_app.h"
 #include "proxy/proxy_process.h"
@@ -56,24 +57,33 @@ void print_failures(const HttpLoadResult& load) {
   fmt::print("Failed answers by status:{}\n", statuses);
 }
 
+// The scenario file with the flags applied, or nullopt after saying what is wrong.
+std::optional<Scenario> load_or_say_why(const RunOptions& run) {
+  try {
+    return effective_scenario(run.scenario_file, run.overrides);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return std::nullopt;
+  }
+}
+
+bool connections_ok(const ViaOptions& via) {
+  if (via.connections >= 1 && via.connections <= 4096) return true;
+  fmt::print(stderr, "loadlab-cli: error: --connections: must be from 1 to 4096 (got {})\n", via.connections);
+  return false;
+}
+
 }  // namespace
 
 int via_command(const RunOptions& run, const ViaOptions& via) {
-  Scenario scenario;
-  try {
-    scenario = effective_scenario(run.scenario_file, run.overrides);
-  } catch (const ScenarioError& e) {
-    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
-    return kBadInput;
-  }
+  const std::optional<Scenario> loaded = load_or_say_why(run);
+  if (!loaded) return kBadInput;
+  const Scenario& scenario = *loaded;
   if (via.proxy != "nginx" && via.proxy != "haproxy") {
     fmt::print(stderr, "loadlab-cli: error: --via: unknown proxy '{}' (known: nginx, haproxy)\n", via.proxy);
     return kBadInput;
   }
-  if (via.connections == 0 || via.connections > 4096) {
-    fmt::print(stderr, "loadlab-cli: error: --connections: must be from 1 to 4096 (got {})\n", via.connections);
-    return kBadInput;
-  }
+  if (!connections_ok(via)) return kBadInput;
   // What LoadLab's model predicts for the same scenario and seed: the virtual clock, exact.
   Scenario model = scenario;
   model.clock = Scenario::Clock::virtual_time;
@@ -142,21 +152,14 @@ int target_command(const RunOptions& run, const ViaOptions& via) {
     fmt::print(stderr, "loadlab-cli: error: --target and --via: give one (--via starts its own proxy)\n");
     return kBadInput;
   }
-  if (via.connections == 0 || via.connections > 4096) {
-    fmt::print(stderr, "loadlab-cli: error: --connections: must be from 1 to 4096 (got {})\n", via.connections);
-    return kBadInput;
-  }
+  if (!connections_ok(via)) return kBadInput;
   if (via.timeout_ms == 0 || via.timeout_ms > 3'600'000) {
     fmt::print(stderr, "loadlab-cli: error: --timeout-ms: must be from 1 to 3600000 (got {})\n", via.timeout_ms);
     return kBadInput;
   }
-  Scenario scenario;
-  try {
-    scenario = effective_scenario(run.scenario_file, run.overrides);
-  } catch (const ScenarioError& e) {
-    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
-    return kBadInput;
-  }
+  const std::optional<Scenario> loaded = load_or_say_why(run);
+  if (!loaded) return kBadInput;
+  const Scenario& scenario = *loaded;
   HttpLoadOptions options;
   options.target = *target;
   options.connections = via.connections;
