@@ -118,6 +118,10 @@ struct BadCase {
 TEST_F(Cli, BadInputExitsTwoNamesTheFieldAndWritesNothing) {
   const std::string broken = write("broken.json", "{\"nodes\": 3,,}");
   const std::string unknown = write("unknown.json", "{\"nodez\": 3}");
+  // 200,000 nested arrays once overflowed the stack when the error message printed them.
+  const std::string deep =
+      write("deep.json", "{\"nodes\": " + std::string(200000, '[') + std::string(200000, ']') + "}");
+  fs::create_directories(path("a-directory"));
   const std::vector<BadCase> cases = {
       {"run --weights 5,-1,1", "nodes[1].weight"},
       {"run --weights 5,nan,1", "nodes[1].weight: must be a finite number >= 0 (got nan)"},
@@ -135,7 +139,10 @@ TEST_F(Cli, BadInputExitsTwoNamesTheFieldAndWritesNothing) {
       {"run --requests 0", "give --requests or --duration"},
       {"run " + broken, "not valid JSON"},
       {"run " + unknown, "nodez: unknown field"},
-      {"run " + path("missing.json"), "cannot open scenario file"},
+      {"run " + path("missing.json"), "scenario file '" + path("missing.json") + "' does not exist"},
+      {"run " + deep, "JSON nested deeper than 64 levels"},
+      {"run " + path("a-directory"), "scenario file '" + path("a-directory") + "' is a directory"},
+      {"cachesim " + path("a-directory"), "trace '" + path("a-directory") + "' is a directory"},
       {"run --no-such-flag", "no-such-flag"},
       {"frobnicate", "unknown command 'frobnicate'"},
       {"run -b maglev --table-size 1000", "balancer.table_size: must be a prime"},
