@@ -20,6 +20,7 @@ using loadlab::test::Cli;
 using loadlab::test::cli;
 using loadlab::test::read_csv;
 using loadlab::test::Result;
+using loadlab::test::slurp;
 
 namespace {
 
@@ -311,3 +312,21 @@ TEST_F(Cli, ScheduledKillIsCountedAndAvailabilityWritten) {
 }
 
 }  // namespace
+
+TEST_F(Cli, WarnsAtTheStartWhenTheOfferedLoadExceedsTheCapacity) {
+  // Two nodes, one slot each, every request a 500 µs miss: 4000 req/s at most.
+  const std::string base = "run --nodes 2 --cache none --miss-us 500 --hit-us 500 --clock virtual --requests 2000 ";
+  const Result over = cli(base + "--rate 6000 --json " + path("over.json"));
+  ASSERT_EQ(over.exit_code, 0) << over.output;
+  EXPECT_NE(over.output.find("warning: overloaded: the offered load (6000 req/s) is 1.50x what the cluster can serve "
+                             "(about 4000 req/s"),
+            std::string::npos)
+      << over.output;
+  EXPECT_NE(over.output.find("rho = 1.50"), std::string::npos) << over.output;
+  EXPECT_NE(slurp(path("over.json")).find("\"overloaded\": true"), std::string::npos);
+  const Result under = cli(base + "--rate 3000 --json " + path("under.json"));
+  ASSERT_EQ(under.exit_code, 0) << under.output;
+  EXPECT_EQ(under.output.find("overloaded"), std::string::npos) << under.output;
+  EXPECT_NE(under.output.find("rho = 0.75"), std::string::npos) << under.output;
+  EXPECT_NE(slurp(path("under.json")).find("\"overloaded\": false"), std::string::npos);
+}

@@ -15,12 +15,8 @@ using loadlab::test::Cli;
 using loadlab::test::cli;
 using loadlab::test::read_csv;
 using loadlab::test::Result;
+using loadlab::test::slurp;
 namespace fs = std::filesystem;
-
-std::string slurp(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 const std::string kSweep =
     "sweep --nodes 3 --requests 3000 --hit-us 50 --miss-us 400 --vary rate=1000:3000:1000 "
