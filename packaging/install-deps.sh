@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev libqt6opengl6-dev
-  libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   xvfb xauth
   desktop-file-utils appstream help2man dpkg-dev file

@@ -1,5 +1,6 @@
 // Every eviction policy: exact behaviour on small hand-made sequences, the same misses as a
 // straightforward reference implementation on a seeded Zipf trace, and Belady as a bound.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "caches/w_tiny_lfu.h"
 #include "cachesim/cache_sim.h"
 #include "cachesim/trace.h"
+#include "cachesim/zstd_output.h"
 #include "theory/theory.h"
 #include "workload/key_distribution.h"
 
@@ -304,6 +306,58 @@ TEST_F(TraceFiles, BrokenTracesNameTheLineOrRecord) {
   missing.key_column = "nope";
   EXPECT_NE(error_of(file("c.csv", "key\n1\n"), missing).find("no column named 'nope'"), std::string::npos);
   EXPECT_NE(error_of(dir_ / "absent.txt").find("absent.txt' does not exist"), std::string::npos);
+}
+
+TEST_F(TraceFiles, ZstdCompressedTracesReadAsThePlainOnes) {
+  Trace t;
+  t.keys = zipf_trace(300'000, 5000, 0.9, 7);  // 7.2 MB as oracleGeneral: many zstd blocks
+  for (auto [name, format] : {std::pair{"t.oracleGeneral", TraceFormat::oracle_general},
+                              std::pair{"t.csv", TraceFormat::csv}, std::pair{"t.txt", TraceFormat::text}}) {
+    const auto plain = dir_ / name, packed = dir_ / (std::string(name) + ".zst");
+    write_trace(plain, t, format);
+    write_trace(packed, t, format);
+    EXPECT_LT(std::filesystem::file_size(packed), std::filesystem::file_size(plain) / 2) << name;
+    EXPECT_EQ(trace_format_of(packed), format) << name;
+    const Trace a = read_trace(plain), b = read_trace(packed);
+    EXPECT_EQ(b.keys, t.keys) << name;
+    EXPECT_EQ(b.sizes, a.sizes) << name;
+  }
+}
+
+TEST_F(TraceFiles, BrokenZstdTracesSayWhereTheyBreak) {
+  auto error_of = [](const std::filesystem::path& p) -> std::string {
+    try {
+      read_trace(p);
+    } catch (const TraceError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  Trace t;
+  t.keys = zipf_trace(100'000, 5000, 0.9, 7);
+  write_trace(dir_ / "t.oracleGeneral.zst", t, TraceFormat::oracle_general);
+  std::ifstream in(dir_ / "t.oracleGeneral.zst", std::ios::binary);
+  const std::string bytes(std::istreambuf_iterator<char>(in), {});
+  const std::string cut = error_of(file("cut.oracleGeneral.zst", bytes.substr(0, bytes.size() / 2)));
+  EXPECT_NE(cut.find(fmt::format("truncated zstd stream: the data ends inside a frame at byte {}", bytes.size() / 2)),
+            std::string::npos)
+      << cut;
+  EXPECT_NE(error_of(file("plain.oracleGeneral.zst", std::string(48, '\1'))).find("not a valid zstd stream at byte 0"),
+            std::string::npos);
+  EXPECT_NE(error_of(file("empty.txt.zst", "")).find("empty file (not a zstd stream)"), std::string::npos);
+  // A whole zstd frame holding 2.5 records: the oracleGeneral reader names the cut record.
+  Trace two;
+  two.keys = {1, 2, 3};
+  write_trace(dir_ / "three.oracleGeneral", two, TraceFormat::oracle_general);
+  std::ifstream three(dir_ / "three.oracleGeneral", std::ios::binary);
+  const std::string records(std::istreambuf_iterator<char>(three), {});
+  {
+    std::ofstream out(dir_ / "half.oracleGeneral.zst", std::ios::binary);
+    ZstdOutput z(out);
+    z.write(std::string_view(records).substr(0, 60));
+    z.finish();
+  }
+  EXPECT_NE(error_of(dir_ / "half.oracleGeneral.zst").find("record 3 is cut short, at byte 48"), std::string::npos);
 }
 
 }  // namespace

@@ -141,12 +141,7 @@ int trace_command(const TraceOptions& o) {
   TraceFormat format;
   try {
     format = parse_trace_format(o.format);
-    if (format == TraceFormat::automatic) {
-      const std::string ext = std::filesystem::path(o.out).extension().string();
-      format = ext == ".csv"                                ? TraceFormat::csv
-               : (ext == ".oracleGeneral" || ext == ".bin") ? TraceFormat::oracle_general
-                                                            : TraceFormat::text;
-    }
+    if (format == TraceFormat::automatic) format = trace_format_of(o.out);
     if (!std::isfinite(o.zipf) || o.zipf < 0 || o.zipf > 10)
       throw ScenarioError("--zipf", fmt::format("must be from 0 to 10 (got {})", o.zipf));
     if (o.keys < 1 || o.keys > kMaxKeys)

@@ -6,10 +6,13 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 
 #include "base/input_file.h"
 #include "caches/key_index.h"
+#include "cachesim/zstd_input.h"
+#include "cachesim/zstd_output.h"
 
 namespace loadlab {
 
@@ -71,39 +74,40 @@ TraceFormat parse_trace_format(const std::string& name) {
   throw TraceError(fmt::format("unknown trace format '{}' (known: auto, text, csv, oracleGeneral)", name));
 }
 
+TraceFormat trace_format_of(const std::filesystem::path& file) {
+  // "t.oracleGeneral.zst" has the format of "t.oracleGeneral".
+  const std::string ext = (is_zstd_path(file.string()) ? file.stem() : file).extension().string();
+  return ext == ".csv"                                ? TraceFormat::csv
+         : (ext == ".oracleGeneral" || ext == ".bin") ? TraceFormat::oracle_general
+                                                      : TraceFormat::text;
+}
+
 Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& options) {
-  TraceFormat format = options.format;
-  const std::string ext = file.extension().string();
-  if (format == TraceFormat::automatic)
-    format = ext == ".csv"                                ? TraceFormat::csv
-             : (ext == ".oracleGeneral" || ext == ".bin") ? TraceFormat::oracle_general
-                                                          : TraceFormat::text;
+  const bool compressed = is_zstd_path(file.string());
+  const TraceFormat format = options.format == TraceFormat::automatic ? trace_format_of(file) : options.format;
   if (const auto problem = unreadable_file_problem(file)) throw TraceError("trace " + *problem);
   std::ifstream in(file, std::ios::binary);
   if (!in) throw TraceError(fmt::format("cannot open trace '{}'", file.string()));
+  if (compressed) {
+    ZstdInput plain(in, file.string());
+    return parse_trace(plain, format, options, file.string());
+  }
   return parse_trace(in, format, options, file.string());
 }
 
 Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& options, const std::string& name) {
   Trace t;
   if (format == TraceFormat::oracle_general) {
-    in.seekg(0, std::ios::end);
-    const auto bytes = static_cast<std::uint64_t>(in.tellg());
-    in.seekg(0);
-    if (bytes % kRecordBytes != 0)
-      throw TraceError(
-          fmt::format("{}: truncated oracleGeneral trace: {} bytes is not a whole number of 24-byte "
-                      "records (record {} is cut short)",
-                      name, bytes, bytes / kRecordBytes + 1));
-    const std::uint64_t records = bytes / kRecordBytes;
-    t.keys.reserve(records);
-    t.sizes.reserve(records);
+    // Read to the end in batches rather than sizing the file first: a zstd stream cannot
+    // seek, and a file being written can grow. A last record cut short is an error.
     std::vector<char> buffer(kRecordBytes * 65536);
-    for (std::uint64_t done = 0; done < records;) {
-      const std::uint64_t batch = std::min<std::uint64_t>(65536, records - done);
-      in.read(buffer.data(), static_cast<std::streamsize>(batch * kRecordBytes));
-      if (!in) throw TraceError(fmt::format("{}: read error at record {}", name, done + 1));
-      for (std::uint64_t r = 0; r < batch; ++r) {
+    std::uint64_t records = 0;
+    for (;;) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      const auto got = static_cast<std::uint64_t>(in.gcount());
+      if (in.bad()) throw TraceError(fmt::format("{}: read error at record {}", name, records + 1));
+      const std::uint64_t whole = got / kRecordBytes;
+      for (std::uint64_t r = 0; r < whole; ++r) {
         const char* p = buffer.data() + r * kRecordBytes;
         std::uint64_t id;
         std::uint32_t size;
@@ -112,7 +116,15 @@ Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& 
         t.keys.push_back(id);
         t.sizes.push_back(size);
       }
-      done += batch;
+      records += whole;
+      if (got % kRecordBytes != 0) {
+        const std::uint64_t bytes = records * kRecordBytes + got % kRecordBytes;
+        throw TraceError(
+            fmt::format("{}: truncated oracleGeneral trace: {} bytes is not a whole number of 24-byte "
+                        "records (record {} is cut short, at byte {})",
+                        name, bytes, records + 1, records * kRecordBytes));
+      }
+      if (got < buffer.size()) break;
     }
     return t;
   }
@@ -191,7 +203,17 @@ void write_trace(const std::filesystem::path& file, const Trace& trace, TraceFor
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", file.string()));
   const bool sized = !trace.sizes.empty();
+  // "t.oracleGeneral.zst": the same bytes, zstd-compressed as they are written.
+  std::optional<ZstdOutput> zstd;
+  if (is_zstd_path(file.string())) zstd.emplace(out);
   std::string buffer;
+  const auto drain = [&] {
+    if (zstd)
+      zstd->write(buffer);
+    else
+      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    buffer.clear();
+  };
   if (format == TraceFormat::oracle_general) {
     const auto next = next_use(trace.keys);
     for (std::size_t i = 0; i < trace.keys.size(); ++i) {
@@ -199,24 +221,22 @@ void write_trace(const std::filesystem::path& file, const Trace& trace, TraceFor
       put(buffer, trace.keys[i]);
       put(buffer, sized ? trace.sizes[i] : std::uint32_t{1});
       put(buffer, next[i] == kNever ? std::int64_t{-1} : static_cast<std::int64_t>(next[i]));
-      if (buffer.size() > (1 << 20))
-        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
+      if (buffer.size() > (1 << 20)) drain();
     }
   } else if (format == TraceFormat::text) {
     for (std::uint64_t k : trace.keys) {
       buffer += fmt::format("{}\n", k);
-      if (buffer.size() > (1 << 20))
-        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
+      if (buffer.size() > (1 << 20)) drain();
     }
   } else {
     buffer = sized ? "key,size\n" : "key\n";
     for (std::size_t i = 0; i < trace.keys.size(); ++i) {
       buffer += sized ? fmt::format("{},{}\n", trace.keys[i], trace.sizes[i]) : fmt::format("{}\n", trace.keys[i]);
-      if (buffer.size() > (1 << 20))
-        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size())), buffer.clear();
+      if (buffer.size() > (1 << 20)) drain();
     }
   }
-  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  drain();
+  if (zstd) zstd->finish();
   out.flush();
   if (!out) throw std::runtime_error(fmt::format("error while writing '{}'", file.string()));
 }

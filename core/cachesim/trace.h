@@ -20,7 +20,7 @@ struct Trace {
 enum class TraceFormat { automatic, text, csv, oracle_general };
 
 struct TraceReadOptions {
-  TraceFormat format = TraceFormat::automatic;  // automatic: by extension (.csv, .oracleGeneral/.bin), else text
+  TraceFormat format = TraceFormat::automatic;  // automatic: by extension (trace_format_of)
   std::string key_column;                       // CSV: default "key", else "id", "obj_id", else the first column
   std::string size_column;                      // CSV: default "size" or "obj_size" when present
 };
@@ -35,6 +35,9 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
 // The same from a stream; `name` is used in messages. TraceFormat::automatic means text here.
 Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& options, const std::string& name);
 TraceFormat parse_trace_format(const std::string& name);  // throws TraceError
+// By extension: .csv, .oracleGeneral or .bin, else text; a trailing .zst (zstd-compressed,
+// read and written as such) is looked through: "t.oracleGeneral.zst" is oracleGeneral.
+TraceFormat trace_format_of(const std::filesystem::path& file);
 
 // Text keys that are not whole numbers are hashed (FNV-1a 64) to ids, so the same file
 // gives the same ids everywhere.
