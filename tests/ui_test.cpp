@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QLabel>
 #include <QPushButton>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -246,6 +247,27 @@ TEST_F(Window, VirtualClockFastForwardsAndLiveControlsStillWork) {
   clock->setCurrentIndex(1);
   EXPECT_EQ(window_->state(), MainWindow::State::running);
   EXPECT_GT(window_->history().latest().t_ms, at);
+}
+
+TEST_F(Window, StartHintShowsOnlyWhileThereIsNoRun) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  QLabel* hint = window_->start_hint();
+  ASSERT_NE(hint, nullptr);
+  EXPECT_TRUE(hint->text().contains("Press Start")) << hint->text().toStdString();
+  EXPECT_TRUE(hint->isVisible());
+  EXPECT_FALSE(window_->share_bars()->hint().isEmpty());
+  window_->start();
+  EXPECT_FALSE(hint->isVisible());
+  EXPECT_TRUE(window_->share_bars()->hint().isEmpty());
+  window_->pause();  // a paused run is still a run
+  EXPECT_FALSE(hint->isVisible());
+  window_->reset();
+  EXPECT_TRUE(hint->isVisible());
+  EXPECT_FALSE(window_->share_bars()->hint().isEmpty());
+  window_->start();
+  ASSERT_FALSE(hint->isVisible());
+  ASSERT_TRUE(window_->open_preset("slow-node"));  // a new scenario stops the run
+  EXPECT_TRUE(hint->isVisible());
 }
 
 TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {

@@ -36,6 +36,12 @@ void ShareBars::set_bars(std::vector<Bar> bars) {
   update();
 }
 
+void ShareBars::set_hint(const QString& hint) {
+  if (hint == hint_) return;
+  hint_ = hint;
+  update();
+}
+
 void ShareBars::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
@@ -68,7 +74,7 @@ void ShareBars::paintEvent(QPaintEvent*) {
                QLocale().toString(v, 'f', v < 10 && v != std::floor(v) ? 1 : 0));
   }
   if (bars_.empty()) {
-    p.drawText(plot, Qt::AlignCenter, tr("Press Start (Space) to send requests"));
+    p.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap, hint_);
     return;
   }
 
