@@ -186,7 +186,7 @@ void MainWindow::build_controls() {
   node_buttons->addWidget(add);
   node_buttons->addWidget(remove);
   v->addLayout(node_buttons);
-  panel->setMinimumWidth(470);
+  panel->setMinimumWidth(490);  // the node table fits without a horizontal scroll bar
   auto* dock = new QDockWidget(tr("Cluster"), this);
   dock->setObjectName(QStringLiteral("cluster_dock"));
   dock->setWidget(panel);
@@ -893,7 +893,8 @@ void MainWindow::update_latency_model(std::size_t from) {
     latency_chart_->set_references({}, {}, QString());
     return;
   }
-  latency_chart_->set_references({p.mean_us / 1000}, {palette().color(QPalette::Text)}, tr("Queueing model mean"));
+  latency_chart_->set_references({p.mean_us / 1000}, {palette().color(QPalette::Text)},
+                                 tr("M/G/1 mean"));  // short: the legend shares the chart's width
 }
 
 void MainWindow::update_actions() {

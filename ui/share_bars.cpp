@@ -57,7 +57,8 @@ void ShareBars::paintEvent(QPaintEvent*) {
   p.setFont(font());
 
   const int left = fm.horizontalAdvance(QStringLiteral("100000")) + 12;
-  const int top = line + 14, bottom = height() - 2 * line - 10, right = width() - 10;
+  // Below the plot: a row of node names, a row of shares, and the axis title naming that row.
+  const int top = line + 14, bottom = height() - 3 * line - 12, right = width() - 10;
   const QRect plot(left, top, std::max(10, right - left), std::max(10, bottom - top));
   const double max = scale_max_ > 0 ? scale_max_ : 1;
 
@@ -111,8 +112,10 @@ void ShareBars::paintEvent(QPaintEvent*) {
     }
   }
   if (labels) {
-    p.setPen(pal.color(QPalette::PlaceholderText));
-    p.drawText(QRect(0, plot.bottom() + 4 + line, left - 6, line), Qt::AlignRight, tr("share"));
+    const bool theory = std::any_of(bars_.begin(), bars_.end(), [](const Bar& b) { return b.expected_share >= 0; });
+    p.setPen(pal.color(QPalette::Text));
+    p.drawText(QRect(plot.left(), plot.bottom() + 6 + 2 * line, plot.width(), line), Qt::AlignHCenter,
+               theory ? tr("share of requests: measured / theory") : tr("share of requests"));
   }
 }
 
