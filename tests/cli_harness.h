@@ -34,6 +34,12 @@ inline Result cli_env(const std::string& env, const std::string& args) {
 
 inline Result cli(const std::string& args) { return cli_env("", args); }
 
+// A whole file's bytes ("" when it cannot be read).
+inline std::string slurp(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {

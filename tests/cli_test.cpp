@@ -20,6 +20,7 @@ using loadlab::test::Cli;
 using loadlab::test::cli;
 using loadlab::test::read_csv;
 using loadlab::test::Result;
+using loadlab::test::slurp;
 
 namespace {
 
@@ -118,6 +119,10 @@ struct BadCase {
 TEST_F(Cli, BadInputExitsTwoNamesTheFieldAndWritesNothing) {
   const std::string broken = write("broken.json", "{\"nodes\": 3,,}");
   const std::string unknown = write("unknown.json", "{\"nodez\": 3}");
+  // 200,000 nested arrays once overflowed the stack when the error message printed them.
+  const std::string deep =
+      write("deep.json", "{\"nodes\": " + std::string(200000, '[') + std::string(200000, ']') + "}");
+  fs::create_directories(path("a-directory"));
   const std::vector<BadCase> cases = {
       {"run --weights 5,-1,1", "nodes[1].weight"},
       {"run --weights 5,nan,1", "nodes[1].weight: must be a finite number >= 0 (got nan)"},
@@ -135,7 +140,10 @@ TEST_F(Cli, BadInputExitsTwoNamesTheFieldAndWritesNothing) {
       {"run --requests 0", "give --requests or --duration"},
       {"run " + broken, "not valid JSON"},
       {"run " + unknown, "nodez: unknown field"},
-      {"run " + path("missing.json"), "cannot open scenario file"},
+      {"run " + path("missing.json"), "scenario file '" + path("missing.json") + "' does not exist"},
+      {"run " + deep, "JSON nested deeper than 64 levels"},
+      {"run " + path("a-directory"), "scenario file '" + path("a-directory") + "' is a directory"},
+      {"cachesim " + path("a-directory"), "trace '" + path("a-directory") + "' is a directory"},
       {"run --no-such-flag", "no-such-flag"},
       {"frobnicate", "unknown command 'frobnicate'"},
       {"run -b maglev --table-size 1000", "balancer.table_size: must be a prime"},
@@ -304,3 +312,21 @@ TEST_F(Cli, ScheduledKillIsCountedAndAvailabilityWritten) {
 }
 
 }  // namespace
+
+TEST_F(Cli, WarnsAtTheStartWhenTheOfferedLoadExceedsTheCapacity) {
+  // Two nodes, one slot each, every request a 500 µs miss: 4000 req/s at most.
+  const std::string base = "run --nodes 2 --cache none --miss-us 500 --hit-us 500 --clock virtual --requests 2000 ";
+  const Result over = cli(base + "--rate 6000 --json " + path("over.json"));
+  ASSERT_EQ(over.exit_code, 0) << over.output;
+  EXPECT_NE(over.output.find("warning: overloaded: the offered load (6000 req/s) is 1.50x what the cluster can serve "
+                             "(about 4000 req/s"),
+            std::string::npos)
+      << over.output;
+  EXPECT_NE(over.output.find("rho = 1.50"), std::string::npos) << over.output;
+  EXPECT_NE(slurp(path("over.json")).find("\"overloaded\": true"), std::string::npos);
+  const Result under = cli(base + "--rate 3000 --json " + path("under.json"));
+  ASSERT_EQ(under.exit_code, 0) << under.output;
+  EXPECT_EQ(under.output.find("overloaded"), std::string::npos) << under.output;
+  EXPECT_NE(under.output.find("rho = 0.75"), std::string::npos) << under.output;
+  EXPECT_NE(slurp(path("under.json")).find("\"overloaded\": false"), std::string::npos);
+}

@@ -15,12 +15,8 @@ using loadlab::test::Cli;
 using loadlab::test::cli;
 using loadlab::test::read_csv;
 using loadlab::test::Result;
+using loadlab::test::slurp;
 namespace fs = std::filesystem;
-
-std::string slurp(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 const std::string kSweep =
     "sweep --nodes 3 --requests 3000 --hit-us 50 --miss-us 400 --vary rate=1000:3000:1000 "
@@ -99,7 +95,17 @@ TEST_F(Cli, MergeRefusesShardsOfDifferentSweeps) {
   EXPECT_FALSE(fs::exists(path("m.csv")));
   const Result missing = cli("merge " + path("nope.csv") + " --csv " + path("m.csv"));
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.output.find("cannot read"), std::string::npos);
+  EXPECT_NE(missing.output.find("nope.csv' does not exist"), std::string::npos) << missing.output;
+}
+
+TEST_F(Cli, MergeRefusesAShardMissingFromTheMiddle) {
+  // Shards 0 and 2 of 3 hold points 0, 2, 3, 5: points 1 and 4 (shard 1) are missing.
+  ASSERT_EQ(cli(kSweep + " --shard 0/3 --csv " + path("s0.csv")).exit_code, 0);
+  ASSERT_EQ(cli(kSweep + " --shard 2/3 --csv " + path("s2.csv")).exit_code, 0);
+  const Result r = cli("merge " + path("s0.csv") + " " + path("s2.csv") + " --csv " + path("m.csv"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("points 1, 4 are missing"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path("m.csv")));
 }
 
 TEST_F(Cli, SweepAssertionsPassWithZeroAndFailWith99NamingEach) {

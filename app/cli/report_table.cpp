@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace loadlab::cli {
@@ -82,6 +84,31 @@ void print_key_movement(std::FILE* out, const KeyMovement& m, const std::vector<
              "keys moved when node {} leaves: {} (ideal {}), when it joins: {} (ideal {}); key space max/mean {:.3f}\n",
              node, pct(m.moved_on_remove), pct(m.ideal_on_remove), pct(m.moved_on_add), pct(m.ideal_on_add),
              m.ownership_max_mean);
+}
+
+namespace {
+std::size_t busiest_node(const OfferedLoad& load) {
+  return static_cast<std::size_t>(std::max_element(load.node_rho.begin(), load.node_rho.end()) - load.node_rho.begin());
+}
+}  // namespace
+
+void print_overload_warning(std::FILE* out, const OfferedLoad& load, const std::vector<std::string>& node_names) {
+  if (!load.overloaded()) return;
+  const std::size_t b = busiest_node(load);
+  fmt::print(out,
+             "loadlab-cli: warning: overloaded: the offered load ({:.0f} req/s) is {:.2f}x what the cluster can "
+             "serve (about {:.0f} req/s{}); node {} at utilisation {:.2f}. Queues and latency grow for as long as "
+             "requests are issued, and the run ends only when the backlog has drained.\n",
+             load.offered_rps, load.rho, load.capacity_rps,
+             load.shares_fixed ? " at this balancer's split" : ", every node busy",
+             b < node_names.size() ? node_names[b] : "?", load.node_rho[b]);
+}
+
+void print_offered_load(std::FILE* out, const OfferedLoad& load) {
+  if (!load.applicable) return;
+  fmt::print(out, "offered load: rho = {:.2f} ({:.0f} req/s of a capacity of about {:.0f} req/s{}){}\n", load.rho,
+             load.offered_rps, load.capacity_rps, load.shares_fixed ? " at this balancer's split" : "",
+             load.overloaded() ? " - OVERLOADED" : "");
 }
 
 }  // namespace loadlab::cli

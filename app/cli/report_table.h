@@ -6,6 +6,7 @@
 
 #include "metrics/run_report.h"
 #include "theory/key_movement.h"
+#include "theory/offered_load.h"
 #include "theory/predictions.h"
 
 namespace loadlab::cli {
@@ -15,6 +16,11 @@ void print_report(std::FILE* out, const RunReport& report);
 // What theory predicts for the run's mean latency and hit ratio, beside what was measured (the
 // same predictions the window draws).
 void print_theory(std::FILE* out, const Predictions& theory, const RunReport& report);
+// Before an open-loop run: a warning on `out` when the offered load exceeds what the model can
+// serve (ρ > 1), naming the busiest node; nothing otherwise.
+void print_overload_warning(std::FILE* out, const OfferedLoad& load, const std::vector<std::string>& node_names);
+// After the run: one line with the offered load ρ and the capacity it was computed from.
+void print_offered_load(std::FILE* out, const OfferedLoad& load);
 // For hashing balancers: how many keys move when the last node leaves or joins.
 void print_key_movement(std::FILE* out, const KeyMovement& movement, const std::vector<std::string>& node_names);
 

@@ -108,7 +108,7 @@ RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots) 
 namespace {
 
 // The run's figures for scripts: the same names as the sweep's columns and --assert.
-void write_run_json(const std::string& file, const RunReport& r, const RunMetricValues& m) {
+void write_run_json(const std::string& file, const RunReport& r, const RunMetricValues& m, const OfferedLoad& load) {
   nlohmann::ordered_json j;
   j["scenario"] = r.scenario;
   j["balancer"] = r.balancer;
@@ -123,6 +123,15 @@ void write_run_json(const std::string& file, const RunReport& r, const RunMetric
   for (std::size_t i = 0; i < kRunMetricCount; ++i)
     metrics[std::string(kRunMetrics[i].name)] = std::isfinite(m[i]) ? nlohmann::ordered_json(m[i]) : nullptr;
   j["metrics"] = metrics;
+  if (load.applicable) {
+    nlohmann::ordered_json o;
+    o["offered_rps"] = load.offered_rps;
+    o["capacity_rps"] = load.capacity_rps;
+    o["rho"] = load.rho;
+    o["overloaded"] = load.overloaded();
+    o["node_rho"] = load.node_rho;
+    j["offered_load"] = o;
+  }
   std::ofstream out(file);
   out << j.dump(2) << "\n";
   out.close();
@@ -150,12 +159,18 @@ int run_command(const RunOptions& options) {
     }
   }
 
+  const OfferedLoad load = predict_offered_load(scenario);
+  std::vector<std::string> names;
+  for (const NodeSpec& n : scenario.nodes) names.push_back(n.name);
+  print_overload_warning(stderr, load, names);
+
   const bool keep_snapshots = options.csv_dir || options.json || !assertions.empty();
   const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO), keep_snapshots);
   const RunReport& report = result.report;
   if (!options.quiet) {
     print_report(stdout, report);
     print_theory(stdout, predict(scenario, report), report);
+    print_offered_load(stdout, load);
     if (const auto m = measure_key_movement(scenario.balancer, scenario.balancer_params, result.report_weights(),
                                             scenario.workload.keys.keys))
       print_key_movement(stdout, *m, result.node_names);
@@ -176,7 +191,7 @@ int run_command(const RunOptions& options) {
   const RunMetricValues metrics = compute_run_metrics(scenario, report, ticks);
   if (options.json) {
     try {
-      write_run_json(*options.json, report, metrics);
+      write_run_json(*options.json, report, metrics, load);
     } catch (const std::exception& e) {
       fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
       return kRuntimeError;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <unordered_map>
 
+#include "base/input_file.h"
 #include "caches/key_index.h"
 
 namespace loadlab {
@@ -77,6 +78,7 @@ Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& opti
     format = ext == ".csv"                                ? TraceFormat::csv
              : (ext == ".oracleGeneral" || ext == ".bin") ? TraceFormat::oracle_general
                                                           : TraceFormat::text;
+  if (const auto problem = unreadable_file_problem(file)) throw TraceError("trace " + *problem);
   std::ifstream in(file, std::ios::binary);
   if (!in) throw TraceError(fmt::format("cannot open trace '{}'", file.string()));
   return parse_trace(in, format, options, file.string());

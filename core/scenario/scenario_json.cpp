@@ -12,6 +12,8 @@
 #include <sstream>
 #include <type_traits>
 
+#include "base/input_file.h"
+
 namespace loadlab {
 namespace {
 
@@ -173,10 +175,19 @@ void read_rate_schedule(const json& value, RateSchedule& schedule) {
 
 }  // namespace
 
+// A scenario is at most four levels deep (nodes[i].service.mixture[j]); 64 leaves room for
+// growth. The limit exists because the library's parser is iterative but printing a value in
+// an error message recurses: 200,000 nested '[' overflowed the stack (issue 12).
+constexpr int kMaxJsonDepth = 64;
+
 Scenario parse_scenario(std::string_view text, const std::filesystem::path& base_dir) {
   json root;
+  const json::parser_callback_t limit_depth = [](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxJsonDepth) throw ScenarioError("", fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
+    return true;
+  };
   try {
-    root = json::parse(text);
+    root = json::parse(text, limit_depth);
   } catch (const json::exception& e) {  // syntax errors, and numbers such as 1e400
     // e.what() carries the line and column; drop the library's "[json.exception...]" tag.
     std::string what = e.what();
@@ -366,6 +377,7 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
 }
 
 Scenario load_scenario(const std::filesystem::path& file) {
+  if (const auto problem = unreadable_file_problem(file)) throw ScenarioError("", "scenario file " + *problem);
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ScenarioError("", fmt::format("cannot open scenario file '{}'", file.string()));
   std::ostringstream text;

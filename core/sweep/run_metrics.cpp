@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "theory/offered_load.h"
 #include "theory/predictions.h"
 
 namespace loadlab {
@@ -57,6 +58,9 @@ RunMetricValues compute_run_metrics(const Scenario& scenario, const RunReport& r
   const Predictions p = predict(scenario, r);
   set("theory_mean_us", p.latency.applicable && !p.latency.saturated ? p.latency.mean_us : kNaN);
   set("theory_lru_hit_ratio", p.lru_hit_ratio);
+  const OfferedLoad load = predict_offered_load(scenario);
+  set("capacity_rps", load.applicable ? load.capacity_rps : kNaN);
+  set("offered_rho", load.applicable ? load.rho : kNaN);
   return m;
 }
 

@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
+
+#include "base/input_file.h"
 
 namespace loadlab {
 namespace {
@@ -129,6 +132,7 @@ std::string merge_sweep_csvs(const std::vector<std::string>& files) {
   std::string header;
   std::map<std::size_t, std::string> rows;
   for (const std::string& file : files) {
+    if (const auto problem = unreadable_file_problem(file)) throw std::runtime_error(*problem);
     std::ifstream in(file, std::ios::binary);
     if (!in) throw std::runtime_error(fmt::format("cannot read '{}'", file));
     std::string line;
@@ -152,6 +156,23 @@ std::string merge_sweep_csvs(const std::vector<std::string>& files) {
       if (!rows.emplace(point, line).second)
         throw std::runtime_error(fmt::format("'{}' line {}: point {} is already in another file", file, number, point));
     }
+  }
+  // Shards interleave (--shard I/N takes every N-th point), so a shard that never finished
+  // leaves holes below the highest point. Merging anyway would give a curve with points
+  // silently missing. (A lost shard whose points all lie above the highest one is not
+  // detectable from the files alone.)
+  std::vector<std::size_t> missing;
+  std::size_t expected = 0;
+  for (const auto& [point, line] : rows) {
+    for (; expected < point; ++expected) missing.push_back(expected);
+    expected = point + 1;
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < missing.size() && i < 10; ++i) list += (i ? ", " : "") + std::to_string(missing[i]);
+    if (missing.size() > 10) list += fmt::format(", ... ({} in all)", missing.size());
+    throw std::runtime_error(
+        fmt::format("points {} are missing: is a shard not finished or not given? (merge needs every shard)", list));
   }
   std::string text = header + "\n";
   for (const auto& [point, line] : rows) text += line + "\n";

@@ -1,9 +1,12 @@
 #include "theory/predictions.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 
 #include "theory/cache_theory.h"
+#include "theory/offered_load.h"
 #include "theory/share_prediction.h"
 #include "workload/service_time.h"
 
@@ -102,6 +105,15 @@ Predictions predict(const Scenario& s, const RunReport& r) {
   }
   if (rate > 0) p.lru_hit_ratio = hits / rate;
   p.latency = predict_latency(s, traffic);
+  // Past saturation the measured rates are the nodes' capacities, not what was offered, and
+  // the formulas fed with them would predict a finite latency for a backlog that grows
+  // without end.
+  if (const OfferedLoad load = predict_offered_load(s); load.overloaded() && p.latency.applicable) {
+    p.latency.saturated = true;
+    p.latency.mean_us = kNaN;
+    p.latency.why_not = fmt::format(
+        "the offered load is {:.2f}x the capacity (rho > 1): queues grow without end, no steady state", load.rho);
+  }
   return p;
 }
 
