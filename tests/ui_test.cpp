@@ -5,7 +5,10 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QHeaderView>
+#include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
@@ -246,6 +249,60 @@ TEST_F(Window, VirtualClockFastForwardsAndLiveControlsStillWork) {
   clock->setCurrentIndex(1);
   EXPECT_EQ(window_->state(), MainWindow::State::running);
   EXPECT_GT(window_->history().latest().t_ms, at);
+}
+
+TEST_F(Window, StartHintShowsOnlyWhileThereIsNoRun) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  QLabel* hint = window_->start_hint();
+  ASSERT_NE(hint, nullptr);
+  EXPECT_TRUE(hint->text().contains("Press Start")) << hint->text().toStdString();
+  EXPECT_TRUE(hint->isVisible());
+  EXPECT_FALSE(window_->share_bars()->hint().isEmpty());
+  window_->start();
+  EXPECT_FALSE(hint->isVisible());
+  EXPECT_TRUE(window_->share_bars()->hint().isEmpty());
+  window_->pause();  // a paused run is still a run
+  EXPECT_FALSE(hint->isVisible());
+  window_->reset();
+  EXPECT_TRUE(hint->isVisible());
+  EXPECT_FALSE(window_->share_bars()->hint().isEmpty());
+  window_->start();
+  ASSERT_FALSE(hint->isVisible());
+  ASSERT_TRUE(window_->open_preset("slow-node"));  // a new scenario stops the run
+  EXPECT_TRUE(hint->isVisible());
+}
+
+// The column widths, for a failure message.
+std::string column_widths(const NodeTable& table) {
+  QString out = QStringLiteral("viewport %1, columns").arg(table.viewport()->width());
+  for (int c = 0; c < table.columnCount(); ++c) out += QStringLiteral(" %1").arg(table.columnWidth(c));
+  return out.toStdString();
+}
+
+TEST_F(Window, NodeTableHasAHeaderOnEveryColumnAndFitsAtTheDefaultSize) {
+  ASSERT_EQ(window_->size(), QSize(1440, 900));  // the first-start size (tests keep no settings)
+  NodeTable* table = window_->node_table();
+  ASSERT_EQ(table->columnCount(), NodeTable::kColumns);
+  for (int c = 0; c < table->columnCount(); ++c) {
+    ASSERT_NE(table->horizontalHeaderItem(c), nullptr) << c;
+    EXPECT_FALSE(table->horizontalHeaderItem(c)->text().trimmed().isEmpty()) << "column " << c;
+    EXPECT_FALSE(table->horizontalHeaderItem(c)->toolTip().isEmpty()) << "column " << c;
+  }
+  for (const QString& name : MainWindow::preset_names()) {
+    ASSERT_TRUE(window_->open_preset(name));
+    QTest::qWait(20);  // let the layout settle
+    EXPECT_EQ(table->horizontalScrollBar()->maximum(), 0) << name.toStdString() << ": " << column_widths(*table);
+    // The stretched weight column still shows its slider beside the spin box.
+    EXPECT_GE(table->columnWidth(NodeTable::weight_column), table->weight_box(0)->width() + 40)
+        << name.toStdString() << ": " << column_widths(*table);
+  }
+  // With measured and predicted shares in the last column ("55.5 / 55.6%") it still fits.
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 5; }));
+  QTest::qWait(50);
+  EXPECT_TRUE(table->item(0, NodeTable::share_column)->text().contains('/'));
+  EXPECT_EQ(table->horizontalScrollBar()->maximum(), 0) << column_widths(*table);
 }
 
 TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {

@@ -186,7 +186,7 @@ void MainWindow::build_controls() {
   node_buttons->addWidget(add);
   node_buttons->addWidget(remove);
   v->addLayout(node_buttons);
-  panel->setMinimumWidth(470);
+  panel->setMinimumWidth(490);  // the node table fits without a horizontal scroll bar
   auto* dock = new QDockWidget(tr("Cluster"), this);
   dock->setObjectName(QStringLiteral("cluster_dock"));
   dock->setWidget(panel);
@@ -194,9 +194,22 @@ void MainWindow::build_controls() {
 
   about_ = new QTextBrowser;
   about_->setOpenExternalLinks(true);
+  // The hint sits outside the scenario's text so it can go away while a run is going.
+  start_hint_ = new QLabel(tr("Press Start (Space). Drag a weight, change a speed or a cache size while it runs."));
+  start_hint_->setObjectName(QStringLiteral("start_hint"));
+  start_hint_->setWordWrap(true);
+  start_hint_->setContentsMargins(4, 2, 4, 4);
+  QFont hint_font = start_hint_->font();
+  hint_font.setItalic(true);
+  start_hint_->setFont(hint_font);
+  auto* about_panel = new QWidget;
+  auto* about_layout = new QVBoxLayout(about_panel);
+  about_layout->setContentsMargins(0, 0, 0, 0);
+  about_layout->addWidget(about_, 1);
+  about_layout->addWidget(start_hint_);
   auto* about_dock = new QDockWidget(tr("About this scenario"), this);
   about_dock->setObjectName(QStringLiteral("about_dock"));
-  about_dock->setWidget(about_);
+  about_dock->setWidget(about_panel);
   addDockWidget(Qt::LeftDockWidgetArea, about_dock);
 
   connect(table_, &NodeTable::weight_changed, this, &MainWindow::on_weight);
@@ -328,7 +341,7 @@ void MainWindow::build_actions() {
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("About this &preset"), QKeySequence::HelpContents, this, [this] {
     for (QDockWidget* d : findChildren<QDockWidget*>())
-      if (d->widget() == about_) d->show(), d->raise();
+      if (d->widget() && d->widget()->isAncestorOf(about_)) d->show(), d->raise();
   });
   update_actions();
 }
@@ -442,9 +455,8 @@ void MainWindow::set_scenario(Scenario scenario, const QString& origin) {
   history_.clear();
   state_ = State::idle;
   refresh_controls();
-  about_->setHtml(QStringLiteral("<h2>%1</h2><p style='font-size:large'>%2</p><p><i>%3</i></p>")
-                      .arg(to_q(scenario_.name).toHtmlEscaped(), to_q(scenario_.description).toHtmlEscaped(),
-                           tr("Press Start (Space). Drag a weight, change a speed or a cache size while it runs.")));
+  about_->setHtml(QStringLiteral("<h2>%1</h2><p style='font-size:large'>%2</p>")
+                      .arg(to_q(scenario_.name).toHtmlEscaped(), to_q(scenario_.description).toHtmlEscaped()));
   setWindowTitle(tr("LoadLab - %1").arg(to_q(scenario_.name)));
   show_message(tr("Opened %1.").arg(origin), false);
   redraw();
@@ -527,6 +539,7 @@ void MainWindow::start() {
     }
   } catch (const std::exception& e) {
     show_message(tr("Cannot start: %1").arg(QString::fromUtf8(e.what())), true);
+    update_actions();  // still no run: the hint comes back
     return;
   }
   std::vector<double> weights;
@@ -880,13 +893,17 @@ void MainWindow::update_latency_model(std::size_t from) {
     latency_chart_->set_references({}, {}, QString());
     return;
   }
-  latency_chart_->set_references({p.mean_us / 1000}, {palette().color(QPalette::Text)}, tr("Queueing model mean"));
+  latency_chart_->set_references({p.mean_us / 1000}, {palette().color(QPalette::Text)},
+                                 tr("M/G/1 mean"));  // short: the legend shares the chart's width
 }
 
 void MainWindow::update_actions() {
   start_action_->setText(state_ == State::running ? tr("Pause") : state_ == State::paused ? tr("Resume") : tr("Start"));
   step_action_->setEnabled(state_ == State::paused);
   reset_action_->setEnabled(state_ != State::idle || !history_.empty());
+  const bool no_run = state_ == State::idle;
+  start_hint_->setVisible(no_run);
+  bars_->set_hint(no_run ? tr("Press Start (Space) to send requests") : QString());
 }
 
 void MainWindow::show_message(const QString& text, bool error) {

@@ -69,6 +69,8 @@ class MainWindow : public QMainWindow {
   TimeChart* hit_chart() const { return hit_chart_; }
   TimeChart* latency_chart() const { return latency_chart_; }
   TimeChart* in_flight_chart() const { return in_flight_chart_; }
+  // "Press Start (Space)...": shown only while there is no run (idle), hidden once one starts.
+  QLabel* start_hint() const { return start_hint_; }
   QString message() const;
   struct TickStats {
     std::size_t ticks = 0;
@@ -123,6 +125,7 @@ class MainWindow : public QMainWindow {
   TimeChart* in_flight_chart_;
   NodeTable* table_;
   QTextBrowser* about_;
+  QLabel* start_hint_;
   QLabel* banner_;
   QLabel* status_rate_;
   QLabel* status_requests_;

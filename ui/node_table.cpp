@@ -1,11 +1,18 @@
 #include "node_table.h"
 
 #include <QDoubleSpinBox>
+#include <QEvent>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QIcon>
+#include <QPixmap>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStyle>
+#include <QStyleOptionSpinBox>
+#include <algorithm>
 #include <cmath>
 
 #include "node_palette.h"
@@ -13,22 +20,74 @@
 namespace loadlab::ui {
 
 NodeTable::NodeTable(QWidget* parent) : QTableWidget(parent) {
-  setColumnCount(9);
+  setColumnCount(kColumns);
   setHorizontalHeaderLabels(
-      {"", tr("Node"), tr("Weight"), "", tr("Speed"), tr("Cache"), tr("Fault"), "", tr("Share (meas. / theory)")});
+      {tr("Node"), tr("Weight"), tr("Speed"), tr("Cache"), tr("Fault"), tr("Spikes"), tr("Share")});
+  // Fixed-size controls take what they need; the weight column (its slider) takes the rest and
+  // is the one that gives way when the dock is narrow.
   horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  horizontalHeader()->setSectionResizeMode(weight_slider_column, QHeaderView::Stretch);
+  horizontalHeader()->setSectionResizeMode(weight_column, QHeaderView::Stretch);
+  // Sized for the widest share ("100.0 / 100.0%") so the columns do not shift every tick.
+  horizontalHeader()->setSectionResizeMode(share_column, QHeaderView::Fixed);
+  fit_share_column();
+  horizontalHeader()->setHighlightSections(false);
   verticalHeader()->setVisible(false);
   setSelectionMode(QAbstractItemView::NoSelection);
   setEditTriggers(QAbstractItemView::NoEditTriggers);
-  horizontalHeaderItem(weight_slider_column)
+  setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+  horizontalHeaderItem(name_column)->setToolTip(tr("The node, in its colour in every chart"));
+  horizontalHeaderItem(weight_column)
       ->setToolTip(tr("How much traffic a weighted balancer sends here; 0 takes the node out"));
   horizontalHeaderItem(speed_column)->setToolTip(tr("Service speed: 0.5 serves every request twice as slowly"));
   horizontalHeaderItem(cache_column)->setToolTip(tr("Objects this node's cache holds"));
   horizontalHeaderItem(fault_column)
       ->setToolTip(tr("Kill the node (its requests fail until health checks notice) or revive it"));
+  horizontalHeaderItem(sick_column)->setToolTip(tr("Make the node sick: 5% of its requests take 20 ms longer"));
   horizontalHeaderItem(share_column)
-      ->setToolTip(tr("Share of the requests in the last second, and what theory predicts"));
+      ->setToolTip(tr("Share of the requests in the last second: measured / what theory predicts"));
+}
+
+namespace {
+// The node's colour as a square swatch beside its name.
+QIcon swatch(const QColor& color, int size) {
+  QPixmap pixmap(size, size);
+  pixmap.fill(color);
+  return QIcon(pixmap);
+}
+
+// Spin boxes size themselves for their largest value (a cache of 100,000,000 objects); the
+// table sizes them for the values a lesson uses, which still show whole, and typing a larger
+// one still works (the text scrolls).
+void fit_to(QAbstractSpinBox* box, const QString& widest) {
+  QStyleOptionSpinBox option;
+  option.initFrom(box);
+  option.buttonSymbols = box->buttonSymbols();
+  option.frame = box->hasFrame();
+  const int text = box->fontMetrics().horizontalAdvance(widest) + 8;
+  const QSize full =
+      box->style()->sizeFromContents(QStyle::CT_SpinBox, &option, QSize(text, box->fontMetrics().height()), box);
+  box->setMaximumWidth(full.width());
+}
+
+// A push button as narrow as its longest text: styles pad text buttons to 80 px for dialogs.
+void fit_to(QPushButton* button, const QStringList& texts) {
+  int widest = 0;
+  for (const QString& t : texts) widest = std::max(widest, button->fontMetrics().horizontalAdvance(t));
+  button->setMaximumWidth(widest + 2 * button->fontMetrics().averageCharWidth() + 8);
+}
+}  // namespace
+
+void NodeTable::fit_share_column() {
+  const QFontMetrics fm = fontMetrics();
+  const int text =
+      std::max(fm.horizontalAdvance(QStringLiteral("100.0 / 100.0%")),
+               horizontalHeader()->fontMetrics().horizontalAdvance(horizontalHeaderItem(share_column)->text()));
+  setColumnWidth(share_column, text + 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, this) + 4);
+}
+
+void NodeTable::changeEvent(QEvent* event) {
+  QTableWidget::changeEvent(event);
+  if (event->type() == QEvent::FontChange) fit_share_column();  // larger text, projector size
 }
 
 void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t default_cache) {
@@ -37,22 +96,27 @@ void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t defaul
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const int row = static_cast<int>(i);
     const NodeSpec& n = nodes[i];
-    auto* swatch = new QTableWidgetItem;
-    swatch->setBackground(node_color(i));
-    setItem(row, color_column, swatch);
-    setItem(row, name_column, new QTableWidgetItem(QString::fromStdString(n.name)));
+    auto* name = new QTableWidgetItem(QString::fromStdString(n.name));
+    name->setIcon(swatch(node_color(i), fontMetrics().height()));
+    setItem(row, name_column, name);
 
     auto* slider = new QSlider(Qt::Horizontal);
+    slider->setObjectName(QStringLiteral("weight_slider"));
     slider->setRange(0, 10 * kSliderSteps);
     slider->setValue(static_cast<int>(std::lround(std::min(n.weight, 10.0) * kSliderSteps)));
     slider->setToolTip(tr("Drag to change node %1's weight while the run goes on").arg(QString::fromStdString(n.name)));
-    slider->setMinimumWidth(120);
+    slider->setMinimumWidth(40);
     auto* weight = new QDoubleSpinBox;
+    weight->setObjectName(QStringLiteral("weight_box"));
     weight->setRange(0, 1e6);
     weight->setDecimals(1);
     weight->setSingleStep(0.5);
     weight->setValue(n.weight);
     weight->setToolTip(slider->toolTip());
+    // The slider beside it is the stepping control; arrow keys and the wheel still step the box.
+    weight->setButtonSymbols(QAbstractSpinBox::NoButtons);
+    weight->setAlignment(Qt::AlignRight);
+    fit_to(weight, QStringLiteral("100.0"));
     connect(slider, &QSlider::valueChanged, this, [this, i, weight](int v) {
       const double w = static_cast<double>(v) / kSliderSteps;
       {
@@ -68,8 +132,13 @@ void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t defaul
       }
       Q_EMIT weight_changed(i, w);
     });
-    setCellWidget(row, weight_slider_column, slider);
-    setCellWidget(row, weight_column, weight);
+    auto* weight_cell = new QWidget;
+    auto* weight_layout = new QHBoxLayout(weight_cell);
+    weight_layout->setContentsMargins(4, 0, 0, 0);
+    weight_layout->setSpacing(4);
+    weight_layout->addWidget(slider, 1);
+    weight_layout->addWidget(weight);
+    setCellWidget(row, weight_column, weight_cell);
 
     auto* speed = new QDoubleSpinBox;
     speed->setRange(0.01, 1000);
@@ -77,6 +146,7 @@ void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t defaul
     speed->setSingleStep(0.1);
     speed->setValue(n.speed);
     speed->setToolTip(tr("1 is normal; 0.5 serves twice as slowly, 2 twice as fast"));
+    fit_to(speed, QStringLiteral("10.00"));
     connect(speed, &QDoubleSpinBox::valueChanged, this, [this, i](double v) { Q_EMIT speed_changed(i, v); });
     setCellWidget(row, speed_column, speed);
 
@@ -85,12 +155,14 @@ void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t defaul
     cache->setSingleStep(10);
     cache->setValue(static_cast<int>(n.cache_capacity.value_or(default_cache)));
     cache->setToolTip(tr("Objects this node's cache holds; resized live"));
+    fit_to(cache, QStringLiteral("100000"));
     connect(cache, &QSpinBox::valueChanged, this,
             [this, i](int v) { Q_EMIT cache_changed(i, static_cast<std::size_t>(v)); });
     setCellWidget(row, cache_column, cache);
 
     auto* fault = new QPushButton(tr("Kill"));
     fault->setCheckable(true);
+    fit_to(fault, {tr("Kill"), tr("Revive")});
     fault->setToolTip(tr("Kill node %1: it stops serving and comes back with an empty cache when revived")
                           .arg(QString::fromStdString(n.name)));
     connect(fault, &QPushButton::toggled, this, [this, i, fault](bool killed) {
@@ -101,13 +173,17 @@ void NodeTable::set_nodes(const std::vector<NodeSpec>& nodes, std::size_t defaul
 
     auto* sick = new QPushButton(tr("Sick"));
     sick->setCheckable(true);
+    fit_to(sick, {tr("Sick")});
     sick->setToolTip(tr("Make node %1 sick: 5% of its requests take 20 ms longer (latency spikes)")
                          .arg(QString::fromStdString(n.name)));
     connect(sick, &QPushButton::toggled, this, [this, i](bool on) { Q_EMIT sick_requested(i, on); });
     setCellWidget(row, sick_column, sick);
-    setItem(row, share_column, new QTableWidgetItem(QStringLiteral("-")));
+    auto* share = new QTableWidgetItem(QStringLiteral("-"));
+    share->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    setItem(row, share_column, share);
   }
   resizeColumnsToContents();
+  fit_share_column();  // resizeColumnsToContents sizes the fixed column too
 }
 
 void NodeTable::show_weight(std::size_t node, double weight) {
@@ -125,8 +201,8 @@ void NodeTable::show_shares(const std::vector<double>& measured, const std::vect
   for (std::size_t i = 0; i < measured.size() && static_cast<int>(i) < rowCount(); ++i) {
     const double e = i < expected.size() ? expected[i] : -1;
     const QString text = std::isfinite(e) && e >= 0
-                             ? QStringLiteral("%1% / %2%").arg(100 * measured[i], 5, 'f', 1).arg(100 * e, 5, 'f', 1)
-                             : QStringLiteral("%1%").arg(100 * measured[i], 5, 'f', 1);
+                             ? QStringLiteral("%1 / %2%").arg(100 * measured[i], 0, 'f', 1).arg(100 * e, 0, 'f', 1)
+                             : QStringLiteral("%1%").arg(100 * measured[i], 0, 'f', 1);
     item(static_cast<int>(i), share_column)->setText(text);
   }
 }
@@ -157,10 +233,12 @@ QPushButton* NodeTable::sick_button(std::size_t node) const {
 }
 
 QSlider* NodeTable::weight_slider(std::size_t node) const {
-  return qobject_cast<QSlider*>(cellWidget(static_cast<int>(node), weight_slider_column));
+  QWidget* cell = cellWidget(static_cast<int>(node), weight_column);
+  return cell ? cell->findChild<QSlider*>(QStringLiteral("weight_slider")) : nullptr;
 }
 QDoubleSpinBox* NodeTable::weight_box(std::size_t node) const {
-  return qobject_cast<QDoubleSpinBox*>(cellWidget(static_cast<int>(node), weight_column));
+  QWidget* cell = cellWidget(static_cast<int>(node), weight_column);
+  return cell ? cell->findChild<QDoubleSpinBox*>(QStringLiteral("weight_box")) : nullptr;
 }
 QDoubleSpinBox* NodeTable::speed_box(std::size_t node) const {
   return qobject_cast<QDoubleSpinBox*>(cellWidget(static_cast<int>(node), speed_column));

@@ -17,17 +17,11 @@ namespace loadlab::ui {
 class NodeTable : public QTableWidget {
   Q_OBJECT
  public:
-  enum Column {
-    color_column,
-    name_column,
-    weight_slider_column,
-    weight_column,
-    speed_column,
-    cache_column,
-    fault_column,
-    sick_column,
-    share_column
-  };
+  // Every column has a short header (the long explanation is its tooltip), so the table fits
+  // the dock at the window's default size without a horizontal scroll bar. The node's colour
+  // is the swatch beside its name; the weight's slider and spin box share one column.
+  enum Column { name_column, weight_column, speed_column, cache_column, fault_column, sick_column, share_column };
+  static constexpr int kColumns = share_column + 1;
   static constexpr int kSliderSteps = 10;  // slider positions per unit of weight
 
   explicit NodeTable(QWidget* parent = nullptr);
@@ -50,6 +44,12 @@ class NodeTable : public QTableWidget {
   void cache_changed(std::size_t node, std::size_t objects);
   void kill_requested(std::size_t node, bool kill);
   void sick_requested(std::size_t node, bool sick);
+
+ protected:
+  void changeEvent(QEvent* event) override;
+
+ private:
+  void fit_share_column();
 };
 
 }  // namespace loadlab::ui

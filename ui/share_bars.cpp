@@ -36,6 +36,12 @@ void ShareBars::set_bars(std::vector<Bar> bars) {
   update();
 }
 
+void ShareBars::set_hint(const QString& hint) {
+  if (hint == hint_) return;
+  hint_ = hint;
+  update();
+}
+
 void ShareBars::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
@@ -51,7 +57,8 @@ void ShareBars::paintEvent(QPaintEvent*) {
   p.setFont(font());
 
   const int left = fm.horizontalAdvance(QStringLiteral("100000")) + 12;
-  const int top = line + 14, bottom = height() - 2 * line - 10, right = width() - 10;
+  // Below the plot: a row of node names, a row of shares, and the axis title naming that row.
+  const int top = line + 14, bottom = height() - 3 * line - 12, right = width() - 10;
   const QRect plot(left, top, std::max(10, right - left), std::max(10, bottom - top));
   const double max = scale_max_ > 0 ? scale_max_ : 1;
 
@@ -68,7 +75,7 @@ void ShareBars::paintEvent(QPaintEvent*) {
                QLocale().toString(v, 'f', v < 10 && v != std::floor(v) ? 1 : 0));
   }
   if (bars_.empty()) {
-    p.drawText(plot, Qt::AlignCenter, tr("Press Start (Space) to send requests"));
+    p.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap, hint_);
     return;
   }
 
@@ -105,8 +112,10 @@ void ShareBars::paintEvent(QPaintEvent*) {
     }
   }
   if (labels) {
-    p.setPen(pal.color(QPalette::PlaceholderText));
-    p.drawText(QRect(0, plot.bottom() + 4 + line, left - 6, line), Qt::AlignRight, tr("share"));
+    const bool theory = std::any_of(bars_.begin(), bars_.end(), [](const Bar& b) { return b.expected_share >= 0; });
+    p.setPen(pal.color(QPalette::Text));
+    p.drawText(QRect(plot.left(), plot.bottom() + 6 + 2 * line, plot.width(), line), Qt::AlignHCenter,
+               theory ? tr("share of requests: measured / theory") : tr("share of requests"));
   }
 }
 

@@ -23,6 +23,9 @@ class ShareBars : public QWidget {
   explicit ShareBars(QWidget* parent = nullptr);
   void set_bars(std::vector<Bar> bars);
   const std::vector<Bar>& bars() const { return bars_; }
+  // Drawn over an empty plot (no bars yet); the window clears it while a run is going.
+  void set_hint(const QString& hint);
+  const QString& hint() const { return hint_; }
   QSize minimumSizeHint() const override { return {320, 220}; }
 
  protected:
@@ -30,6 +33,7 @@ class ShareBars : public QWidget {
 
  private:
   std::vector<Bar> bars_;
+  QString hint_;
   double scale_max_ = 0;  // eases down so the axis does not jump every tick
 };
 
