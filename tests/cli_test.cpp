@@ -330,3 +330,18 @@ TEST_F(Cli, WarnsAtTheStartWhenTheOfferedLoadExceedsTheCapacity) {
   EXPECT_NE(under.output.find("rho = 0.75"), std::string::npos) << under.output;
   EXPECT_NE(slurp(path("under.json")).find("\"overloaded\": false"), std::string::npos);
 }
+
+TEST_F(Cli, ADurationWithoutARequestCountLastsTheDurationAndSaysWhatEndedIt) {
+  // 2 s at 1000 req/s, Poisson: 2000 ± 45 (one sigma); ±10% is over 4 sigma.
+  const Result timed = cli("run --duration 2 --rate 1000 --clock virtual --csv " + path("d"));
+  ASSERT_EQ(timed.exit_code, 0) << timed.output;
+  EXPECT_NE(timed.output.find("ended by: duration 2 s"), std::string::npos) << timed.output;
+  std::uint64_t issued = 0;
+  for (const auto& row : read_csv(path("d/summary.csv")).rows)
+    if (row.at("node") == "total") issued = std::stoull(row.at("requests"));
+  EXPECT_GT(issued, 1800u);
+  EXPECT_LT(issued, 2200u);
+  const Result counted = cli("run --duration 2 --rate 1000 --requests 500 --clock virtual");
+  EXPECT_NE(counted.output.find("ended by: request count 500 (before the duration 2 s)"), std::string::npos)
+      << counted.output;
+}

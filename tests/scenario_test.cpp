@@ -352,5 +352,17 @@ TEST(Scenario, ValidateRejectsNaNModelParameters) {
   expect(s, "workload.bursty.off_rate");
 }
 
+TEST(Scenario, ADurationWithoutARequestCountIsTheRunsLength) {
+  // Issue 12: the default count (10,000) ended a 6 s run at 4,000 req/s after 2.5 s.
+  const Scenario timed = parse_scenario(R"({"workload": {"rate": 4000, "duration_s": 6}})");
+  EXPECT_EQ(timed.workload.requests, 0u);
+  EXPECT_EQ(timed.workload.duration_s, 6);
+  const Scenario both = parse_scenario(R"({"workload": {"rate": 4000, "duration_s": 6, "requests": 5000}})");
+  EXPECT_EQ(both.workload.requests, 5000u);
+  EXPECT_EQ(parse_scenario(R"({"workload": {"rate": 4000}})").workload.requests, 10000u);
+  // A saved scenario says both, so it reloads the same.
+  EXPECT_EQ(parse_scenario(scenario_to_json(timed)).workload.requests, 0u);
+}
+
 }  // namespace
 }  // namespace loadlab

@@ -104,6 +104,17 @@ void print_overload_warning(std::FILE* out, const OfferedLoad& load, const std::
              b < node_names.size() ? node_names[b] : "?", load.node_rho[b]);
 }
 
+void print_end_reason(std::FILE* out, const Workload& w, const RunReport& r, bool interrupted) {
+  if (interrupted)
+    fmt::print(out, "ended by: interrupt (Ctrl-C) after {} requests\n", r.issued);
+  else if (w.requests > 0 && r.issued >= w.requests)
+    fmt::print(out, "ended by: request count {}{}\n", w.requests,
+               w.duration_s > 0 ? fmt::format(" (before the duration {:g} s)", w.duration_s) : "");
+  else if (w.duration_s > 0)
+    fmt::print(out, "ended by: duration {:g} s{}\n", w.duration_s,
+               w.requests > 0 ? fmt::format(" (before the request count {})", w.requests) : "");
+}
+
 void print_offered_load(std::FILE* out, const OfferedLoad& load) {
   if (!load.applicable) return;
   fmt::print(out, "offered load: rho = {:.2f} ({:.0f} req/s of a capacity of about {:.0f} req/s{}){}\n", load.rho,

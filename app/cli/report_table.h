@@ -19,6 +19,8 @@ void print_theory(std::FILE* out, const Predictions& theory, const RunReport& re
 // Before an open-loop run: a warning on `out` when the offered load exceeds what the model can
 // serve (ρ > 1), naming the busiest node; nothing otherwise.
 void print_overload_warning(std::FILE* out, const OfferedLoad& load, const std::vector<std::string>& node_names);
+// Which limit ended issuing: the request count, the duration, or an interrupt.
+void print_end_reason(std::FILE* out, const Workload& workload, const RunReport& report, bool interrupted);
 // After the run: one line with the offered load ρ and the capacity it was computed from.
 void print_offered_load(std::FILE* out, const OfferedLoad& load);
 // For hashing balancers: how many keys move when the last node leaves or joins.

@@ -169,6 +169,7 @@ int run_command(const RunOptions& options) {
   const RunReport& report = result.report;
   if (!options.quiet) {
     print_report(stdout, report);
+    print_end_reason(stdout, scenario.workload, report, result.interrupted);
     print_theory(stdout, predict(scenario, report), report);
     print_offered_load(stdout, load);
     if (const auto m = measure_key_movement(scenario.balancer, scenario.balancer_params, result.report_weights(),

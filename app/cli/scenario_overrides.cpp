@@ -141,7 +141,8 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--rate,-r", rate, "Open loop: target requests per second");
   app.add_option("--arrival", arrival, "Open loop: constant, poisson or bursty arrivals");
   app.add_option("--requests,-n", requests, "Stop issuing after this many requests (0: no limit)");
-  app.add_option("--duration", duration, "Stop issuing after this many seconds (0: no limit)");
+  app.add_option("--duration", duration,
+                 "Stop issuing after this many seconds (0: no limit); without --requests the run lasts this long");
   app.add_option("--clients", clients, "Closed loop: number of clients");
   app.add_option("--think-ms", think_ms, "Closed loop: think time between answer and next request");
   app.add_option("--window", window, "Max mode: requests outstanding at once");
@@ -277,6 +278,8 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   apply_arrivals(w);
   if (requests) w.requests = *requests;
   if (duration) w.duration_s = *duration;
+  // --duration without --requests: the duration is the limit (see scenario_json.cpp).
+  if (duration && !requests && *duration > 0) w.requests = 0;
   if (clients) w.clients = *clients;
   if (think_ms) w.think_ms = *think_ms;
   if (window) w.window = *window;

@@ -260,6 +260,9 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
     }
     wr.read_count("requests", w.requests);
     wr.read("duration_s", w.duration_s);
+    // A duration without a request count is the run's length: the default count (10,000)
+    // would otherwise end a 6 s run at 4,000 req/s after 2.5 s (issue 12).
+    if (wr.find("duration_s") != nullptr && wr.find("requests") == nullptr && w.duration_s > 0) w.requests = 0;
     wr.read_count("clients", w.clients);
     wr.read("think_ms", w.think_ms);
     wr.read_count("window", w.window);
