@@ -2,6 +2,7 @@
 // drag, pauses, exports CSV with the documented columns, and survives a broken file.
 #include <gtest/gtest.h>
 
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -20,6 +21,7 @@
 #include "csv_table.h"
 #include "main_window.h"
 #include "metrics/csv_export.h"
+#include "node_palette.h"
 #include "node_table.h"
 #include "share_bars.h"
 #include "time_chart.h"
@@ -303,6 +305,35 @@ TEST_F(Window, NodeTableHasAHeaderOnEveryColumnAndFitsAtTheDefaultSize) {
   QTest::qWait(50);
   EXPECT_TRUE(table->item(0, NodeTable::share_column)->text().contains('/'));
   EXPECT_EQ(table->horizontalScrollBar()->maximum(), 0) << column_widths(*table);
+}
+
+TEST_F(Window, TheoryLinesAreDashedInANeutralColourNoNodeHasEvenAfterAThemeSwitch) {
+  // No node colour is neutral (saturated, all kMaxNodes of them), and theory's colour is.
+  for (bool dark : {true, false}) {
+    const QColor theory = theory_color(dark);
+    EXPECT_EQ(theory.hsvSaturation(), 0);
+    for (std::size_t i = 0; i < kMaxNodes; ++i) {
+      ASSERT_GE(node_color(i).hsvSaturation(), kMinNodeSaturation) << "node " << i;
+      ASSERT_NE(node_color(i).rgb(), theory.rgb()) << "node " << i;
+    }
+  }
+  ASSERT_TRUE(window_->open_preset("cache-affinity"));
+  TimeChart* hit = window_->hit_chart();
+  ASSERT_EQ(hit->reference_count(), 4u);
+  auto check = [&](bool dark) {
+    for (std::size_t i = 0; i < hit->reference_count(); ++i) {
+      EXPECT_EQ(hit->reference_pen(i).style(), Qt::DashLine) << i;
+      EXPECT_EQ(hit->reference_pen(i).color().rgb(), theory_color(dark).rgb()) << i;
+    }
+  };
+  check(true);
+  // Switching the theme resets every pen in Qt Charts; the dashed theory lines must survive.
+  auto* dark = window_->findChild<QAction*>(QStringLiteral("dark_action"));
+  ASSERT_NE(dark, nullptr);
+  dark->setChecked(false);
+  check(false);
+  dark->setChecked(true);
+  check(true);
 }
 
 TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {

@@ -328,6 +328,7 @@ void MainWindow::build_actions() {
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   dark_action_ = view->addAction(tr("&Dark theme"));
+  dark_action_->setObjectName(QStringLiteral("dark_action"));
   dark_action_->setCheckable(true);
   dark_action_->setChecked(true);
   connect(dark_action_, &QAction::toggled, this, &MainWindow::apply_dark);
@@ -642,8 +643,8 @@ void MainWindow::set_slow_motion(bool slow) {
   show_message(slow ? tr("Slow motion: time runs ten times slower.") : tr("Normal speed."), false);
 }
 
-// Che's prediction of each node's LRU hit ratio, drawn as dashed lines on the hit-ratio
-// chart (one line per node up to eight nodes, their mean beyond).
+// Che's prediction of each node's LRU hit ratio, drawn as dashed neutral lines on the hit-ratio
+// chart (one line per node up to eight nodes, their mean beyond); each sits on its node's line.
 void MainWindow::update_hit_model() {
   hit_model_dirty_ = false;
   std::vector<double> weights;
@@ -655,19 +656,14 @@ void MainWindow::update_hit_model() {
   std::vector<double> hit =
       scenario_.cache_policy == "none" ? std::vector<double>{} : node_lru_hit_ratios(scenario_, weights, capacities);
   std::vector<double> values;
-  std::vector<QColor> colors;
   if (hit.size() <= 8) {
-    for (std::size_t i = 0; i < hit.size(); ++i) {
-      values.push_back(100 * hit[i]);
-      colors.push_back(node_color(i));
-    }
+    for (double h : hit) values.push_back(100 * h);
   } else {
     double sum = 0;
     for (double h : hit) sum += h;
     values.push_back(100 * sum / static_cast<double>(hit.size()));
-    colors.push_back(palette().color(QPalette::Text));
   }
-  hit_chart_->set_references(values, colors, tr("LRU model (Che)"));
+  hit_chart_->set_references(values, tr("LRU model (Che)"));
 }
 
 void MainWindow::on_weight(std::size_t node, double weight) {
@@ -772,7 +768,7 @@ void MainWindow::redraw() {
     std::vector<QList<QPointF>> none_nodes(n), none4(4);
     hit_chart_->set_points(none_nodes, 0, 60, 100);
     in_flight_chart_->set_points(none_nodes, 0, 60);
-    latency_chart_->set_references({}, {}, QString());
+    latency_chart_->set_references({}, QString());
     latency_chart_->set_points(none4, 0, 60);
     status_rate_->setText(tr("Ready: press Start (Space)"));
     status_requests_->clear();
@@ -890,11 +886,10 @@ void MainWindow::update_latency_model(std::size_t from) {
   }
   const LatencyPrediction p = predict_latency(scenario_, traffic, slow_motion_ ? kSlowMotion : 1.0);
   if (!std::isfinite(p.mean_us)) {
-    latency_chart_->set_references({}, {}, QString());
+    latency_chart_->set_references({}, QString());
     return;
   }
-  latency_chart_->set_references({p.mean_us / 1000}, {palette().color(QPalette::Text)},
-                                 tr("M/G/1 mean"));  // short: the legend shares the chart's width
+  latency_chart_->set_references({p.mean_us / 1000}, tr("M/G/1 mean"));  // short: the legend shares the chart's width
 }
 
 void MainWindow::update_actions() {

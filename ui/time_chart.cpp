@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "node_palette.h"
+
 namespace loadlab::ui {
 
 TimeChart::TimeChart(const QString& title, const QString& y_title, QWidget* parent)
@@ -17,6 +19,8 @@ TimeChart::TimeChart(const QString& title, const QString& y_title, QWidget* pare
   c->setTitle(title);
   c->setAnimationOptions(QChart::NoAnimation);
   c->legend()->setAlignment(Qt::AlignRight);
+  // Markers drawn like their series: a short solid line per node, a dashed one for theory.
+  c->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
   c->setMargins(QMargins(4, 4, 4, 4));
   x_axis_->setTitleText(tr("seconds"));
   x_axis_->setLabelFormat("%.0f");
@@ -53,9 +57,8 @@ void TimeChart::set_series(const std::vector<QString>& names, const std::vector<
   c->legend()->setVisible(names.size() <= 12);
 }
 
-void TimeChart::set_references(const std::vector<double>& values, const std::vector<QColor>& colors,
-                               const QString& name) {
-  if (values.size() == references_.size() && name == reference_name_ && colors == reference_colors_) {
+void TimeChart::set_references(const std::vector<double>& values, const QString& name) {
+  if (values.size() == references_.size() && name == reference_name_) {
     reference_values_ = values;  // the lines move at the next set_points; no series is rebuilt
     return;
   }
@@ -66,23 +69,30 @@ void TimeChart::set_references(const std::vector<double>& values, const std::vec
   }
   references_.clear();
   reference_values_ = values;
-  reference_colors_ = colors;
   reference_name_ = name;
   for (std::size_t i = 0; i < values.size(); ++i) {
     auto* s = new QLineSeries;
     s->setName(i == 0 ? name : QString());
-    QPen pen(colors[i]);
-    pen.setWidthF(2);
-    pen.setStyle(Qt::DashLine);
-    s->setPen(pen);
     c->addSeries(s);
     s->attachAxis(x_axis_);
     s->attachAxis(y_axis_);
     references_.push_back(s);
   }
+  style_references();
   // Only the first reference line gets a legend entry.
   for (std::size_t i = 1; i < references_.size(); ++i)
     for (QLegendMarker* m : c->legend()->markers(references_[i])) m->setVisible(false);
+}
+
+void TimeChart::style_references() {
+  QPen pen(theory_color(dark_));
+  pen.setWidthF(2);
+  pen.setStyle(Qt::DashLine);
+  for (QLineSeries* s : references_) s->setPen(pen);
+}
+
+QPen TimeChart::reference_pen(std::size_t reference) const {
+  return reference < references_.size() ? references_[reference]->pen() : QPen();
 }
 
 void TimeChart::set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max) {
@@ -123,16 +133,16 @@ qsizetype TimeChart::point_count(std::size_t series) const {
 }
 
 void TimeChart::set_dark(bool dark) {
+  dark_ = dark;
   chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
   chart()->setAnimationOptions(QChart::NoAnimation);
-  // The theme resets series pens; restore the node colours.
+  // The theme resets series pens: restore the node colours and the dashed theory lines.
   for (std::size_t i = 0; i < series_.size(); ++i) {
     QPen pen(colors_[i]);
     pen.setWidthF(2.5);
     series_[i]->setPen(pen);
   }
-  set_references(std::vector<double>(reference_values_), std::vector<QColor>(reference_colors_),
-                 QString(reference_name_));
+  style_references();
 }
 
 }  // namespace loadlab::ui

@@ -5,6 +5,7 @@
 #include <QChartView>
 #include <QColor>
 #include <QList>
+#include <QPen>
 #include <QPointF>
 #include <QString>
 #include <vector>
@@ -22,8 +23,10 @@ class TimeChart : public QChartView {
   void set_series(const std::vector<QString>& names, const std::vector<QColor>& colors);
   // One point list per series, in the order given to set_series. y_max <= 0 scales to fit.
   void set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max = 0);
-  // Dashed horizontal reference lines (theory), one per value; an empty list removes them.
-  void set_references(const std::vector<double>& values, const std::vector<QColor>& colors, const QString& name);
+  // Dashed horizontal reference lines (theory), one per value, all in the theme's neutral
+  // theory_color() (never a node's colour), one legend entry; an empty list removes them.
+  void set_references(const std::vector<double>& values, const QString& name);
+  QPen reference_pen(std::size_t reference) const;
   std::size_t reference_count() const { return references_.size(); }
   const std::vector<double>& reference_values() const { return reference_values_; }
   std::size_t series_count() const { return series_.size(); }
@@ -31,11 +34,12 @@ class TimeChart : public QChartView {
   void set_dark(bool dark);
 
  private:
+  void style_references();
   std::vector<QLineSeries*> series_;
   std::vector<QColor> colors_;
   std::vector<QLineSeries*> references_;
   std::vector<double> reference_values_;
-  std::vector<QColor> reference_colors_;
+  bool dark_ = true;
   QString reference_name_;
   QValueAxis* x_axis_;
   QValueAxis* y_axis_;
