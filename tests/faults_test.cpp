@@ -4,11 +4,13 @@
 
 #include <dirent.h>
 
+#include <functional>
 #include <mutex>
 #include <thread>
 
 #include "base/random.h"
 #include "engine/engine.h"
+#include "launch/make_run.h"
 #include "run_harness.h"
 #include "scenario/scenario_json.h"
 
@@ -289,6 +291,24 @@ TEST(Faults, ScenarioFileCarriesHealthAndFaults) {
   EXPECT_NE(error_of(R"({"nodes": 2, "faults": [{"at_s": -1, "node": "a", "action": "kill"}]})").find("faults[0].at_s"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"nodes": 2, "health": {"fall": 0}})").find("health.fall"), std::string::npos);
+}
+
+TEST(Faults, ANodeIndexOutOfRangeIsInvalidArgumentOnBothClocks) {
+  // run.h promises std::invalid_argument naming the index for every per-node call.
+  for (const char* clock : {"real", "virtual"}) {
+    Scenario s = parse_scenario(std::string(R"({"nodes": 3, "clock": ")") + clock + R"("})");
+    const std::unique_ptr<loadlab::Run> run = make_run(s);
+    for (auto call : std::initializer_list<std::function<void()>>{
+             [&] { (void)run->node_up(3); }, [&] { (void)run->node_available(99); }, [&] { run->kill(3); },
+             [&] { run->revive(3); }, [&] { run->set_speed(3, 1.0); }})
+      EXPECT_THROW(call(), std::invalid_argument) << clock;
+    try {
+      (void)run->node_available(7);
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("node index 7 out of range (the run has 3 nodes)"), std::string::npos);
+    }
+    EXPECT_TRUE(run->node_up(2));
+  }
 }
 
 }  // namespace
