@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -344,4 +345,24 @@ TEST_F(Cli, ADurationWithoutARequestCountLastsTheDurationAndSaysWhatEndedIt) {
   const Result counted = cli("run --duration 2 --rate 1000 --requests 500 --clock virtual");
   EXPECT_NE(counted.output.find("ended by: request count 500 (before the duration 2 s)"), std::string::npos)
       << counted.output;
+}
+
+TEST_F(Cli, ANodesFailedIsOneQuantityInTheTimeseriesAndTheSummary) {
+  // Writes whose replica b is killed fail with no quorum; they belong to b's `failed` in both
+  // files (the timeseries once counted only failed reads).
+  const Result r =
+      cli("run --nodes 3 --clock virtual --rate 2000 --requests 3000 --partitioning hash --replication 2 "
+          "--write-quorum 2 --writes 0.3 --fault 0.5:kill:b --csv " +
+          path("f"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto summary = read_csv(path("f/summary.csv")), series = read_csv(path("f/timeseries.csv"));
+  std::map<std::string, std::string> last_failed;
+  for (const auto& row : series.rows) last_failed[row.at("node")] = row.at("failed_total");
+  std::uint64_t no_quorum = 0;
+  for (const auto& row : summary.rows) {
+    if (row.at("node") == "total") continue;
+    EXPECT_EQ(last_failed.at(row.at("node")), row.at("failed")) << row.at("node");
+    no_quorum += std::stoull(row.at("failed_no_quorum"));
+  }
+  EXPECT_GT(no_quorum, 100u);  // the case under test happened
 }

@@ -52,7 +52,7 @@ inline void expect_snapshots_balance(const std::vector<Snapshot>& snapshots) {
     // Per node, reads: served, failed or passed on, never more than arrived (writes are
     // decided by their quorum, counted apart).
     for (const NodeSample& n : s.nodes)
-      ASSERT_LE(n.completed - n.writes_completed + n.failed + n.retried_out, n.issued + n.retried_in);
+      ASSERT_LE(n.completed - n.writes_completed + n.failed - n.writes_failed + n.retried_out, n.issued + n.retried_in);
   }
   EXPECT_EQ(snapshots.back().in_flight, 0u);
 }

@@ -45,7 +45,6 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     f.reads_completed = c.completed.load(std::memory_order_acquire);
     f.cancelled = c.failed_cancelled.load(std::memory_order_acquire);
     n.failed_down = c.failed_down.load(std::memory_order_acquire);
-    n.failed = f.cancelled + n.failed_down;
     n.writes_completed = c.writes_completed.load(std::memory_order_acquire);
     f.writes_no_quorum = c.writes_failed_quorum.load(std::memory_order_acquire);
     f.writes_cancelled = c.writes_failed_cancelled.load(std::memory_order_acquire);
@@ -67,9 +66,14 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     const std::uint64_t write_copies = c.write_attempts.load(std::memory_order_acquire);
     // A retry counted in here may not yet be counted out at its old node: for that moment it
     // is in flight at both, which the cluster figures below do not double count.
+    const std::uint64_t reads_failed = f.cancelled + n.failed_down;
     n.in_flight =
-        n.issued + n.retried_in + write_copies - f.reads_completed - n.failed - n.retried_out - f.write_copies_done;
+        n.issued + n.retried_in + write_copies - f.reads_completed - reads_failed - n.retried_out - f.write_copies_done;
     n.completed = f.reads_completed + n.writes_completed;  // reads served here, and writes it decided
+    // Failed like completed: reads that failed here, and writes it decided that failed (no
+    // quorum, cancelled) — the same definition as the summary's per-node `failed`.
+    n.writes_failed = f.writes_no_quorum + f.writes_cancelled;
+    n.failed = reads_failed + n.writes_failed;
     n.weight = nodes[i].weight;
     n.expected_share = nodes[i].expected_share;
     n.up = nodes[i].up;

@@ -28,11 +28,12 @@ struct NodeSample {
   // cumulative
   std::uint64_t issued = 0;
   std::uint64_t completed = 0;    // reads served here, and writes whose quorum this node completed
-  std::uint64_t failed = 0;       // all reasons
+  std::uint64_t failed = 0;       // all reasons: reads failed here, and writes it decided that failed
   std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t in_flight = 0;    // arrived - completed - failed - retried out: in transit, queued or in service
   std::uint64_t retried_in = 0, retried_out = 0;  // retries that came here from, and left for, other nodes
   std::uint64_t writes_completed = 0;             // writes whose quorum this node's acknowledgement completed
+  std::uint64_t writes_failed = 0;                // of `failed`: writes it decided failed (no quorum, cancelled)
   bool up = true;                                 // the node is serving (the truth)
   bool available = true;                          // the balancer may pick it (what health checking believes)
   NodeHealth health = NodeHealth::up;             // and why not, or whether it is ramping up
