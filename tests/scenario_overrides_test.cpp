@@ -68,7 +68,7 @@ TEST(ScenarioOverrides, ServiceFileIsEmpiricalWithTheMeasuredMean) {
   std::ofstream(file) << "100\nslow\n";
   expect_error("--service-file " + file, "--service-file", "line 2: 'slow' is not a number");
   std::filesystem::remove(file);
-  expect_error("--service-file " + file, "--service-file", "no such file");
+  expect_error("--service-file " + file, "--service-file", "does not exist");
 }
 
 TEST(ScenarioOverrides, ServiceParametersThatDoNotFitAreErrors) {

@@ -223,7 +223,7 @@ TEST_F(ScenarioFiles, MalformedEmpiricalFilesNameTheFieldLineAndValue) {
   expect("words.csv", "words.csv' line 3: 'fast' is not a number");
   expect("negative.csv", "line 2: a latency cannot be negative (got -20)");
   expect("empty.csv", "empty.csv': no latencies");
-  expect("missing.csv", "missing.csv': no such file");
+  expect("missing.csv", "missing.csv' does not exist");
   expect("", "must name a file");
 }
 

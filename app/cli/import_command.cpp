@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/input_file.h"
 #include "cli_app.h"
 #include "proxy/proxy_import.h"
 #include "scenario/scenario_json.h"
@@ -22,10 +23,8 @@ int bad(const std::string& message) {
 
 int import_command(const ImportOptions& options) {
   const std::string& file = options.config_file;
+  if (const auto problem = unreadable_file_problem(file)) return bad(*problem);
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    return bad(fmt::format("'{}' is a directory, not a configuration", file));
-  if (!std::filesystem::exists(file, ec)) return bad(fmt::format("'{}' does not exist", file));
   const auto size = std::filesystem::file_size(file, ec);
   if (!ec && size > kMaxProxyConfigBytes)
     return bad(

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "base/input_file.h"
+
 namespace loadlab {
 namespace {
 
@@ -89,11 +91,8 @@ std::string to_string(ServiceModel::Distribution distribution) {
 }
 
 EmpiricalLatencies EmpiricalLatencies::load(const std::filesystem::path& file) {
+  if (const auto problem = unreadable_file_problem(file)) throw std::invalid_argument("latency file " + *problem);
   std::error_code error;
-  if (!std::filesystem::is_regular_file(file, error))
-    throw std::invalid_argument(
-        fmt::format("cannot read '{}': {}", file.string(),
-                    std::filesystem::exists(file, error) ? "not a regular file" : "no such file"));
   const std::uintmax_t bytes = std::filesystem::file_size(file, error);
   if (!error && bytes > kMaxLatencyFileBytes)
     throw std::invalid_argument(fmt::format("'{}' is {} bytes; at most {} (use a value_us,count histogram)",
