@@ -12,7 +12,7 @@ deb=$(ls "$stage"/out/loadlab_*.deb)
 echo "package: $(basename "$deb")"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libqt6charts6 libqt6widgets6 libqt6svg6 libfmt9; do
+for lib in libqt6charts6 libqt6widgets6 libqt6svg6 libfmt9 libzstd1; do
   [[ $depends == *"$lib"* ]] || { echo "Depends lacks $lib"; exit 1; }
 done
 
