@@ -171,15 +171,6 @@ Scenario one_down_at_a_time(double scale = 1) {
 
 double availability(const RunReport& r) { return static_cast<double>(r.completed) / static_cast<double>(r.issued); }
 
-RunReport simulate(const Scenario& s, std::vector<Snapshot>& snapshots) {
-  Simulator sim(s);
-  sim.subscribe([&snapshots](const Snapshot& snap) { snapshots.push_back(snap); });
-  const RunReport r = sim.run_to_end();
-  test::expect_snapshots_balance(snapshots);
-  test::expect_books_balance(r);
-  return r;
-}
-
 TEST(Health, OneNodeDownAtATimeKeepsAvailabilityAbove99Percent) {
   Scenario retries = one_down_at_a_time();
   retries.retry.max_retries = 2;
@@ -194,7 +185,7 @@ TEST(Health, OneNodeDownAtATimeKeepsAvailabilityAbove99Percent) {
   ring.workload.write_fraction = 0.2;
   for (const Scenario* s : {&retries, &hash, &ring}) {
     std::vector<Snapshot> snaps;
-    const RunReport r = simulate(*s, snaps);
+    const RunReport r = test::simulate_checked(*s, snaps);
     EXPECT_GE(availability(r), 0.99) << "partitioning " << to_string(s->partitioning.kind);
     EXPECT_EQ(r.failed.no_node, 0u);
     EXPECT_EQ(r.panic_s, 0.0);  // never fewer than three of four available
@@ -221,7 +212,7 @@ TEST(Health, PanicEngagesBelowTheThresholdAndReleasesAboveItOnTheVirtualClock) {
   for (std::size_t node : {0, 1, 2}) s.faults.push_back({0.5, node, FaultEvent::Action::kill});
   s.faults.push_back({1.0, 1, FaultEvent::Action::revive});
   std::vector<Snapshot> snaps;
-  const RunReport r = simulate(s, snaps);
+  const RunReport r = test::simulate_checked(s, snaps);
   // Probes at multiples of 50 ms: the kills are seen at 0.5 s (the probe round right after
   // them) or at 0.55 s, the revive at 1.0 or 1.05 s: between 0.4 and 0.55 s in panic.
   EXPECT_GE(r.panic_s, 0.4);
@@ -242,7 +233,7 @@ TEST(Health, PanicEngagesBelowTheThresholdAndReleasesAboveItOnTheVirtualClock) {
 
   s.health.panic_threshold = 0;  // off: d alone takes the load, nobody fails after detection
   std::vector<Snapshot> off_snaps;
-  const RunReport off = simulate(s, off_snaps);
+  const RunReport off = test::simulate_checked(s, off_snaps);
   EXPECT_EQ(off.panic_s, 0.0);
   EXPECT_LT(off.failed.node_down, r.failed.node_down / 10);
 }

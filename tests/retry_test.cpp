@@ -98,13 +98,8 @@ TEST(Retry, AReadOnReplicatedDataRetriesOnAnotherReplica) {
 }
 
 RunReport simulate(const Scenario& s) {
-  Simulator sim(s);
   std::vector<Snapshot> snaps;
-  sim.subscribe([&snaps](const Snapshot& snap) { snaps.push_back(snap); });
-  const RunReport r = sim.run_to_end();
-  test::expect_snapshots_balance(snaps);
-  test::expect_books_balance(r);
-  return r;
+  return test::simulate_checked(s, snaps);
 }
 
 TEST(Retry, WithThreeOfFourNodesDeadAndNobodyNoticingEveryRequestFindsTheLastOne) {

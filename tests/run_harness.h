@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "run/run.h"
+#include "sim/simulator.h"
 
 namespace loadlab::test {
 
@@ -55,6 +56,17 @@ inline void expect_snapshots_balance(const std::vector<Snapshot>& snapshots) {
       ASSERT_LE(n.completed - n.writes_completed + n.failed - n.writes_failed + n.retried_out, n.issued + n.retried_in);
   }
   EXPECT_EQ(snapshots.back().in_flight, 0u);
+}
+
+// Runs `s` to the end on the virtual clock, keeping every snapshot, and checks the books
+// of each snapshot and of the report.
+inline RunReport simulate_checked(const Scenario& s, std::vector<Snapshot>& snapshots) {
+  Simulator sim(s);
+  sim.subscribe([&snapshots](const Snapshot& snap) { snapshots.push_back(snap); });
+  const RunReport r = sim.run_to_end();
+  expect_snapshots_balance(snapshots);
+  expect_books_balance(r);
+  return r;
 }
 
 }  // namespace loadlab::test
