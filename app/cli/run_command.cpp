@@ -117,6 +117,9 @@ void write_run_json(const std::string& file, const RunReport& r, const RunMetric
   j["issued"] = r.issued;
   j["completed"] = r.completed;
   j["failed"] = r.failed.total();
+  j["failed_by_reason"] = {{"node_down", r.failed.node_down},         {"no_node", r.failed.no_node},
+                           {"no_quorum", r.failed.no_quorum},         {"queue_full", r.failed.queue_full},
+                           {"queue_timeout", r.failed.queue_timeout}, {"cancelled", r.failed.cancelled}};
   j["in_flight"] = r.in_flight;
   j["elapsed_s"] = r.elapsed_s;
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
@@ -162,7 +165,12 @@ int run_command(const RunOptions& options) {
   const OfferedLoad load = predict_offered_load(scenario);
   std::vector<std::string> names;
   for (const NodeSpec& n : scenario.nodes) names.push_back(n.name);
-  print_overload_warning(stderr, load, names);
+  bool bounded = true;
+  for (std::size_t i = 0; i < scenario.nodes.size(); ++i) {
+    const QueuePolicy q = scenario.queue_of(i);
+    bounded = bounded && (q.limited() || q.times_out());
+  }
+  print_overload_warning(stderr, load, names, bounded);
 
   const bool keep_snapshots = options.csv_dir || options.json || !assertions.empty();
   const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO), keep_snapshots);

@@ -45,11 +45,14 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     f.reads_completed = c.completed.load(std::memory_order_acquire);
     f.cancelled = c.failed_cancelled.load(std::memory_order_acquire);
     n.failed_down = c.failed_down.load(std::memory_order_acquire);
+    n.failed_queue_full = c.failed_queue_full.load(std::memory_order_acquire);
+    n.failed_queue_timeout = c.failed_queue_timeout.load(std::memory_order_acquire);
     n.writes_completed = c.writes_completed.load(std::memory_order_acquire);
     f.writes_no_quorum = c.writes_failed_quorum.load(std::memory_order_acquire);
     f.writes_cancelled = c.writes_failed_cancelled.load(std::memory_order_acquire);
     f.write_copies_done = c.write_acks.load(std::memory_order_acquire) +
                           c.write_attempts_down.load(std::memory_order_acquire) +
+                          c.write_attempts_shed.load(std::memory_order_acquire) +
                           c.write_attempts_cancelled.load(std::memory_order_acquire);
     n.retried_out = c.retried_out.load(std::memory_order_acquire);
   }
@@ -66,7 +69,7 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     const std::uint64_t write_copies = c.write_attempts.load(std::memory_order_acquire);
     // A retry counted in here may not yet be counted out at its old node: for that moment it
     // is in flight at both, which the cluster figures below do not double count.
-    const std::uint64_t reads_failed = f.cancelled + n.failed_down;
+    const std::uint64_t reads_failed = f.cancelled + n.failed_down + n.failed_queue_full + n.failed_queue_timeout;
     n.in_flight =
         n.issued + n.retried_in + write_copies - f.reads_completed - reads_failed - n.retried_out - f.write_copies_done;
     n.completed = f.reads_completed + n.writes_completed;  // reads served here, and writes it decided
@@ -107,6 +110,8 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     s.failed.cancelled += f.cancelled + f.writes_cancelled;
     s.failed.node_down += n.failed_down;
     s.failed.no_quorum += f.writes_no_quorum;
+    s.failed.queue_full += n.failed_queue_full;
+    s.failed.queue_timeout += n.failed_queue_timeout;
     s.issued += n.issued;
     s.rps += n.rps;
   }
@@ -149,9 +154,10 @@ CountersBaseline capture_baseline(std::int64_t now_ns, std::span<const NodeState
     n.failed_cancelled = c.failed_cancelled.load(), n.writes_failed_cancelled = c.writes_failed_cancelled.load();
     n.writes_failed_quorum = c.writes_failed_quorum.load(), n.failed_down = c.failed_down.load();
     n.hits = c.hits.load(), n.misses = c.misses.load(), n.latency_sum_ns = c.latency_sum_ns.load();
+    n.failed_queue_full = c.failed_queue_full.load(), n.failed_queue_timeout = c.failed_queue_timeout.load();
     c.latency.read_into(n.latency);
     b.finished += n.completed + n.writes_completed + n.failed_cancelled + n.writes_failed_cancelled +
-                  n.writes_failed_quorum + n.failed_down;
+                  n.writes_failed_quorum + n.failed_down + n.failed_queue_full + n.failed_queue_timeout;
   }
   b.cluster = cluster;
   b.finished += cluster.no_node;
@@ -206,7 +212,9 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
         c.failed_cancelled.load() + c.writes_failed_cancelled.load() - b.failed_cancelled - b.writes_failed_cancelled;
     const std::uint64_t no_quorum = c.writes_failed_quorum.load() - b.writes_failed_quorum;
     s.failed_down = c.failed_down.load() - b.failed_down;
-    s.failed = cancelled + s.failed_down + no_quorum;
+    s.failed_queue_full = c.failed_queue_full.load() - b.failed_queue_full;
+    s.failed_queue_timeout = c.failed_queue_timeout.load() - b.failed_queue_timeout;
+    s.failed = cancelled + s.failed_down + no_quorum + s.failed_queue_full + s.failed_queue_timeout;
     s.failed_cancelled = cancelled;
     s.failed_no_quorum = no_quorum;
     s.hits = c.hits.load() - b.hits;
@@ -234,6 +242,8 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
     r.failed.cancelled += cancelled;
     r.failed.node_down += s.failed_down;
     r.failed.no_quorum += no_quorum;
+    r.failed.queue_full += s.failed_queue_full;
+    r.failed.queue_timeout += s.failed_queue_timeout;
     r.total.hits += s.hits;
     r.total.misses += s.misses;
     r.nodes.push_back(std::move(s));
@@ -260,6 +270,8 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
   r.total.failed_cancelled = r.failed.cancelled;
   r.total.failed_no_quorum = r.failed.no_quorum;
   r.total.failed_no_node = r.failed.no_node;
+  r.total.failed_queue_full = r.failed.queue_full;
+  r.total.failed_queue_timeout = r.failed.queue_timeout;
   const std::uint64_t accesses = r.total.hits + r.total.misses;
   r.total.hit_ratio = accesses > 0 ? static_cast<double>(r.total.hits) / static_cast<double>(accesses) : kNaN;
   fill_latency(r.total, all, sum_ns, max_ns);

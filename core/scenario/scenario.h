@@ -12,6 +12,7 @@
 #include "balancers/balancer_params.h"
 #include "model/health.h"
 #include "model/placement.h"
+#include "model/queue_policy.h"
 #include "workload/arrivals.h"
 #include "workload/key_distribution.h"
 #include "workload/service_time.h"
@@ -42,6 +43,7 @@ struct NodeSpec {
   // Where a real backend for this node listens ("http://host:port"): what an exported proxy
   // configuration points at. Empty: the exporter assigns 127.0.0.1 and consecutive ports.
   std::string url;
+  QueueOverrides queue;  // fields given replace the scenario's queue settings for this node
 };
 
 struct Workload {
@@ -110,7 +112,10 @@ struct Scenario {
   Partitioning partitioning;
   std::vector<FaultEvent> faults;
   Clock clock = Clock::real;
+  // Every node's queue bound (model/queue_policy.h); a node's own fields replace these.
+  QueuePolicy queue;
 
+  QueuePolicy queue_of(std::size_t node) const { return nodes[node].queue.over(queue); }
   std::size_t cache_capacity_of(std::size_t node) const { return nodes[node].cache_capacity.value_or(cache_capacity); }
 };
 
