@@ -118,4 +118,52 @@ TEST_F(Cli, BadQueueBoundsExitTwoNameTheFlagAndValueAndWriteNothing) {
   EXPECT_FALSE(fs::exists(path("never")));
 }
 
+TEST_F(Cli, DeadlineGivesGoodputInEveryOutput) {
+  // Unbounded, request k is answered 1 + 0.5k ms after its intended time: within 3 ms, 5 of 10.
+  const Result r = cli(kClockwork + " --deadline-ms 3 --csv " + path("out") + " --json " + path("run.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("goodput within 3 ms: 5 requests, 500 req/s, 50.0% of those issued; per node: a 500 req/s "
+                          "(50.0%)"),
+            std::string::npos)
+      << r.output;
+  const auto summary = read_csv(path("out/summary.csv"));
+  ASSERT_EQ(summary.rows.size(), 2u);
+  EXPECT_EQ(summary.rows[1].at("goodput"), "5");
+  EXPECT_EQ(summary.rows[1].at("goodput_rps"), "500.0");
+  EXPECT_EQ(summary.rows[1].at("goodput_fraction"), "0.500000");
+  const auto series = read_csv(path("out/timeseries.csv"));
+  ASSERT_FALSE(series.rows.empty());
+  EXPECT_FALSE(series.rows.back().at("goodput_rps").empty());
+  const auto json = nlohmann::json::parse(slurp(path("run.json")));
+  EXPECT_EQ(json.at("goodput").at("requests"), 5);
+  EXPECT_EQ(json.at("goodput").at("fraction"), 0.5);
+  EXPECT_EQ(json.at("goodput").at("nodes").at(0).at("rps"), 500.0);
+  EXPECT_EQ(json.at("metrics").at("goodput_rps"), 500.0);
+  EXPECT_EQ(json.at("metrics").at("goodput_fraction"), 0.5);
+  // Without a deadline: no goodput line, empty cells, null metrics.
+  const Result plain = cli(kClockwork + " --csv " + path("plain") + " --json " + path("plain.json"));
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_EQ(plain.output.find("goodput"), std::string::npos);
+  EXPECT_EQ(read_csv(path("plain/summary.csv")).rows[1].at("goodput"), "");
+  const auto plain_json = nlohmann::json::parse(slurp(path("plain.json")));
+  EXPECT_FALSE(plain_json.contains("goodput"));
+  EXPECT_TRUE(plain_json.at("metrics").at("goodput_rps").is_null());
+}
+
+TEST_F(Cli, BadDeadlineExitsTwo) {
+  for (const std::string value : {"0", "-3", "nan", "inf", "soon", "1e12"}) {
+    const Result r = cli(kClockwork + " --deadline-ms=" + value + " --csv " + path("never"));
+    EXPECT_EQ(r.exit_code, 2) << value << "\n" << r.output;
+    EXPECT_NE(r.output.find("--deadline-ms: must be a number of ms > 0 and <= 3600000 or 'none' (got '" + value + "')"),
+              std::string::npos)
+        << r.output;
+    EXPECT_FALSE(fs::exists(path("never")));
+  }
+  const std::string file = write("bad.json", R"({"deadline_ms": 0})");
+  const Result r = cli("run " + file + " --csv " + path("never"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("deadline_ms: must be a number of ms > 0"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path("never")));
+}
+
 }  // namespace

@@ -50,6 +50,15 @@ void print_report(std::FILE* out, const RunReport& r) {
                r.target_rate);
   else
     fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s\n", r.elapsed_s, r.achieved_rps);
+  if (!std::isinf(r.deadline_ms)) {
+    // Goodput beside throughput: what answered within the deadline, total then per node.
+    std::string nodes;
+    for (const NodeSummary& s : r.nodes)
+      nodes += fmt::format("{}{} {:.0f} req/s ({})", nodes.empty() ? "" : ", ", s.name, s.goodput_rps,
+                           pct(s.goodput_fraction));
+    fmt::print(out, "goodput within {:g} ms: {} requests, {:.0f} req/s, {} of those issued; per node: {}\n",
+               r.deadline_ms, r.total.goodput, r.total.goodput_rps, pct(r.total.goodput_fraction), nodes);
+  }
   if (r.warmup_s > 0)
     fmt::print(out, "warm-up: the first {:.2f}s are left out of every figure above (elapsed is the time after)\n",
                r.warmup_s);

@@ -126,6 +126,21 @@ void write_run_json(const std::string& file, const RunReport& r, const RunMetric
   for (std::size_t i = 0; i < kRunMetricCount; ++i)
     metrics[std::string(kRunMetrics[i].name)] = std::isfinite(m[i]) ? nlohmann::ordered_json(m[i]) : nullptr;
   j["metrics"] = metrics;
+  if (!std::isinf(r.deadline_ms)) {
+    nlohmann::ordered_json g;
+    auto number = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); };
+    g["deadline_ms"] = r.deadline_ms;
+    g["requests"] = r.total.goodput;
+    g["rps"] = number(r.total.goodput_rps);
+    g["fraction"] = number(r.total.goodput_fraction);
+    auto& nodes = g["nodes"] = nlohmann::ordered_json::array();
+    for (const NodeSummary& s : r.nodes)
+      nodes.push_back({{"node", s.name},
+                       {"requests", s.goodput},
+                       {"rps", number(s.goodput_rps)},
+                       {"fraction", number(s.goodput_fraction)}});
+    j["goodput"] = g;
+  }
   if (load.applicable) {
     nlohmann::ordered_json o;
     o["offered_rps"] = load.offered_rps;

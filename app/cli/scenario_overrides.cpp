@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <span>
 #include <sstream>
 
@@ -134,12 +135,13 @@ std::uint64_t parse_queue_limit(const std::string& text) {
   return v;
 }
 
-double parse_queue_timeout(const std::string& text) {
-  if (text == "none") return QueuePolicy::kNoTimeout;
+// A time in ms > 0, or "none".
+double parse_ms_or_none(const char* flag, const std::string& text) {
+  if (text == "none") return std::numeric_limits<double>::infinity();
   const auto v = to_number(text);
   if (!v || !std::isfinite(*v) || *v <= 0 || *v > kMaxQueueTimeoutMs)
-    throw ScenarioError("--queue-timeout-ms", fmt::format("must be a number of ms > 0 and <= {} or 'none' (got '{}')",
-                                                          kMaxQueueTimeoutMs, text));
+    throw ScenarioError(
+        flag, fmt::format("must be a number of ms > 0 and <= {} or 'none' (got '{}')", kMaxQueueTimeoutMs, text));
   return *v;
 }
 
@@ -230,6 +232,9 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--queue-timeout-ms", queue_timeout_ms,
                  "A request that waits this long for a slot fails with reason queue_timeout, MS or 'none' (the "
                  "default; HAProxy's timeout queue)");
+  app.add_option("--deadline-ms", deadline_ms,
+                 "Requests answered within MS of their intended send time count as goodput, reported beside the "
+                 "throughput ('none': no deadline, the default)");
   app.add_option("--warmup", warmup,
                  "Leave the first SECONDS out of every figure of the report (caches warming, queues filling)");
 }
@@ -332,13 +337,14 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (seed) s.seed = *seed;
   if (interval_ms) s.interval_ms = *interval_ms;
   if (warmup) s.warmup_s = *warmup;
+  if (deadline_ms) s.deadline_ms = parse_ms_or_none("--deadline-ms", *deadline_ms);
   // A flag sets every node's bound, as --cache-capacity sets every node's cache.
   if (queue_limit) {
     s.queue.limit = parse_queue_limit(*queue_limit);
     for (NodeSpec& n : s.nodes) n.queue.limit.reset();
   }
   if (queue_timeout_ms) {
-    s.queue.timeout_ms = parse_queue_timeout(*queue_timeout_ms);
+    s.queue.timeout_ms = parse_ms_or_none("--queue-timeout-ms", *queue_timeout_ms);
     for (NodeSpec& n : s.nodes) n.queue.timeout_ms.reset();
   }
 }

@@ -6,11 +6,13 @@
 
 namespace loadlab {
 
-Node::Node(const NodeSpec& spec, const QueuePolicy& queue, std::unique_ptr<Cache> cache, const ServiceModel& service,
-           std::uint64_t seed, const EngineClock& clock, NodeModel::ClientDone client_done, NodeModel::Retry retry)
+Node::Node(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
+           const ServiceModel& service, std::uint64_t seed, const EngineClock& clock, NodeModel::ClientDone client_done,
+           NodeModel::Retry retry)
     : queue_timer_(io_),
       clock_(clock),
-      model_(spec, queue, std::move(cache), service, seed, *this, std::move(client_done), std::move(retry)) {
+      model_(spec, queue, deadline_ms, std::move(cache), service, seed, *this, std::move(client_done),
+             std::move(retry)) {
   for (unsigned i = 0; i < spec.slots; ++i) timers_.push_back(std::make_unique<boost::asio::steady_timer>(io_));
 }
 

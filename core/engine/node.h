@@ -28,8 +28,9 @@ namespace loadlab {
 
 class Node final : private ServiceTimers {
  public:
-  Node(const NodeSpec& spec, const QueuePolicy& queue, std::unique_ptr<Cache> cache, const ServiceModel& service,
-       std::uint64_t seed, const EngineClock& clock, NodeModel::ClientDone client_done, NodeModel::Retry retry = {});
+  Node(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
+       const ServiceModel& service, std::uint64_t seed, const EngineClock& clock, NodeModel::ClientDone client_done,
+       NodeModel::Retry retry = {});
   ~Node() override;
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;

@@ -40,7 +40,7 @@ class NodeHttpServer::Impl {
         spec_(scenario.nodes.at(index)),
         // Unbounded queue: an answer here is 200 or "node is down", and a shed request would
         // need a 503 of its own (not done yet: issue 21).
-        node_(spec_, QueuePolicy{},
+        node_(spec_, QueuePolicy{}, Scenario::kNoDeadline,
               caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(index)}), scenario.service,
               derive_seed(scenario.seed, node_stream + index), clock_,
               // The node's thread: hand the finished request back to the socket thread.

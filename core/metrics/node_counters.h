@@ -41,6 +41,9 @@ struct NodeCounters {
   std::atomic<std::uint64_t> writes_completed{0}, writes_failed_quorum{0}, writes_failed_cancelled{0};
   std::atomic<std::uint64_t> hits{0};
   std::atomic<std::uint64_t> misses{0};
+  // Completed (reads, and writes whose quorum this node completed) within the scenario's
+  // deadline of their intended send time: goodput. Counted only when there is a deadline.
+  std::atomic<std::uint64_t> within_deadline{0};
   std::atomic<std::uint64_t> latency_sum_ns{0};
   std::atomic<std::uint64_t> latency_max_ns{0};
   std::atomic<std::uint64_t> queue_length{0};  // gauge: waiting for a slot

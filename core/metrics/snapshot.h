@@ -42,11 +42,13 @@ struct NodeSample {
   std::uint64_t in_service = 0;
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
+  std::uint64_t within_deadline = 0;  // completed within the scenario's deadline (0 without one)
   // this interval
   std::uint64_t interval_completed = 0;
   std::uint64_t interval_hits = 0;
   std::uint64_t interval_misses = 0;
   double rps = 0;
+  double goodput_rps = 0;                     // completed within the deadline, per second; NaN without a deadline
   double p50_us = 0, p95_us = 0, p99_us = 0;  // NaN when nothing completed in the interval
   double mean_us = 0;                         // NaN when nothing completed in the interval
   std::uint64_t latency_sum_ns = 0;           // cumulative, for the interval mean
@@ -80,6 +82,7 @@ struct Snapshot {
   double panic_s = 0;
   std::uint64_t issued_in_panic = 0;
   double rps = 0;
+  double goodput_rps = 0;  // NaN without a deadline
   double target_rate = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;
   double mean_us = 0;   // of the requests completed in the interval; NaN when none

@@ -7,7 +7,7 @@
 
 namespace loadlab {
 
-NodeModel::NodeModel(const NodeSpec& spec, const QueuePolicy& queue, std::unique_ptr<Cache> cache,
+NodeModel::NodeModel(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
                      const ServiceModel& service, std::uint64_t seed, ServiceTimers& timers, ClientDone client_done,
                      Retry retry)
     : queue_limit_(queue.limit),
@@ -15,6 +15,7 @@ NodeModel::NodeModel(const NodeSpec& spec, const QueuePolicy& queue, std::unique
                             ? std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(queue.timeout_ms * 1e6)))
                             : kNoWake),
       wake_due_ns_(kNoWake),
+      deadline_ns_(std::isinf(deadline_ms) ? kNoWake : static_cast<std::int64_t>(std::llround(deadline_ms * 1e6))),
       slots_(spec.slots),
       cache_(std::move(cache)),
       service_(service),
@@ -119,6 +120,7 @@ void NodeModel::finish(std::size_t index, std::uint64_t generation, std::int64_t
 void NodeModel::record_latency(std::int64_t intended_ns, std::int64_t now_ns) {
   const auto latency = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_ns - intended_ns));
   counters_.latency.record(latency);
+  if (deadline_ns_ != kNoWake && latency <= static_cast<std::uint64_t>(deadline_ns_)) bump(counters_.within_deadline);
   bump(counters_.latency_sum_ns, latency);
   if (latency > counters_.latency_max_ns.load(std::memory_order_relaxed))
     counters_.latency_max_ns.store(latency, std::memory_order_relaxed);

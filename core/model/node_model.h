@@ -55,8 +55,10 @@ class NodeModel {
   // retry (and counted in there).
   using Retry = std::function<bool(const Request& request)>;
 
-  NodeModel(const NodeSpec& spec, const QueuePolicy& queue, std::unique_ptr<Cache> cache, const ServiceModel& service,
-            std::uint64_t seed, ServiceTimers& timers, ClientDone client_done, Retry retry = {});
+  // `deadline_ms`: what counts as goodput (Scenario::deadline_ms; infinite: none).
+  NodeModel(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
+            const ServiceModel& service, std::uint64_t seed, ServiceTimers& timers, ClientDone client_done,
+            Retry retry = {});
 
   // A request reaches the node: it starts service in a free slot, waits in the queue, or fails
   // at once if the node is down (or the run is ending) or its queue is full. Call pump() after
@@ -124,6 +126,7 @@ class NodeModel {
   std::uint64_t queue_limit_;
   std::int64_t queue_timeout_ns_;  // kNoWake: none
   std::int64_t wake_due_ns_;       // the wake-up asked for; kNoWake: none
+  std::int64_t deadline_ns_;       // kNoWake: no deadline
   std::vector<Slot> slots_;
   std::vector<std::size_t> free_slots_;
   std::uint64_t busy_slots_ = 0;

@@ -169,6 +169,10 @@ void validate(const Scenario& s) {
     if (n.queue.timeout_ms) require_queue_timeout(*n.queue.timeout_ms, at + ".queue.timeout_ms");
     weight_sum += n.weight;
   }
+  if (s.has_deadline())
+    require(
+        std::isfinite(s.deadline_ms) && s.deadline_ms > 0 && s.deadline_ms <= kMaxQueueTimeoutMs, "deadline_ms",
+        fmt::format("must be a number of ms > 0 and <= {} or \"none\" (got {})", kMaxQueueTimeoutMs, s.deadline_ms));
   require_queue_limit(s.queue.limit, "queue.limit");
   require_queue_timeout(s.queue.timeout_ms, "queue.timeout_ms");
   require(weight_sum > 0, "nodes[].weight", "all weights are 0, so no node could take a request");

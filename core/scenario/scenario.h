@@ -1,9 +1,11 @@
 #pragma once
 // A scenario: the cluster (nodes, balancer, caches), the traffic and the service model.
 // The CLI, the GUI and the preset files all describe a run with this one structure.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -114,6 +116,11 @@ struct Scenario {
   Clock clock = Clock::real;
   // Every node's queue bound (model/queue_policy.h); a node's own fields replace these.
   QueuePolicy queue;
+  // A request answered within this many ms of its intended send time counts as goodput (the
+  // latency a client would still wait for); kNoDeadline: no deadline, no goodput figures.
+  static constexpr double kNoDeadline = std::numeric_limits<double>::infinity();
+  double deadline_ms = kNoDeadline;
+  bool has_deadline() const { return !std::isinf(deadline_ms); }
 
   QueuePolicy queue_of(std::size_t node) const { return nodes[node].queue.over(queue); }
   std::size_t cache_capacity_of(std::size_t node) const { return nodes[node].cache_capacity.value_or(cache_capacity); }

@@ -260,6 +260,15 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
   r.read_choice("clock", s.clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
   if (const json* queue = r.find("queue")) s.queue = read_queue(*queue, "queue").over(s.queue);
+  if (const json* deadline = r.find("deadline_ms")) {
+    if (deadline->is_string() && deadline->get<std::string>() == "none")
+      s.deadline_ms = Scenario::kNoDeadline;
+    else if (deadline->is_number())
+      s.deadline_ms = deadline->get<double>();
+    else
+      throw ScenarioError("deadline_ms",
+                          fmt::format("expected a number of ms > 0 or \"none\" (got {})", shown(*deadline)));
+  }
 
   if (const json* cache = r.find("cache")) {
     ObjectReader c(*cache, "cache");
@@ -502,6 +511,7 @@ std::string scenario_to_json(const Scenario& s) {
   }
   if (s.queue.limited() || s.queue.times_out())
     j["queue"] = queue_to_json(QueueOverrides{s.queue.limit, s.queue.timeout_ms});
+  if (s.has_deadline()) j["deadline_ms"] = s.deadline_ms;
   j["clock"] = to_string(s.clock);
   j["interval_ms"] = s.interval_ms;
   if (s.warmup_s > 0) j["warmup_s"] = s.warmup_s;

@@ -50,7 +50,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
         : model(m),
           index(i),
           node(
-              m.scenario.nodes[i], m.scenario.queue_of(i), std::move(cache), m.scenario.service,
+              m.scenario.nodes[i], m.scenario.queue_of(i), m.scenario.deadline_ms, std::move(cache), m.scenario.service,
               derive_seed(m.scenario.seed, node_stream + i), *this,
               [&m](std::uint32_t client) { m.client_done(client); },
               [&m, i](const Request& r) { return m.retry_elsewhere(r, i); }) {}
@@ -168,7 +168,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
 Simulator::Model::Model(Scenario s)
     : scenario(std::move(s)),
       faults(scenario.faults),
-      snapshots(scenario.nodes.size()),
+      snapshots(scenario.nodes.size(), scenario.deadline_ms),
       arrival_rng(derive_seed(scenario.seed, arrivals_stream)) {
   scenario.clock = Scenario::Clock::virtual_time;  // whatever the file said, this run is virtual
   validate(scenario);
