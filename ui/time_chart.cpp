@@ -145,4 +145,15 @@ void TimeChart::set_dark(bool dark) {
   style_references();
 }
 
+void TimeChart::set_fonts(const QFont& font) {
+  QFont title = font;
+  title.setBold(true);
+  chart()->setTitleFont(title);
+  chart()->legend()->setFont(font);
+  for (QAbstractAxis* axis : chart()->axes()) {
+    axis->setLabelsFont(font);
+    axis->setTitleFont(font);
+  }
+}
+
 }  // namespace loadlab::ui
