@@ -19,6 +19,7 @@
 #include <functional>
 
 #include "csv_table.h"
+#include "dashboard.h"
 #include "main_window.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
@@ -428,6 +429,39 @@ TEST_F(Window, StepOnTheVirtualClockRunsExactlyOneInterval) {
   QTest::qWait(200);
   EXPECT_EQ(window_->history().latest().t_ms, after_first + static_cast<std::int64_t>(window_->scenario().interval_ms));
   EXPECT_EQ(window_->state(), MainWindow::State::paused);
+}
+
+TEST_F(Window, PerNodeLatencyShowsWhichNodeQueuesWithEachNodesModel) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  window_->set_clock_choice(2);  // virtual, 10x
+  auto* view = window_->findChild<QComboBox*>(QStringLiteral("latency_view_box"));
+  ASSERT_NE(view, nullptr);
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::node_mean));
+  TimeChart* chart = window_->latency_chart();
+  EXPECT_EQ(chart->series_count(), 3u);
+  EXPECT_TRUE(chart->title().contains("per node")) << chart->title().toStdString();
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 30; }, 8000));
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_GT(chart->point_count(i), 10) << i;
+  // Node a runs at about 76% utilisation and queues; node c idles: its mean is near the service time.
+  ASSERT_EQ(chart->reference_count(), 3u);
+  std::vector<double> model = chart->reference_values();
+  std::sort(model.begin(), model.end());
+  EXPECT_GT(model[2], 2 * model[0]) << "the busiest node's M/G/1 mean should be well above the idlest's";
+  double a = 0, c = 0;
+  int count = 0;
+  for (const Snapshot& s : window_->history().all())
+    if (std::isfinite(s.nodes[0].mean_us) && std::isfinite(s.nodes[2].mean_us))
+      a += s.nodes[0].mean_us, c += s.nodes[2].mean_us, ++count;
+  ASSERT_GT(count, 10);
+  EXPECT_GT(a / count, 2 * (c / count));
+  // A percentile per node has no model line; back to all nodes: four series and the cluster's model.
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::node_p99));
+  EXPECT_EQ(chart->reference_count(), 0u);
+  EXPECT_TRUE(chart->title().contains("p99"));
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::cluster));
+  EXPECT_EQ(chart->series_count(), 4u);
+  ASSERT_TRUE(wait_until([&] { return chart->reference_count() == 1; }, 3000));
 }
 
 }  // namespace

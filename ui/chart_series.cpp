@@ -69,6 +69,25 @@ TimeLines time_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes, s
   return lines;
 }
 
+std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes,
+                                               std::size_t span, LatencyFigure figure) {
+  std::vector<QList<QPointF>> lines(nodes);
+  const std::size_t from = snapshots.size() > span ? snapshots.size() - span : 0;
+  for (std::size_t k = from; k < snapshots.size(); ++k) {
+    const Snapshot& s = snapshots[k];
+    const double t = static_cast<double>(s.t_ms) / 1000.0;
+    for (std::size_t i = 0; i < nodes && i < s.nodes.size(); ++i) {
+      const NodeSample& n = s.nodes[i];
+      const double us = figure == LatencyFigure::mean  ? n.mean_us
+                        : figure == LatencyFigure::p50 ? n.p50_us
+                        : figure == LatencyFigure::p95 ? n.p95_us
+                                                       : n.p99_us;
+      if (std::isfinite(us)) lines[i].append({t, us / 1000});
+    }
+  }
+  return lines;
+}
+
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from) {
   std::vector<NodeTraffic> traffic(nodes);
   for (std::size_t i = 0; i < nodes; ++i) {

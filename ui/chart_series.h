@@ -48,6 +48,13 @@ struct TimeLines {
 };
 TimeLines time_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span, double interval_ms);
 
+// Which latency figure of an interval a line shows.
+enum class LatencyFigure { mean, p50, p95, p99 };
+// One line per node of that figure in ms (only for intervals in which the node completed a
+// request), over the newest `span` snapshots: "node a queues, node c idles" on one chart.
+std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes,
+                                               std::size_t span, LatencyFigure figure);
+
 // Each node's arrival rate and hit ratio from snapshot `from` on: what the M/G/1 model is fed.
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from);
 

@@ -4,6 +4,8 @@
 // hands it (the kept snapshots) and owns nothing of the run.
 #include <QFont>
 #include <QWidget>
+
+class QComboBox;
 #include <deque>
 #include <vector>
 
@@ -31,6 +33,13 @@ class Dashboard : public QWidget {
   // Draws the newest snapshots; `time_scale` stretches the model's service times (slow
   // motion). Returns the completions behind the bars, for the table and the status bar.
   RecentCompletions draw(const std::deque<Snapshot>& snapshots, const Scenario& scenario, double time_scale);
+  // What the latency chart shows: the cluster's mean and percentiles, or one line per node
+  // of one figure (with each node's M/G/1 mean beside its measured mean).
+  enum class LatencyView { cluster, node_mean, node_p50, node_p95, node_p99 };
+  void set_latency_view(LatencyView view);
+  LatencyView latency_view() const { return latency_view_; }
+  QComboBox* latency_view_box() const { return latency_view_box_; }
+
   // Che's per-node LRU hit ratios (empty when the cluster has no cache).
   void set_hit_model(const std::vector<double>& hit_ratios);
   void set_hint(const QString& hint);
@@ -42,7 +51,12 @@ class Dashboard : public QWidget {
   TimeChart* latency_chart() const { return latency_chart_; }
   TimeChart* in_flight_chart() const { return in_flight_chart_; }
 
+ Q_SIGNALS:
+  // The user chose another latency view: the window redraws from its history.
+  void latency_view_changed();
+
  private:
+  void show_latency_series();
   void update_latency_model(const std::deque<Snapshot>& snapshots, std::size_t from, const Scenario& scenario,
                             double time_scale);
 
@@ -52,6 +66,8 @@ class Dashboard : public QWidget {
   TimeChart* hit_chart_;
   TimeChart* latency_chart_;
   TimeChart* in_flight_chart_;
+  QComboBox* latency_view_box_;
+  LatencyView latency_view_ = LatencyView::cluster;
 };
 
 }  // namespace loadlab::ui

@@ -167,6 +167,7 @@ void MainWindow::connect_controls() {
   });
   connect(panel_, &ControlPanel::slow_motion_chosen, this, &MainWindow::set_slow_motion);
   connect(panel_, &ControlPanel::clock_chosen, this, &MainWindow::set_clock_choice);
+  connect(dashboard_, &Dashboard::latency_view_changed, this, &MainWindow::redraw);
   connect(panel_, &ControlPanel::add_node_clicked, this, &MainWindow::on_add_node);
   connect(panel_, &ControlPanel::remove_node_clicked, this, &MainWindow::on_remove_node);
 }

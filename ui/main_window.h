@@ -63,6 +63,7 @@ class MainWindow : public QMainWindow {
   const RunController& controller() const { return *controller_; }
   const Scenario& scenario() const { return controller_->scenario(); }
   const RunHistory& history() const { return controller_->history(); }
+  Dashboard* dashboard() const { return dashboard_; }
   NodeTable* node_table() const;
   ShareBars* share_bars() const;
   TimeChart* hit_chart() const;

@@ -145,6 +145,9 @@ void TimeChart::set_dark(bool dark) {
   style_references();
 }
 
+void TimeChart::set_title(const QString& title) { chart()->setTitle(title); }
+QString TimeChart::title() const { return chart()->title(); }
+
 void TimeChart::set_fonts(const QFont& font) {
   QFont title = font;
   title.setBold(true);

@@ -33,6 +33,8 @@ class TimeChart : public QChartView {
   std::size_t series_count() const { return series_.size(); }
   qsizetype point_count(std::size_t series) const;
   void set_dark(bool dark);
+  void set_title(const QString& title);
+  QString title() const;
   // The title in bold, the legend and the axes in `font` (larger text for a projector).
   void set_fonts(const QFont& font);
 
