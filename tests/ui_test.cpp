@@ -176,7 +176,7 @@ TEST_F(Window, HitRatioChartShowsCheModelThatFollowsTheBalancer) {
   };
   const double round_robin = mean();
   EXPECT_NEAR(round_robin, 53, 3);  // percent, as the preset's text says
-  auto* box = window_->findChildren<QComboBox*>().front();
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
   window_->start();
   ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
   box->setCurrentText("ring-hash");
@@ -341,7 +341,7 @@ TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {
   ASSERT_TRUE(window_->open_preset("slow-node"));
   window_->start();
   ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
-  auto* box = window_->findChildren<QComboBox*>().front();  // the balancer box comes first
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
   box->setCurrentText("p2c");
   EXPECT_EQ(window_->scenario().balancer, "p2c");
   EXPECT_EQ(window_->engine()->scenario().balancer, "p2c");
