@@ -103,5 +103,23 @@ TEST(ChartSeries, HitReferencesArePerNodeUpToALimitThenTheirMean) {
   EXPECT_TRUE(hit_reference_lines({}).empty());
 }
 
+TEST(ChartSeries, LatencyCdfRisesToAHundredAtTheLargestBucket) {
+  Histogram h;
+  EXPECT_TRUE(latency_cdf(h).isEmpty());
+  h.record(50);            // exact below 128 ns
+  h.record(1'000'000, 2);  // 1 ms, twice
+  h.record(4'000'000);     // 4 ms
+  const QList<QPointF> cdf = latency_cdf(h);
+  ASSERT_EQ(cdf.size(), 4);
+  EXPECT_DOUBLE_EQ(cdf[0].y(), 0);
+  EXPECT_DOUBLE_EQ(cdf[0].x(), 50 / 1e6);
+  EXPECT_DOUBLE_EQ(cdf[1].y(), 25);
+  EXPECT_DOUBLE_EQ(cdf[2].y(), 75);
+  EXPECT_NEAR(cdf[2].x(), 1.0, 1.0 / 128);  // the upper edge of 1 ms's bucket
+  EXPECT_GT(cdf[2].x(), 1.0);
+  EXPECT_DOUBLE_EQ(cdf[3].y(), 100);
+  EXPECT_NEAR(cdf[3].x(), 4.0, 4.0 / 128);
+}
+
 }  // namespace
 }  // namespace loadlab::ui

@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -20,10 +21,12 @@
 
 #include "csv_table.h"
 #include "dashboard.h"
+#include "distribution_chart.h"
 #include "main_window.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
 #include "node_table.h"
+#include "proxy_config_panel.h"
 #include "share_bars.h"
 #include "time_chart.h"
 
@@ -462,6 +465,68 @@ TEST_F(Window, PerNodeLatencyShowsWhichNodeQueuesWithEachNodesModel) {
   view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::cluster));
   EXPECT_EQ(chart->series_count(), 4u);
   ASSERT_TRUE(wait_until([&] { return chart->reference_count() == 1; }, 3000));
+}
+
+TEST_F(Window, DistributionViewShowsASickNodesTailAsAShape) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->set_clock_choice(2);  // virtual, 10x
+  QTest::mouseClick(window_->node_table()->sick_button(0), Qt::LeftButton);
+  auto* view = window_->findChild<QComboBox*>(QStringLiteral("latency_view_box"));
+  ASSERT_NE(view, nullptr);
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::distribution));
+  DistributionChart* chart = window_->dashboard()->distribution_chart();
+  ASSERT_TRUE(chart->isVisibleTo(window_.get()));
+  EXPECT_FALSE(window_->latency_chart()->isVisibleTo(window_.get()));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 30; }, 8000));
+  ASSERT_EQ(chart->series_count(), 3u);
+  EXPECT_EQ(chart->marker_count(), 6);  // p50 and p99 of each node
+  // The share of each node's requests answered within 10 ms: 5% of the sick node's take 20 ms
+  // longer, and behind each of those its one slot holds a queue (head-of-line blocking), so
+  // most of its requests wait past 10 ms; the healthy nodes answer (almost) all within it.
+  const auto within = [&](std::size_t node, double ms) {
+    double y = 0;
+    for (const QPointF& p : chart->points(node))
+      if (p.x() <= ms) y = p.y();
+    return y;
+  };
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(chart->points(i).back().y(), 100.0) << i;
+  EXPECT_LT(within(0, 10), 50.0);
+  EXPECT_GT(within(1, 10), 99.0);
+  EXPECT_GT(within(2, 10), 99.0);
+}
+
+TEST_F(Window, ProxyConfigurationFollowsTheModelAndSaysWhatItCannotExpress) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_FALSE(window_->proxy_config_dock()->isVisible());  // closed until asked for
+  window_->proxy_config_dock()->show();
+  window_->proxy_config_dock()->raise();  // a tab beside the scenario's explanation
+  ProxyConfigPanel* panel = window_->proxy_config_panel();
+  panel->set_product(QStringLiteral("nginx"));
+  panel->set_best_effort(false);
+  EXPECT_TRUE(panel->text().contains("weight=5")) << panel->text().toStdString();
+  // Dragging a weight rewrites the configuration at once.
+  window_->node_table()->weight_box(0)->setValue(2);
+  EXPECT_TRUE(panel->text().contains("weight=2")) << panel->text().toStdString();
+  EXPECT_FALSE(panel->text().contains("weight=5"));
+  // Maglev is Envoy's: nginx refuses it by name, and there is nothing to save.
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
+  box->setCurrentText(QStringLiteral("maglev"));
+  ASSERT_EQ(window_->scenario().balancer, "maglev");
+  EXPECT_TRUE(panel->text().isEmpty());
+  EXPECT_TRUE(panel->problem().contains("maglev")) << panel->problem().toStdString();
+  QString error;
+  QTemporaryDir dir;
+  EXPECT_FALSE(panel->save(dir.filePath("nginx.conf"), &error));
+  EXPECT_FALSE(error.isEmpty());
+  panel->set_product(QStringLiteral("envoy"));
+  EXPECT_TRUE(panel->text().contains("MAGLEV")) << panel->text().toStdString();
+  ASSERT_TRUE(panel->save(dir.filePath("envoy.yaml"), &error)) << error.toStdString();
+  std::ifstream in(dir.filePath("envoy.yaml").toStdString());
+  const std::string saved((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(saved, panel->text().toStdString());
+  EXPECT_FALSE(panel->save(dir.filePath("no/such/dir/x.yaml"), &error));
+  EXPECT_TRUE(error.contains("Could not write")) << error.toStdString();
 }
 
 }  // namespace

@@ -88,6 +88,22 @@ std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snaps
   return lines;
 }
 
+QList<QPointF> latency_cdf(const Histogram& latency_ns) {
+  QList<QPointF> points;
+  const std::uint64_t total = latency_ns.count();
+  if (total == 0) return points;
+  std::uint64_t below = 0;
+  for (std::size_t b = 0; b < Histogram::kBucketCount; ++b) {
+    const std::uint64_t n = latency_ns.bucket_count(b);
+    if (n == 0) continue;
+    if (points.empty()) points.append({static_cast<double>(Histogram::bucket_low(b)) / 1e6, 0.0});
+    below += n;
+    points.append({static_cast<double>(Histogram::bucket_high(b)) / 1e6,
+                   100.0 * static_cast<double>(below) / static_cast<double>(total)});
+  }
+  return points;
+}
+
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from) {
   std::vector<NodeTraffic> traffic(nodes);
   for (std::size_t i = 0; i < nodes; ++i) {

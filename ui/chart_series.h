@@ -8,6 +8,7 @@
 #include <deque>
 #include <vector>
 
+#include "metrics/histogram.h"
 #include "metrics/snapshot.h"
 #include "theory/predictions.h"
 
@@ -54,6 +55,12 @@ enum class LatencyFigure { mean, p50, p95, p99 };
 // request), over the newest `span` snapshots: "node a queues, node c idles" on one chart.
 std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes,
                                                std::size_t span, LatencyFigure figure);
+
+// A latency histogram (ns) as a cumulative distribution: (latency in ms, % of requests at or
+// below it), one point per non-empty bucket at its upper edge, starting from 0% at the first
+// bucket's lower edge. Empty for an empty histogram. Bucket edges are exact to 1/128 of the
+// value (metrics/histogram.h), finer than a chart can show.
+QList<QPointF> latency_cdf(const Histogram& latency_ns);
 
 // Each node's arrival rate and hit ratio from snapshot `from` on: what the M/G/1 model is fed.
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from);

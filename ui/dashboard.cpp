@@ -4,9 +4,11 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "distribution_chart.h"
 #include "share_bars.h"
 #include "theory/predictions.h"
 #include "time_chart.h"
@@ -28,7 +30,7 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
   latency_view_box_ = new QComboBox;
   latency_view_box_->setObjectName(QStringLiteral("latency_view_box"));
   latency_view_box_->addItems({tr("All nodes: mean, p50, p95, p99"), tr("Per node: mean"), tr("Per node: p50"),
-                               tr("Per node: p95"), tr("Per node: p99")});
+                               tr("Per node: p95"), tr("Per node: p99"), tr("Distribution per node")});
   latency_view_box_->setToolTip(
       tr("The whole cluster's latency, or one line per node in its colour: a node that queues stands out"));
   auto* latency_panel = new QWidget;
@@ -40,7 +42,11 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
   latency_row->addWidget(latency_view_box_);
   latency_row->addStretch(1);
   latency_layout->addLayout(latency_row);
-  latency_layout->addWidget(latency_chart_, 1);
+  distribution_chart_ = new DistributionChart;
+  latency_stack_ = new QStackedWidget;
+  latency_stack_->addWidget(latency_chart_);
+  latency_stack_->addWidget(distribution_chart_);
+  latency_layout->addWidget(latency_stack_, 1);
   connect(latency_view_box_, &QComboBox::currentIndexChanged, this, [this](int index) {
     set_latency_view(static_cast<LatencyView>(index));
     Q_EMIT latency_view_changed();
@@ -75,6 +81,12 @@ void Dashboard::set_latency_view(LatencyView view) {
 
 void Dashboard::show_latency_series() {
   latency_chart_->set_references({}, QString());
+  if (latency_view_ == LatencyView::distribution) {
+    distribution_chart_->set_series(names_, colors_);
+    latency_stack_->setCurrentWidget(distribution_chart_);
+    return;
+  }
+  latency_stack_->setCurrentWidget(latency_chart_);
   if (latency_view_ == LatencyView::cluster) {
     latency_chart_->set_title(tr("Latency, all nodes"));
     latency_chart_->set_series({tr("mean"), QStringLiteral("p50"), QStringLiteral("p95"), QStringLiteral("p99")},
@@ -96,6 +108,19 @@ void Dashboard::show_empty(std::size_t nodes) {
   in_flight_chart_->set_points(none_nodes, 0, 60);
   latency_chart_->set_references({}, QString());
   latency_chart_->set_points(none_latency, 0, 60);
+  distribution_chart_->set_series(names_, colors_);
+}
+
+void Dashboard::show_distributions(const std::vector<Histogram>& latency_ns) {
+  std::vector<QList<QPointF>> cdfs;
+  std::vector<double> p50, p99;
+  for (const Histogram& h : latency_ns) {
+    cdfs.push_back(latency_cdf(h));
+    const bool any = h.count() > 0;
+    p50.push_back(any ? h.quantile(0.50) / 1e6 : std::nan(""));
+    p99.push_back(any ? h.quantile(0.99) / 1e6 : std::nan(""));
+  }
+  distribution_chart_->set_distributions(cdfs, p50, p99);
 }
 
 RecentCompletions Dashboard::draw(const std::deque<Snapshot>& snapshots, const Scenario& scenario, double time_scale) {
@@ -107,7 +132,9 @@ RecentCompletions Dashboard::draw(const std::deque<Snapshot>& snapshots, const S
   hit_chart_->set_points(lines.hit, lines.x_from, lines.x_to, 100);
   in_flight_chart_->set_points(lines.in_flight, lines.x_from, lines.x_to);
   update_latency_model(snapshots, recent.from, scenario, time_scale);
-  if (latency_view_ == LatencyView::cluster) {
+  if (latency_view_ == LatencyView::distribution) {
+    // drawn from the run's histograms (show_distributions)
+  } else if (latency_view_ == LatencyView::cluster) {
     latency_chart_->set_points(lines.latency, lines.x_from, lines.x_to);
   } else {
     const LatencyFigure figure = latency_view_ == LatencyView::node_mean  ? LatencyFigure::mean
@@ -155,11 +182,13 @@ void Dashboard::set_hint(const QString& hint) { bars_->set_hint(hint); }
 
 void Dashboard::set_dark(bool dark) {
   for (TimeChart* c : {hit_chart_, latency_chart_, in_flight_chart_}) c->set_dark(dark);
+  distribution_chart_->set_dark(dark);
   bars_->update();
 }
 
 void Dashboard::set_fonts(const QFont& font) {
   for (TimeChart* c : {hit_chart_, latency_chart_, in_flight_chart_}) c->set_fonts(font);
+  distribution_chart_->set_fonts(font);
   bars_->setFont(font);
 }
 

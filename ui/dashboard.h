@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QStackedWidget;
 #include <deque>
 #include <vector>
 
@@ -15,6 +16,7 @@ class QComboBox;
 
 namespace loadlab::ui {
 
+class DistributionChart;
 class ShareBars;
 class TimeChart;
 
@@ -34,11 +36,14 @@ class Dashboard : public QWidget {
   // motion). Returns the completions behind the bars, for the table and the status bar.
   RecentCompletions draw(const std::deque<Snapshot>& snapshots, const Scenario& scenario, double time_scale);
   // What the latency chart shows: the cluster's mean and percentiles, or one line per node
-  // of one figure (with each node's M/G/1 mean beside its measured mean).
-  enum class LatencyView { cluster, node_mean, node_p50, node_p95, node_p99 };
+  // of one figure (with each node's M/G/1 mean beside its measured mean), or each node's
+  // whole distribution since the run started (fed by show_distributions).
+  enum class LatencyView { cluster, node_mean, node_p50, node_p95, node_p99, distribution };
   void set_latency_view(LatencyView view);
   LatencyView latency_view() const { return latency_view_; }
   QComboBox* latency_view_box() const { return latency_view_box_; }
+  // Each node's latency histogram (ns) for the distribution view; nothing else uses them.
+  void show_distributions(const std::vector<Histogram>& latency_ns);
 
   // Che's per-node LRU hit ratios (empty when the cluster has no cache).
   void set_hit_model(const std::vector<double>& hit_ratios);
@@ -50,6 +55,7 @@ class Dashboard : public QWidget {
   TimeChart* hit_chart() const { return hit_chart_; }
   TimeChart* latency_chart() const { return latency_chart_; }
   TimeChart* in_flight_chart() const { return in_flight_chart_; }
+  DistributionChart* distribution_chart() const { return distribution_chart_; }
 
  Q_SIGNALS:
   // The user chose another latency view: the window redraws from its history.
@@ -66,6 +72,8 @@ class Dashboard : public QWidget {
   TimeChart* hit_chart_;
   TimeChart* latency_chart_;
   TimeChart* in_flight_chart_;
+  DistributionChart* distribution_chart_;
+  QStackedWidget* latency_stack_;
   QComboBox* latency_view_box_;
   LatencyView latency_view_ = LatencyView::cluster;
 };

@@ -28,6 +28,7 @@
 #include "metrics/csv_export.h"
 #include "node_palette.h"
 #include "node_table.h"
+#include "proxy_config_panel.h"
 #include "scenario/scenario_json.h"
 #include "share_bars.h"
 #include "theme.h"
@@ -133,6 +134,28 @@ void MainWindow::build_docks() {
   about_dock->setObjectName(QStringLiteral("about_dock"));
   about_dock->setWidget(about_panel);
   addDockWidget(Qt::LeftDockWidgetArea, about_dock);
+
+  // The model as a real proxy's configuration: closed until asked for (File > Export proxy
+  // configuration, or View).
+  proxy_panel_ = new ProxyConfigPanel;
+  proxy_dock_ = new QDockWidget(tr("Proxy configuration"), this);
+  proxy_dock_->setObjectName(QStringLiteral("proxy_dock"));
+  proxy_dock_->setWidget(proxy_panel_);
+  // A tab beside the scenario's explanation: the charts keep their width.
+  addDockWidget(Qt::LeftDockWidgetArea, proxy_dock_);
+  tabifyDockWidget(about_dock, proxy_dock_);
+  about_dock->raise();
+  proxy_dock_->hide();
+  connect(proxy_dock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+    if (visible) proxy_panel_->show_scenario(scenario());
+  });
+  connect(proxy_panel_, &ProxyConfigPanel::saved, this,
+          [this](const QString& file) { show_message(tr("Saved the proxy configuration to %1.").arg(file), false); });
+  connect(proxy_panel_, &ProxyConfigPanel::save_failed, this, [this](const QString& why) { show_message(why, true); });
+}
+
+void MainWindow::scenario_edited() {
+  if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(scenario());
 }
 
 void MainWindow::connect_controls() {
@@ -211,6 +234,10 @@ void MainWindow::build_actions() {
         QFileDialog::getSaveFileName(this, tr("Export charts"), QStringLiteral("loadlab.png"), tr("PNG (*.png)"));
     if (!path.isEmpty()) export_png(path);
   });
+  file->addAction(tr("Export proxy &configuration..."), this, [this] {
+    proxy_dock_->show();
+    proxy_dock_->raise();
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -228,6 +255,11 @@ void MainWindow::build_actions() {
   }
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
+  QAction* show_proxy = proxy_dock_->toggleViewAction();
+  connect(show_proxy, &QAction::triggered, this, [this](bool on) {
+    if (on) proxy_dock_->raise();
+  });
+  view->addAction(show_proxy);
   dark_action_ = view->addAction(tr("&Dark theme"));
   dark_action_->setObjectName(QStringLiteral("dark_action"));
   dark_action_->setCheckable(true);
@@ -348,6 +380,7 @@ void MainWindow::set_scenario(Scenario scenario, const QString& origin) {
   show_message(tr("Opened %1.").arg(origin), false);
   redraw();
   update_actions();
+  scenario_edited();
 }
 
 bool MainWindow::save_scenario(const QString& file) {
@@ -419,6 +452,7 @@ void MainWindow::reset() {
 }
 
 void MainWindow::restart_if_running(const QString& why) {
+  scenario_edited();  // every edit that restarts changes the model the configuration shows
   if (state() == State::idle) {
     show_message(why + QStringLiteral("."), false);
     return;
@@ -493,6 +527,7 @@ void MainWindow::on_weight(std::size_t node, double weight) {
   try {
     controller_->set_weight(node, weight);
     hit_model_dirty_ = true;  // coalesced into one update per tick while a slider is dragged
+    scenario_edited();
   } catch (const std::exception& e) {
     node_table()->show_weight(node, s.nodes[node].weight);
     show_message(QString::fromUtf8(e.what()), true);
@@ -625,6 +660,8 @@ void MainWindow::redraw() {
 
   const RecentCompletions recent =
       dashboard_->draw(history.all(), scenario, controller_->slow_motion() ? RunController::kSlowMotion : 1.0);
+  if (dashboard_->latency_view() == Dashboard::LatencyView::distribution)
+    dashboard_->show_distributions(controller_->latency_histograms());
   std::vector<double> shares(n, 0), expected(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
     shares[i] = recent.total > 0 ? recent.completed[i] / recent.total : 0;

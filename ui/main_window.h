@@ -14,6 +14,7 @@
 #include "window_settings.h"
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QTextBrowser;
@@ -22,6 +23,7 @@ class QTimer;
 namespace loadlab::ui {
 
 class ControlPanel;
+class ProxyConfigPanel;
 class Dashboard;
 class NodeTable;
 class ShareBars;
@@ -64,6 +66,8 @@ class MainWindow : public QMainWindow {
   const Scenario& scenario() const { return controller_->scenario(); }
   const RunHistory& history() const { return controller_->history(); }
   Dashboard* dashboard() const { return dashboard_; }
+  ProxyConfigPanel* proxy_config_panel() const { return proxy_panel_; }
+  QDockWidget* proxy_config_dock() const { return proxy_dock_; }
   NodeTable* node_table() const;
   ShareBars* share_bars() const;
   TimeChart* hit_chart() const;
@@ -109,6 +113,7 @@ class MainWindow : public QMainWindow {
   void on_kill(std::size_t node, bool kill);
   void on_sick(std::size_t node, bool sick);
   void on_add_node();
+  void scenario_edited();  // the proxy configuration follows the model
   void on_remove_node();
 
   RunController* controller_;
@@ -121,6 +126,8 @@ class MainWindow : public QMainWindow {
   QTimer* tick_timer_;
   Dashboard* dashboard_;
   ControlPanel* panel_;
+  ProxyConfigPanel* proxy_panel_;
+  QDockWidget* proxy_dock_;
   QTextBrowser* about_;
   QLabel* start_hint_;
   QLabel* banner_;

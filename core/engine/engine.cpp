@@ -231,6 +231,13 @@ bool Engine::node_up(std::size_t node) const {
   return state_->nodes[node]->up();
 }
 
+Histogram Engine::node_latency_histogram(std::size_t node) const {
+  check_node_index(node, state_->nodes.size());
+  Histogram h;
+  state_->counters[node]->latency.read_into(h);
+  return h;
+}
+
 bool Engine::node_available(std::size_t node) const {
   check_node_index(node, state_->nodes.size());
   return state_->health->available(node);

@@ -614,6 +614,13 @@ bool Simulator::node_up(std::size_t node) const {
   return model_->nodes[node]->up.load();
 }
 
+Histogram Simulator::node_latency_histogram(std::size_t node) const {
+  check_node_index(node, model_->nodes.size());
+  Histogram h;
+  model_->counters[node]->latency.read_into(h);
+  return h;
+}
+
 bool Simulator::node_available(std::size_t node) const {
   check_node_index(node, model_->nodes.size());
   return model_->health->available(node);
