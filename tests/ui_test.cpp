@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -19,10 +20,13 @@
 #include <functional>
 
 #include "csv_table.h"
+#include "dashboard.h"
+#include "distribution_chart.h"
 #include "main_window.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
 #include "node_table.h"
+#include "proxy_config_panel.h"
 #include "share_bars.h"
 #include "time_chart.h"
 
@@ -175,7 +179,7 @@ TEST_F(Window, HitRatioChartShowsCheModelThatFollowsTheBalancer) {
   };
   const double round_robin = mean();
   EXPECT_NEAR(round_robin, 53, 3);  // percent, as the preset's text says
-  auto* box = window_->findChildren<QComboBox*>().front();
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
   window_->start();
   ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
   box->setCurrentText("ring-hash");
@@ -340,11 +344,189 @@ TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {
   ASSERT_TRUE(window_->open_preset("slow-node"));
   window_->start();
   ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
-  auto* box = window_->findChildren<QComboBox*>().front();  // the balancer box comes first
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
   box->setCurrentText("p2c");
   EXPECT_EQ(window_->scenario().balancer, "p2c");
   EXPECT_EQ(window_->engine()->scenario().balancer, "p2c");
   EXPECT_TRUE(window_->message().contains("restarted")) << window_->message().toStdString();
+}
+
+// p99 over the snapshots from `from` on (the worst interval).
+double worst_p99(const RunHistory& history, std::size_t from) {
+  double worst = 0;
+  const auto& all = history.all();
+  for (std::size_t k = from; k < all.size(); ++k)
+    if (std::isfinite(all[k].p99_us)) worst = std::max(worst, all[k].p99_us);
+  return worst;
+}
+
+TEST_F(Window, SickBeforeStartIsAppliedFromTheStartAndSurvivesARestart) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->set_clock_choice(2);  // virtual, 10x: the tail does not depend on the machine's load
+  for (std::size_t i = 0; i < 3; ++i) QTest::mouseClick(window_->node_table()->sick_button(i), Qt::LeftButton);
+  EXPECT_TRUE(window_->message().contains("from the start")) << window_->message().toStdString();
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  // 5% of requests 20 ms slower: p99 is about 20 ms from the first intervals on.
+  EXPECT_GT(worst_p99(window_->history(), 2), 15'000.0);
+  // Switching the balancer restarts the run: the nodes are still sick, and their buttons say so.
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
+  ASSERT_NE(box, nullptr);
+  box->setCurrentText(QStringLiteral("random"));
+  ASSERT_EQ(window_->scenario().balancer, "random");
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  EXPECT_GT(worst_p99(window_->history(), 2), 15'000.0);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(window_->node_table()->sick_button(i)->isChecked()) << i;
+  // Made well, the next run has no spikes: p99 stays at the service time's scale.
+  for (std::size_t i = 0; i < 3; ++i) QTest::mouseClick(window_->node_table()->sick_button(i), Qt::LeftButton);
+  window_->reset();
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_FALSE(window_->node_table()->sick_button(i)->isChecked()) << i;
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  EXPECT_LT(worst_p99(window_->history(), 2), 15'000.0);
+}
+
+TEST_F(Window, SlowMotionStretchesAClosedLoopsThinkTime) {
+  Scenario s;
+  s.name = "closed loop";
+  s.nodes = default_nodes(2);
+  s.workload.mode = Workload::Mode::closed;
+  s.workload.clients = 2;
+  s.workload.think_ms = 40;
+  s.service.hit_us = 20;
+  s.service.miss_us = 60;
+  window_->set_scenario(s, QStringLiteral("test"));
+  window_->set_clock_choice(1);  // virtual, 1x: counts that do not depend on the machine
+  window_->start();
+  // Two clients, each a cycle of 40 ms + well under 1 ms: about 50 requests a second.
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 12; }, 8000));
+  const auto per_second = [&](std::size_t from, std::size_t to) {
+    const auto& all = window_->history().all();
+    std::uint64_t done = 0;
+    for (std::size_t k = from; k < to; ++k) done += all[k].completed - all[k - 1].completed;
+    return static_cast<double>(done) / (static_cast<double>(to - from) * s.interval_ms / 1000);
+  };
+  const double normal = per_second(2, 12);
+  EXPECT_NEAR(normal, 49.0, 8.0);
+  window_->set_slow_motion(true);
+  const std::size_t at = window_->history().size();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= at + 25; }, 8000));
+  // Everything ten times slower: about 5 a second. Unscaled think time would leave about 40.
+  const double slow = per_second(at + 5, at + 25);
+  EXPECT_NEAR(slow, 4.9, 2.0) << "normal " << normal;
+}
+
+TEST_F(Window, StepOnTheVirtualClockRunsExactlyOneInterval) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->set_clock_choice(4);  // as fast as possible: a wall-clock step would run thousands
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 5; }, 8000));
+  window_->pause();
+  QTest::qWait(300);  // what was published before the pause arrives
+  window_->step();
+  ASSERT_TRUE(wait_until([&] { return !window_->controller().stepping(); }, 5000));
+  QTest::qWait(200);
+  const std::int64_t after_first = window_->history().latest().t_ms;
+  window_->step();
+  ASSERT_TRUE(wait_until([&] { return !window_->controller().stepping(); }, 5000));
+  QTest::qWait(200);
+  EXPECT_EQ(window_->history().latest().t_ms, after_first + static_cast<std::int64_t>(window_->scenario().interval_ms));
+  EXPECT_EQ(window_->state(), MainWindow::State::paused);
+}
+
+TEST_F(Window, PerNodeLatencyShowsWhichNodeQueuesWithEachNodesModel) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  window_->set_clock_choice(2);  // virtual, 10x
+  auto* view = window_->findChild<QComboBox*>(QStringLiteral("latency_view_box"));
+  ASSERT_NE(view, nullptr);
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::node_mean));
+  TimeChart* chart = window_->latency_chart();
+  EXPECT_EQ(chart->series_count(), 3u);
+  EXPECT_TRUE(chart->title().contains("per node")) << chart->title().toStdString();
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 30; }, 8000));
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_GT(chart->point_count(i), 10) << i;
+  // Node a runs at about 76% utilisation and queues; node c idles: its mean is near the service time.
+  ASSERT_EQ(chart->reference_count(), 3u);
+  std::vector<double> model = chart->reference_values();
+  std::sort(model.begin(), model.end());
+  EXPECT_GT(model[2], 2 * model[0]) << "the busiest node's M/G/1 mean should be well above the idlest's";
+  double a = 0, c = 0;
+  int count = 0;
+  for (const Snapshot& s : window_->history().all())
+    if (std::isfinite(s.nodes[0].mean_us) && std::isfinite(s.nodes[2].mean_us))
+      a += s.nodes[0].mean_us, c += s.nodes[2].mean_us, ++count;
+  ASSERT_GT(count, 10);
+  EXPECT_GT(a / count, 2 * (c / count));
+  // A percentile per node has no model line; back to all nodes: four series and the cluster's model.
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::node_p99));
+  EXPECT_EQ(chart->reference_count(), 0u);
+  EXPECT_TRUE(chart->title().contains("p99"));
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::cluster));
+  EXPECT_EQ(chart->series_count(), 4u);
+  ASSERT_TRUE(wait_until([&] { return chart->reference_count() == 1; }, 3000));
+}
+
+TEST_F(Window, DistributionViewShowsASickNodesTailAsAShape) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->set_clock_choice(2);  // virtual, 10x
+  QTest::mouseClick(window_->node_table()->sick_button(0), Qt::LeftButton);
+  auto* view = window_->findChild<QComboBox*>(QStringLiteral("latency_view_box"));
+  ASSERT_NE(view, nullptr);
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::distribution));
+  DistributionChart* chart = window_->dashboard()->distribution_chart();
+  ASSERT_TRUE(chart->isVisibleTo(window_.get()));
+  EXPECT_FALSE(window_->latency_chart()->isVisibleTo(window_.get()));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 30; }, 8000));
+  ASSERT_EQ(chart->series_count(), 3u);
+  EXPECT_EQ(chart->marker_count(), 6);  // p50 and p99 of each node
+  // The share of each node's requests answered within 10 ms: 5% of the sick node's take 20 ms
+  // longer, and behind each of those its one slot holds a queue (head-of-line blocking), so
+  // most of its requests wait past 10 ms; the healthy nodes answer (almost) all within it.
+  const auto within = [&](std::size_t node, double ms) {
+    double y = 0;
+    for (const QPointF& p : chart->points(node))
+      if (p.x() <= ms) y = p.y();
+    return y;
+  };
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(chart->points(i).back().y(), 100.0) << i;
+  EXPECT_LT(within(0, 10), 50.0);
+  EXPECT_GT(within(1, 10), 99.0);
+  EXPECT_GT(within(2, 10), 99.0);
+}
+
+TEST_F(Window, ProxyConfigurationFollowsTheModelAndSaysWhatItCannotExpress) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_FALSE(window_->proxy_config_dock()->isVisible());  // closed until asked for
+  window_->proxy_config_dock()->show();
+  window_->proxy_config_dock()->raise();  // a tab beside the scenario's explanation
+  ProxyConfigPanel* panel = window_->proxy_config_panel();
+  panel->set_product(QStringLiteral("nginx"));
+  panel->set_best_effort(false);
+  EXPECT_TRUE(panel->text().contains("weight=5")) << panel->text().toStdString();
+  // Dragging a weight rewrites the configuration at once.
+  window_->node_table()->weight_box(0)->setValue(2);
+  EXPECT_TRUE(panel->text().contains("weight=2")) << panel->text().toStdString();
+  EXPECT_FALSE(panel->text().contains("weight=5"));
+  // Maglev is Envoy's: nginx refuses it by name, and there is nothing to save.
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
+  box->setCurrentText(QStringLiteral("maglev"));
+  ASSERT_EQ(window_->scenario().balancer, "maglev");
+  EXPECT_TRUE(panel->text().isEmpty());
+  EXPECT_TRUE(panel->problem().contains("maglev")) << panel->problem().toStdString();
+  QString error;
+  QTemporaryDir dir;
+  EXPECT_FALSE(panel->save(dir.filePath("nginx.conf"), &error));
+  EXPECT_FALSE(error.isEmpty());
+  panel->set_product(QStringLiteral("envoy"));
+  EXPECT_TRUE(panel->text().contains("MAGLEV")) << panel->text().toStdString();
+  ASSERT_TRUE(panel->save(dir.filePath("envoy.yaml"), &error)) << error.toStdString();
+  std::ifstream in(dir.filePath("envoy.yaml").toStdString());
+  const std::string saved((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(saved, panel->text().toStdString());
+  EXPECT_FALSE(panel->save(dir.filePath("no/such/dir/x.yaml"), &error));
+  EXPECT_TRUE(error.contains("Could not write")) << error.toStdString();
 }
 
 }  // namespace

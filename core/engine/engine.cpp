@@ -126,9 +126,9 @@ Engine::State::State(Scenario s)
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
   retry = std::make_unique<RetryRouter>(scenario, dispatcher->placement(), counters);
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
-  live = std::make_unique<LiveSettings>(
-      LiveSettings::Values{weights, prediction->shares(weights),
-                           scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0});
+  live = std::make_unique<LiveSettings>(LiveSettings::Values{
+      weights, prediction->shares(weights),
+      scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0, scenario.workload.think_ms});
   batches.resize(n);
   write_batch.assign(n, 0);
 
@@ -204,6 +204,13 @@ void Engine::set_rate(double rate) {
   state_->wake_dispatcher();
 }
 
+void Engine::set_think_time(double milliseconds) {
+  check_think_time(milliseconds);
+  state_->live->set_think_ms(milliseconds);
+  state_->control_version.fetch_add(1, std::memory_order_release);
+  state_->wake_dispatcher();
+}
+
 void Engine::kill(std::size_t node) {
   check_node_index(node, state_->nodes.size());
   state_->kill(node);
@@ -223,6 +230,13 @@ void Engine::set_spikes(std::size_t node, double probability, double extra_us) {
 bool Engine::node_up(std::size_t node) const {
   check_node_index(node, state_->nodes.size());
   return state_->nodes[node]->up();
+}
+
+Histogram Engine::node_latency_histogram(std::size_t node) const {
+  check_node_index(node, state_->nodes.size());
+  Histogram h;
+  state_->counters[node]->latency.read_into(h);
+  return h;
 }
 
 bool Engine::node_available(std::size_t node) const {
@@ -296,6 +310,7 @@ void Engine::State::dispatch_loop() {
       w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9) : std::numeric_limits<std::int64_t>::max();
   std::uint64_t seen_version = ~0ULL;
   double current_rate = live->rate();
+  double think_ms = w.think_ms;  // closed loop; live control may change it
   if (arrivals && current_rate != w.rate) arrivals->set_rate(current_rate, 0);  // set before the start
   double next_ns = 0;  // open loop: intended time of the next arrival
   double last_ns = 0;
@@ -315,6 +330,7 @@ void Engine::State::dispatch_loop() {
     const std::vector<double> configured = std::move(now_set.weights);
     const bool rate_changed = now_set.rate != current_rate;
     current_rate = now_set.rate;
+    think_ms = now_set.think_ms;
     const std::int64_t at = clock.now_ns();
     health->set_configured(configured, at);
     dispatcher->set_weights(health->effective());
@@ -399,16 +415,15 @@ void Engine::State::dispatch_loop() {
         std::lock_guard lock(wake_mutex);
         done.swap(done_clients);
       }
-      for (std::uint32_t c : done) ready.emplace(now + static_cast<std::int64_t>(w.think_ms * 1e6), c);
+      for (std::uint32_t c : done) ready.emplace(now + static_cast<std::int64_t>(think_ms * 1e6), c);
       done.clear();
       std::size_t count = 0;
       while (!ready.empty() && ready.top().first <= now && count < kMaxBatch && issued_count() < limit) {
         const auto [at, client] = ready.top();
         ready.pop();
         if (!dispatcher->issue(at, client, now))
-          ready.emplace(
-              now + std::max<std::int64_t>(static_cast<std::int64_t>(w.think_ms * 1e6), kFailedClientBackoffNs),
-              client);
+          ready.emplace(now + std::max<std::int64_t>(static_cast<std::int64_t>(think_ms * 1e6), kFailedClientBackoffNs),
+                        client);
         ++count;
       }
       flush();
