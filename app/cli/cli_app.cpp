@@ -11,6 +11,7 @@
 #include "export_command.h"
 #include "import_command.h"
 #include "loadlab_version.h"
+#include "model/queue_discipline_registry.h"
 #include "proxy/proxy_config_registry.h"
 #include "run_command.h"
 #include "sweep/run_metrics.h"
@@ -26,6 +27,8 @@ void print_catalog() {
   for (const auto& e : balancers().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nCache policies (--cache):\n");
   for (const auto& e : caches().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
+  fmt::print("\nQueue disciplines (--queue-discipline):\n");
+  for (const auto& e : queue_disciplines().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nProxies to export to (export --to):\n");
   for (const auto& e : proxy_config_writers().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nSweep parameters (sweep --vary PARAM=SPEC):\n");

@@ -232,6 +232,13 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--queue-timeout-ms", queue_timeout_ms,
                  "A request that waits this long for a slot fails with reason queue_timeout, MS or 'none' (the "
                  "default; HAProxy's timeout queue)");
+  app.add_option("--queue-discipline", queue_discipline,
+                 "Who a node serves next: fifo (default), adaptive-lifo or codel (see `loadlab-cli list`)");
+  app.add_option("--codel-target-ms", codel_target_ms, "codel: queueing delay it aims for, ms (default 5)");
+  app.add_option("--codel-interval-ms", codel_interval_ms,
+                 "codel: how long the delay may stay above the target before it drops, ms (default 100)");
+  app.add_option("--lifo-threshold", lifo_threshold,
+                 "adaptive-lifo: serve the newest first once more than this many wait (default 10)");
   app.add_option("--deadline-ms", deadline_ms,
                  "Requests answered within MS of their intended send time count as goodput, reported beside the "
                  "throughput ('none': no deadline, the default)");
@@ -338,6 +345,13 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (interval_ms) s.interval_ms = *interval_ms;
   if (warmup) s.warmup_s = *warmup;
   if (deadline_ms) s.deadline_ms = parse_ms_or_none("--deadline-ms", *deadline_ms);
+  if (queue_discipline) {
+    s.queue.discipline = *queue_discipline;
+    for (NodeSpec& n : s.nodes) n.queue.discipline.reset();
+  }
+  if (codel_target_ms) s.queue.params.codel_target_ms = *codel_target_ms;
+  if (codel_interval_ms) s.queue.params.codel_interval_ms = *codel_interval_ms;
+  if (lifo_threshold) s.queue.params.lifo_threshold = *lifo_threshold;
   // A flag sets every node's bound, as --cache-capacity sets every node's cache.
   if (queue_limit) {
     s.queue.limit = parse_queue_limit(*queue_limit);

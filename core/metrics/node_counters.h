@@ -33,6 +33,7 @@ struct NodeCounters {
   // Shed by the node's queue bound (model/queue_policy.h): turned away because the queue was
   // full, or given up after waiting too long for a slot.
   std::atomic<std::uint64_t> failed_queue_full{0}, failed_queue_timeout{0};
+  std::atomic<std::uint64_t> failed_codel_drop{0};  // dropped by CoDel (model/codel_discipline.h)
   // Replica copies of writes: acknowledged, or failed (node down, shed by the queue bound, or
   // cancelled at the end).
   std::atomic<std::uint64_t> write_acks{0}, write_attempts_down{0}, write_attempts_shed{0}, write_attempts_cancelled{0};
@@ -53,7 +54,8 @@ struct NodeCounters {
   // Requests that left the node, completed or failed; load before `issued` (see above).
   std::uint64_t failed() const {
     return failed_cancelled.load(std::memory_order_acquire) + failed_down.load(std::memory_order_acquire) +
-           failed_queue_full.load(std::memory_order_acquire) + failed_queue_timeout.load(std::memory_order_acquire);
+           failed_queue_full.load(std::memory_order_acquire) + failed_queue_timeout.load(std::memory_order_acquire) +
+           failed_codel_drop.load(std::memory_order_acquire);
   }
   // Requests that left the node: completed, failed for good, or handed to another node.
   std::uint64_t finished() const {

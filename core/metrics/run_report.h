@@ -20,6 +20,7 @@ struct NodeSummary {
   std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t failed_cancelled = 0, failed_no_quorum = 0, failed_no_node = 0;  // the other reasons
   std::uint64_t failed_queue_full = 0, failed_queue_timeout = 0;                 // shed by the queue bound
+  std::uint64_t failed_codel_drop = 0;                                           // dropped by CoDel
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   double hit_ratio = 0;          // NaN when the node saw no request

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/queue_discipline_registry.h"
 #include "model/write_quorum.h"
 
 namespace loadlab {
@@ -16,6 +17,8 @@ NodeModel::NodeModel(const NodeSpec& spec, const QueuePolicy& queue, double dead
                             : kNoWake),
       wake_due_ns_(kNoWake),
       deadline_ns_(std::isinf(deadline_ms) ? kNoWake : static_cast<std::int64_t>(std::llround(deadline_ms * 1e6))),
+      discipline_(queue_disciplines().make(queue.discipline, queue.params)),
+      drop_([this](const Request& r) { shed(r, Shed::codel_drop); }),
       slots_(spec.slots),
       cache_(std::move(cache)),
       service_(service),
@@ -38,7 +41,8 @@ void NodeModel::arrive(const Request& r, std::int64_t now_ns) {
   else if (queue_.size() >= queue_limit_)
     shed(r, Shed::queue_full);
   else {
-    queue_.push_back(Waiting{r, now_ns});
+    queue_.push_back(WaitingRequest{r, now_ns});
+    discipline_->enqueued(queue_, now_ns);
     ask_for_wake();
   }
 }
@@ -73,10 +77,10 @@ void NodeModel::expire(std::int64_t now_ns) {
 void NodeModel::pump(std::int64_t now_ns) {
   expire(now_ns);
   while (!queue_.empty() && !free_slots_.empty()) {
-    const Waiting w = queue_.front();
-    queue_.pop_front();
+    const std::optional<WaitingRequest> w = discipline_->next(queue_, now_ns, drop_);
+    if (!w) break;  // it dropped what was left
     // Service starts when a slot is free and the request is here, whichever is later.
-    serve(w.request, std::max(now_ns, w.arrived_ns));
+    serve(w->request, std::max(now_ns, w->arrived_ns));
   }
   publish_gauges();
   ask_for_wake();
@@ -190,8 +194,10 @@ void NodeModel::shed(const Request& r, Shed why) {
     write_reported(r, CopyOutcome::shed, 0);
     return;
   }
-  bump(why == Shed::queue_full ? counters_.failed_queue_full : counters_.failed_queue_timeout, 1,
-       std::memory_order_release);
+  bump(why == Shed::queue_full      ? counters_.failed_queue_full
+       : why == Shed::queue_timeout ? counters_.failed_queue_timeout
+                                    : counters_.failed_codel_drop,
+       1, std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
 }
 
@@ -200,7 +206,7 @@ void NodeModel::drop_everything(Drop drop) {
   // Take the slots' requests out before dropping anything: a drop may retry a request on
   // another node, and must find this one in a consistent state.
   std::vector<Request> dropped;
-  for (const Waiting& w : queue_) dropped.push_back(w.request);
+  for (const WaitingRequest& w : queue_) dropped.push_back(w.request);
   queue_.clear();
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& slot = slots_[i];

@@ -27,6 +27,7 @@
 #include "base/random.h"
 #include "caches/cache.h"
 #include "metrics/node_counters.h"
+#include "model/queue_discipline.h"
 #include "model/queue_policy.h"
 #include "model/request.h"
 #include "scenario/scenario.h"
@@ -102,13 +103,9 @@ class NodeModel {
     std::uint64_t generation = 0;
     bool busy = false;
   };
-  struct Waiting {
-    Request request;
-    std::int64_t arrived_ns;
-  };
   // How a replica's copy of a write ended.
   enum class CopyOutcome { acknowledged, down, shed, cancelled };
-  enum class Shed { queue_full, queue_timeout };
+  enum class Shed { queue_full, queue_timeout, codel_drop };
   void serve(const Request& request, std::int64_t start_ns);
   void complete(const Request& request, std::int64_t now_ns);
   void fail(const Request& request);
@@ -122,11 +119,13 @@ class NodeModel {
   void record_latency(std::int64_t intended_ns, std::int64_t now_ns);
   void publish_gauges();
 
-  std::deque<Waiting> queue_;  // oldest first
+  std::deque<WaitingRequest> queue_;  // oldest first
   std::uint64_t queue_limit_;
   std::int64_t queue_timeout_ns_;  // kNoWake: none
   std::int64_t wake_due_ns_;       // the wake-up asked for; kNoWake: none
   std::int64_t deadline_ns_;       // kNoWake: no deadline
+  std::unique_ptr<QueueDiscipline> discipline_;
+  QueueDiscipline::Drop drop_;  // what the discipline sheds: counted as codel_drop
   std::vector<Slot> slots_;
   std::vector<std::size_t> free_slots_;
   std::uint64_t busy_slots_ = 0;

@@ -12,6 +12,9 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
+
+#include "model/queue_discipline.h"
 
 namespace loadlab {
 
@@ -20,6 +23,9 @@ struct QueuePolicy {
   static constexpr double kNoTimeout = std::numeric_limits<double>::infinity();
   std::uint64_t limit = kUnlimited;  // requests waiting for a slot at most ("unlimited" by default)
   double timeout_ms = kNoTimeout;    // longest wait for a slot ("none" by default)
+  // Who is served next, and what is shed at the dequeue (model/queue_discipline_registry.h).
+  std::string discipline = "fifo";
+  QueueDisciplineParams params;  // the cluster's, for every node
 
   bool limited() const { return limit != kUnlimited; }
   bool times_out() const { return !std::isinf(timeout_ms); }
@@ -29,11 +35,13 @@ struct QueuePolicy {
 struct QueueOverrides {
   std::optional<std::uint64_t> limit;
   std::optional<double> timeout_ms;
+  std::optional<std::string> discipline;
 
-  bool empty() const { return !limit && !timeout_ms; }
+  bool empty() const { return !limit && !timeout_ms && !discipline; }
   QueuePolicy over(QueuePolicy cluster) const {
     if (limit) cluster.limit = *limit;
     if (timeout_ms) cluster.timeout_ms = *timeout_ms;
+    if (discipline) cluster.discipline = *discipline;
     return cluster;
   }
 };

@@ -10,6 +10,7 @@
 #include "balancers/balancer_registry.h"
 #include "base/host_port.h"
 #include "caches/cache_registry.h"
+#include "model/queue_discipline_registry.h"
 
 namespace loadlab {
 namespace {
@@ -167,6 +168,10 @@ void validate(const Scenario& s) {
     }
     if (n.queue.limit) require_queue_limit(*n.queue.limit, at + ".queue.limit");
     if (n.queue.timeout_ms) require_queue_timeout(*n.queue.timeout_ms, at + ".queue.timeout_ms");
+    if (n.queue.discipline)
+      require(
+          queue_disciplines().contains(*n.queue.discipline), at + ".queue.discipline",
+          fmt::format("unknown queue discipline '{}' (known: {})", *n.queue.discipline, queue_disciplines().names()));
     weight_sum += n.weight;
   }
   if (s.has_deadline())
@@ -175,6 +180,21 @@ void validate(const Scenario& s) {
         fmt::format("must be a number of ms > 0 and <= {} or \"none\" (got {})", kMaxQueueTimeoutMs, s.deadline_ms));
   require_queue_limit(s.queue.limit, "queue.limit");
   require_queue_timeout(s.queue.timeout_ms, "queue.timeout_ms");
+  require(queue_disciplines().contains(s.queue.discipline), "queue.discipline",
+          fmt::format("unknown queue discipline '{}' (known: {})", s.queue.discipline, queue_disciplines().names()));
+  const QueueDisciplineParams& qp = s.queue.params;
+  require(std::isfinite(qp.codel_target_ms) && qp.codel_target_ms > 0 && qp.codel_target_ms <= kMaxQueueTimeoutMs,
+          "queue.codel_target_ms",
+          fmt::format("must be a number of ms > 0 and <= {} (got {})", kMaxQueueTimeoutMs, qp.codel_target_ms));
+  require(std::isfinite(qp.codel_interval_ms) && qp.codel_interval_ms > 0 && qp.codel_interval_ms <= kMaxQueueTimeoutMs,
+          "queue.codel_interval_ms",
+          fmt::format("must be a number of ms > 0 and <= {} (got {})", kMaxQueueTimeoutMs, qp.codel_interval_ms));
+  require(qp.codel_target_ms < qp.codel_interval_ms, "queue.codel_target_ms",
+          fmt::format("must be less than the interval, queue.codel_interval_ms {} (got {}): CoDel drops only when the "
+                      "delay stays above the target for an interval",
+                      qp.codel_interval_ms, qp.codel_target_ms));
+  require(qp.lifo_threshold >= 1 && qp.lifo_threshold <= kMaxQueueLimit, "queue.lifo_threshold",
+          fmt::format("must be a whole number from 1 to {} (got {})", kMaxQueueLimit, qp.lifo_threshold));
   require(weight_sum > 0, "nodes[].weight", "all weights are 0, so no node could take a request");
 
   const Workload& w = s.workload;

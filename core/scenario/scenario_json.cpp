@@ -118,9 +118,20 @@ class ObjectReader {
 };
 
 // "queue": {"limit": 100 or "unlimited", "timeout_ms": 250 or "none"}, for the cluster or one node.
-QueueOverrides read_queue(const json& value, const std::string& path) {
+// `params`: the cluster's discipline parameters, read here; null for a node (the cluster's apply).
+QueueOverrides read_queue(const json& value, const std::string& path, QueueDisciplineParams* params = nullptr) {
   ObjectReader r(value, path);
   QueueOverrides q;
+  if (r.find("discipline")) {
+    std::string name;
+    r.read("discipline", name);
+    q.discipline = name;
+  }
+  if (params) {
+    r.read("codel_target_ms", params->codel_target_ms);
+    r.read("codel_interval_ms", params->codel_interval_ms);
+    r.read_count("lifo_threshold", params->lifo_threshold);
+  }
   if (const json* v = r.find("limit")) {
     if (v->is_string() && v->get<std::string>() == "unlimited")
       q.limit = QueuePolicy::kUnlimited;
@@ -152,6 +163,7 @@ nlohmann::ordered_json queue_to_json(const QueueOverrides& q) {
   if (q.timeout_ms)
     j["timeout_ms"] =
         std::isinf(*q.timeout_ms) ? nlohmann::ordered_json("none") : nlohmann::ordered_json(*q.timeout_ms);
+  if (q.discipline) j["discipline"] = *q.discipline;
   return j;
 }
 
@@ -259,7 +271,7 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
   r.read("warmup_s", s.warmup_s);
   r.read_choice("clock", s.clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
-  if (const json* queue = r.find("queue")) s.queue = read_queue(*queue, "queue").over(s.queue);
+  if (const json* queue = r.find("queue")) s.queue = read_queue(*queue, "queue", &s.queue.params).over(s.queue);
   if (const json* deadline = r.find("deadline_ms")) {
     if (deadline->is_string() && deadline->get<std::string>() == "none")
       s.deadline_ms = Scenario::kNoDeadline;
@@ -509,8 +521,13 @@ std::string scenario_to_json(const Scenario& s) {
       service["file"] = m.file;
       break;
   }
-  if (s.queue.limited() || s.queue.times_out())
-    j["queue"] = queue_to_json(QueueOverrides{s.queue.limit, s.queue.timeout_ms});
+  if (s.queue.limited() || s.queue.times_out() || s.queue.discipline != QueuePolicy{}.discipline) {
+    j["queue"] = queue_to_json(QueueOverrides{s.queue.limit, s.queue.timeout_ms, s.queue.discipline});
+    const QueueDisciplineParams& p = s.queue.params;
+    j["queue"]["codel_target_ms"] = p.codel_target_ms;
+    j["queue"]["codel_interval_ms"] = p.codel_interval_ms;
+    j["queue"]["lifo_threshold"] = p.lifo_threshold;
+  }
   if (s.has_deadline()) j["deadline_ms"] = s.deadline_ms;
   j["clock"] = to_string(s.clock);
   j["interval_ms"] = s.interval_ms;
