@@ -200,4 +200,26 @@ TEST_F(Cli, QueueDisciplineFlagsListAndBadInput) {
   }
 }
 
+TEST_F(Cli, DrainCancelCountsTheBacklogAndBadDrainExitsTwo) {
+  const Result r =
+      cli("run --nodes 1 --cache none --service fixed --hit-us 1000 --miss-us 1000 --arrival constant --rate 2000 "
+          "--duration 2 --clock virtual --drain cancel --json " +
+          path("run.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("of the backlog cancelled once the last request was issued (--drain cancel)"),
+            std::string::npos)
+      << r.output;
+  const auto json = nlohmann::json::parse(slurp(path("run.json")));
+  EXPECT_GT(json.at("failed_by_reason").at("cancelled"), 1900);
+  for (const std::string value : {"0", "-1", "nan", "later"}) {
+    const Result bad = cli(kClockwork + " --drain=" + value + " --csv " + path("never"));
+    EXPECT_EQ(bad.exit_code, 2) << value << "\n" << bad.output;
+    EXPECT_NE(bad.output.find("--drain: must be 'wait', 'cancel' or a number of seconds > 0 and <= 86400 (got '" +
+                              value + "')"),
+              std::string::npos)
+        << bad.output;
+    EXPECT_FALSE(fs::exists(path("never")));
+  }
+}
+
 }  // namespace

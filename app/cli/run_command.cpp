@@ -194,6 +194,12 @@ int run_command(const RunOptions& options) {
   if (!options.quiet) {
     print_report(stdout, report);
     print_end_reason(stdout, scenario.workload, report, result.interrupted);
+    if (scenario.drain != Scenario::Drain::wait && !result.interrupted)
+      fmt::print("drain: {} of the backlog cancelled {}\n", report.failed.cancelled,
+                 scenario.drain == Scenario::Drain::cancel
+                     ? std::string("once the last request was issued (--drain cancel)")
+                     : fmt::format("{:g} s after the last request was issued (--drain {:g})", scenario.drain_timeout_s,
+                                   scenario.drain_timeout_s));
     print_theory(stdout, predict(scenario, report), report);
     print_offered_load(stdout, load);
     if (const auto m = measure_key_movement(scenario.balancer, scenario.balancer_params, result.report_weights(),

@@ -239,6 +239,9 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
                  "codel: how long the delay may stay above the target before it drops, ms (default 100)");
   app.add_option("--lifo-threshold", lifo_threshold,
                  "adaptive-lifo: serve the newest first once more than this many wait (default 10)");
+  app.add_option("--drain", drain,
+                 "Once the last request is issued: wait for the backlog (default), cancel it, or cancel what is left "
+                 "after SECONDS (cancelled requests count as failed, reason cancelled)");
   app.add_option("--deadline-ms", deadline_ms,
                  "Requests answered within MS of their intended send time count as goodput, reported beside the "
                  "throughput ('none': no deadline, the default)");
@@ -345,6 +348,21 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (interval_ms) s.interval_ms = *interval_ms;
   if (warmup) s.warmup_s = *warmup;
   if (deadline_ms) s.deadline_ms = parse_ms_or_none("--deadline-ms", *deadline_ms);
+  if (drain) {
+    const auto seconds = to_number(*drain);
+    if (*drain == "wait") {
+      s.drain = Scenario::Drain::wait;
+    } else if (*drain == "cancel") {
+      s.drain = Scenario::Drain::cancel;
+    } else if (seconds && std::isfinite(*seconds) && *seconds > 0 && *seconds <= 86400) {
+      s.drain = Scenario::Drain::timeout;
+      s.drain_timeout_s = *seconds;
+    } else {
+      throw ScenarioError(
+          "--drain",
+          fmt::format("must be 'wait', 'cancel' or a number of seconds > 0 and <= 86400 (got '{}')", *drain));
+    }
+  }
   if (queue_discipline) {
     s.queue.discipline = *queue_discipline;
     for (NodeSpec& n : s.nodes) n.queue.discipline.reset();

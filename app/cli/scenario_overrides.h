@@ -43,6 +43,7 @@ struct ScenarioOverrides {
   std::optional<double> warmup;                              // seconds
   std::optional<std::string> queue_limit, queue_timeout_ms;  // N or "unlimited"; MS or "none"
   std::optional<std::string> deadline_ms;                    // MS or "none"
+  std::optional<std::string> drain;                          // wait, cancel or SECONDS
   std::optional<std::string> queue_discipline;
   std::optional<double> codel_target_ms, codel_interval_ms;
   std::optional<std::uint64_t> lifo_threshold;

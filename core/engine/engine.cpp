@@ -459,9 +459,15 @@ void Engine::State::collect_loop() {
   std::int64_t next_tick = interval_ns;
   const auto warmup_ns = static_cast<std::int64_t>(scenario.warmup_s * 1e9);
   bool cancelled = false;
+  std::int64_t dispatched_at = -1;  // when the dispatcher was seen done
+  const std::int64_t drain_cancel_after = scenario.drain_cancel_after_ns();
   while (true) {
     const bool dispatched_all = dispatch_done.load(std::memory_order_acquire);
-    if (dispatched_all && stop.load(std::memory_order_acquire) && !cancelled) {
+    if (dispatched_all && dispatched_at < 0) dispatched_at = clock.now_ns();
+    // --drain cancel or TIMEOUT_S: the backlog is cancelled, as an early stop cancels it.
+    const bool drain_over =
+        dispatched_all && drain_cancel_after >= 0 && clock.now_ns() >= dispatched_at + drain_cancel_after;
+    if (dispatched_all && (stop.load(std::memory_order_acquire) || drain_over) && !cancelled) {
       for (auto& node : nodes) node->cancel_all();
       cancelled = true;
     }

@@ -178,6 +178,10 @@ void validate(const Scenario& s) {
     require(
         std::isfinite(s.deadline_ms) && s.deadline_ms > 0 && s.deadline_ms <= kMaxQueueTimeoutMs, "deadline_ms",
         fmt::format("must be a number of ms > 0 and <= {} or \"none\" (got {})", kMaxQueueTimeoutMs, s.deadline_ms));
+  if (s.drain == Scenario::Drain::timeout)
+    require(std::isfinite(s.drain_timeout_s) && s.drain_timeout_s > 0 && s.drain_timeout_s <= 86400, "drain",
+            fmt::format("must be \"wait\", \"cancel\" or a number of seconds > 0 and <= 86400 (got {})",
+                        s.drain_timeout_s));
   require_queue_limit(s.queue.limit, "queue.limit");
   require_queue_timeout(s.queue.timeout_ms, "queue.timeout_ms");
   require(queue_disciplines().contains(s.queue.discipline), "queue.discipline",

@@ -121,6 +121,16 @@ struct Scenario {
   static constexpr double kNoDeadline = std::numeric_limits<double>::infinity();
   double deadline_ms = kNoDeadline;
   bool has_deadline() const { return !std::isinf(deadline_ms); }
+  // What happens to the backlog once the last request is issued: wait for it (the default),
+  // cancel it at once, or cancel what is left after drain_timeout_s. Cancelled requests
+  // count as failed with reason cancelled.
+  enum class Drain { wait, cancel, timeout };
+  Drain drain = Drain::wait;
+  double drain_timeout_s = 0;  // Drain::timeout
+  // Nanoseconds after the last request is issued at which the backlog is cancelled; -1: never.
+  std::int64_t drain_cancel_after_ns() const {
+    return drain == Drain::wait ? -1 : drain == Drain::cancel ? 0 : static_cast<std::int64_t>(drain_timeout_s * 1e9);
+  }
 
   QueuePolicy queue_of(std::size_t node) const { return nodes[node].queue.over(queue); }
   std::size_t cache_capacity_of(std::size_t node) const { return nodes[node].cache_capacity.value_or(cache_capacity); }

@@ -272,6 +272,17 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
   r.read_choice("clock", s.clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
   if (const json* queue = r.find("queue")) s.queue = read_queue(*queue, "queue", &s.queue.params).over(s.queue);
+  if (const json* drain = r.find("drain")) {
+    if (drain->is_string() && drain->get<std::string>() == "wait")
+      s.drain = Scenario::Drain::wait;
+    else if (drain->is_string() && drain->get<std::string>() == "cancel")
+      s.drain = Scenario::Drain::cancel;
+    else if (drain->is_number())
+      s.drain = Scenario::Drain::timeout, s.drain_timeout_s = drain->get<double>();
+    else
+      throw ScenarioError("drain",
+                          fmt::format("expected \"wait\", \"cancel\" or a number of seconds (got {})", shown(*drain)));
+  }
   if (const json* deadline = r.find("deadline_ms")) {
     if (deadline->is_string() && deadline->get<std::string>() == "none")
       s.deadline_ms = Scenario::kNoDeadline;
@@ -529,6 +540,8 @@ std::string scenario_to_json(const Scenario& s) {
     j["queue"]["lifo_threshold"] = p.lifo_threshold;
   }
   if (s.has_deadline()) j["deadline_ms"] = s.deadline_ms;
+  if (s.drain == Scenario::Drain::cancel) j["drain"] = "cancel";
+  if (s.drain == Scenario::Drain::timeout) j["drain"] = s.drain_timeout_s;
   j["clock"] = to_string(s.clock);
   j["interval_ms"] = s.interval_ms;
   if (s.warmup_s > 0) j["warmup_s"] = s.warmup_s;

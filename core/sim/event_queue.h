@@ -15,7 +15,17 @@
 namespace loadlab {
 
 struct SimEvent {
-  enum class Kind : std::uint8_t { arrival, client_ready, completion, queue_wake, fault, health, tick, warmup_end };
+  enum class Kind : std::uint8_t {
+    arrival,
+    client_ready,
+    completion,
+    queue_wake,
+    fault,
+    health,
+    tick,
+    warmup_end,
+    drain_end
+  };
   std::int64_t at_ns = 0;
   std::uint64_t sequence = 0;
   Kind kind = Kind::arrival;

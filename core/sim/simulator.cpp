@@ -148,6 +148,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   std::uint64_t limit = 0;
   std::int64_t end_ns = kNever;
   bool dispatch_done = false;
+  bool drain_armed = false;  // the end of the drain is scheduled (or there is none)
   std::uint64_t peak = 0;
   std::int64_t interval_ns = 0;
 
@@ -368,6 +369,13 @@ void Simulator::Model::handle(const SimEvent& e) {
       schedule({now + interval_ns, 0, SimEvent::Kind::tick, 0, 0, 0});
       break;
     }
+    case SimEvent::Kind::drain_end:
+      // --drain cancel or TIMEOUT_S: what is still queued or in service is cancelled.
+      for (std::size_t i = 0; i < nodes.size(); ++i) {
+        nodes[i]->node.cancel_all(now);
+        dispatcher->load_changed(i);
+      }
+      break;
     case SimEvent::Kind::warmup_end:
       baseline = capture_baseline(now, node_states(shares_now()), cluster_counts());
       break;
@@ -418,6 +426,11 @@ void Simulator::Model::run() {
       const SimEvent e = queue.pop();
       now = e.at_ns;
       handle(e);
+      if (dispatch_done && !drain_armed) {
+        drain_armed = true;
+        if (const std::int64_t after = scenario.drain_cancel_after_ns(); after >= 0 && !over())
+          schedule({now + after, 0, SimEvent::Kind::drain_end, 0, 0, 0});
+      }
     }
     // Published for other threads now and then, not per event (an atomic add is not free).
     handled += static_cast<std::uint64_t>(k);
