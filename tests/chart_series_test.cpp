@@ -121,5 +121,29 @@ TEST(ChartSeries, LatencyCdfRisesToAHundredAtTheLargestBucket) {
   EXPECT_NEAR(cdf[3].x(), 4.0, 4.0 / 128);
 }
 
+TEST(ChartSeries, HeatGridIsNodeByIntervalWithGapsWhereThereIsNoValue) {
+  std::deque<Snapshot> all;
+  all.push_back(snapshot(100, {10, 0}, {5, 0}, {0.5, 0.5}));
+  all.push_back(snapshot(200, {4, 8}, {4, 2}, {0.5, 0.5}));
+  const HeatGrid hit = heat_grid(all, 2, 600, 100, HeatFigure::hit_ratio);
+  ASSERT_EQ(hit.rows, 2u);
+  ASSERT_EQ(hit.columns, 2u);
+  EXPECT_DOUBLE_EQ(hit.at(0, 0), 50);
+  EXPECT_TRUE(std::isnan(hit.at(1, 0)));  // no lookup in that interval
+  EXPECT_DOUBLE_EQ(hit.at(0, 1), 100);
+  EXPECT_DOUBLE_EQ(hit.at(1, 1), 25);
+  EXPECT_DOUBLE_EQ(hit.max(), 100);
+  EXPECT_DOUBLE_EQ(hit.quantile(0), 25);
+  EXPECT_DOUBLE_EQ(hit.quantile(1), 100);
+  EXPECT_DOUBLE_EQ(hit.quantile(0.5), 50);  // of 25, 50, 100
+  EXPECT_NEAR(hit.data_from, 0.0, 1e-12);
+  EXPECT_DOUBLE_EQ(hit.data_to, 0.2);
+  const HeatGrid rate = heat_grid(all, 2, 600, 100, HeatFigure::rate);
+  EXPECT_DOUBLE_EQ(rate.at(1, 1), 80);  // 8 requests in 0.1 s
+  const HeatGrid in_flight = heat_grid(all, 2, 1, 100, HeatFigure::in_flight);
+  ASSERT_EQ(in_flight.columns, 1u);  // only the newest span
+  EXPECT_DOUBLE_EQ(in_flight.at(1, 0), 2);
+}
+
 }  // namespace
 }  // namespace loadlab::ui

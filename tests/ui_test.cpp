@@ -22,6 +22,7 @@
 #include "csv_table.h"
 #include "dashboard.h"
 #include "distribution_chart.h"
+#include "heatmap.h"
 #include "main_window.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
@@ -527,6 +528,40 @@ TEST_F(Window, ProxyConfigurationFollowsTheModelAndSaysWhatItCannotExpress) {
   EXPECT_EQ(saved, panel->text().toStdString());
   EXPECT_FALSE(panel->save(dir.filePath("no/such/dir/x.yaml"), &error));
   EXPECT_TRUE(error.contains("Could not write")) << error.toStdString();
+}
+
+TEST_F(Window, HeatmapsReplaceTheLinesAt64NodesAndNotAt4) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  EXPECT_FALSE(window_->dashboard()->heatmaps_shown());
+  EXPECT_TRUE(window_->hit_chart()->isVisibleTo(window_.get()));
+  ASSERT_TRUE(window_->open_preset("many-nodes"));
+  ASSERT_EQ(window_->scenario().nodes.size(), 64u);
+  EXPECT_TRUE(window_->dashboard()->heatmaps_shown());
+  Heatmap* hit = window_->dashboard()->hit_heatmap();
+  EXPECT_TRUE(hit->isVisibleTo(window_.get()));
+  EXPECT_FALSE(window_->hit_chart()->isVisibleTo(window_.get()));
+  window_->set_clock_choice(2);  // virtual, 10x
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 20; }, 8000));
+  ASSERT_TRUE(wait_until([&] { return hit->grid().columns >= 20; }, 3000));
+  EXPECT_EQ(hit->grid().rows, 64u);
+  EXPECT_DOUBLE_EQ(hit->scale_max(), 100.0);
+  EXPECT_GT(hit->scale_min(), 0.0);  // the hit ratios here are all well above 0: the scale starts near them
+  EXPECT_LE(hit->scale_min(), hit->grid().quantile(0.01));
+  // Each cell is the node's hit ratio in that interval, as the snapshots have it.
+  const Snapshot& last = window_->history().latest();
+  const std::size_t column = hit->grid().columns - 1;
+  for (std::size_t i = 0; i < 64; ++i) {
+    const NodeSample& n = last.nodes[i];
+    const std::uint64_t lookups = n.interval_hits + n.interval_misses;
+    if (lookups == 0) continue;
+    EXPECT_NEAR(hit->grid().at(i, column), 100.0 * static_cast<double>(n.interval_hits) / lookups, 1e-9) << i;
+  }
+  EXPECT_EQ(window_->dashboard()->in_flight_heatmap()->grid().rows, 64u);
+  // Back to a few nodes: lines again.
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_FALSE(window_->dashboard()->heatmaps_shown());
+  EXPECT_TRUE(window_->hit_chart()->isVisibleTo(window_.get()));
 }
 
 }  // namespace

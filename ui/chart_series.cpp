@@ -104,6 +104,57 @@ QList<QPointF> latency_cdf(const Histogram& latency_ns) {
   return points;
 }
 
+double HeatGrid::max() const {
+  double m = 0;
+  for (double v : values)
+    if (std::isfinite(v)) m = std::max(m, v);
+  return m;
+}
+
+double HeatGrid::quantile(double q) const {
+  std::vector<double> finite;
+  finite.reserve(values.size());
+  for (double v : values)
+    if (std::isfinite(v)) finite.push_back(v);
+  if (finite.empty()) return 0;
+  const auto k = static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(finite.size() - 1));
+  std::nth_element(finite.begin(), finite.begin() + static_cast<std::ptrdiff_t>(k), finite.end());
+  return finite[k];
+}
+
+HeatGrid heat_grid(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span, double interval_ms,
+                   HeatFigure figure) {
+  HeatGrid g;
+  const std::size_t from = snapshots.size() > span ? snapshots.size() - span : 0;
+  g.rows = nodes;
+  g.columns = snapshots.size() - from;
+  g.values.assign(g.rows * g.columns, std::nan(""));
+  for (std::size_t k = from; k < snapshots.size(); ++k) {
+    const Snapshot& s = snapshots[k];
+    const std::size_t column = k - from;
+    for (std::size_t i = 0; i < nodes && i < s.nodes.size(); ++i) {
+      const NodeSample& n = s.nodes[i];
+      double v = std::nan("");
+      if (figure == HeatFigure::in_flight) {
+        v = static_cast<double>(n.in_flight);
+      } else if (figure == HeatFigure::rate) {
+        if (s.interval_s > 0) v = static_cast<double>(n.interval_completed) / s.interval_s;
+      } else if (const std::uint64_t lookups = n.interval_hits + n.interval_misses; lookups > 0) {
+        v = 100.0 * static_cast<double>(n.interval_hits) / static_cast<double>(lookups);
+      }
+      g.values[i * g.columns + column] = v;
+    }
+  }
+  if (!snapshots.empty()) {
+    const double t_end = static_cast<double>(snapshots.back().t_ms) / 1000.0;
+    g.x_from = std::max(0.0, t_end - static_cast<double>(span) * interval_ms / 1000.0);
+    g.x_to = std::max(t_end, g.x_from + 10);
+    g.data_to = t_end;
+    g.data_from = static_cast<double>(snapshots[from].t_ms) / 1000.0 - snapshots[from].interval_s;
+  }
+  return g;
+}
+
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from) {
   std::vector<NodeTraffic> traffic(nodes);
   for (std::size_t i = 0; i < nodes; ++i) {

@@ -62,6 +62,23 @@ std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snaps
 // value (metrics/histogram.h), finer than a chart can show.
 QList<QPointF> latency_cdf(const Histogram& latency_ns);
 
+// Node × time as a grid for a heatmap: row = node, column = snapshot (the newest `span`),
+// NaN where the interval has no value (no lookup for a hit ratio).
+enum class HeatFigure { hit_ratio, in_flight, rate };
+struct HeatGrid {
+  std::size_t rows = 0, columns = 0;
+  std::vector<double> values;         // row-major: values[row * columns + column]
+  double x_from = 0, x_to = 10;       // the axis, in seconds, as TimeLines
+  double data_from = 0, data_to = 0;  // what the columns cover: the first interval's start to the last's end
+  double at(std::size_t row, std::size_t column) const { return values[row * columns + column]; }
+  double max() const;  // of the finite values; 0 when there are none
+  // The q-quantile of the finite values (0 when there are none): a colour scale set by the
+  // 99th percentile is not washed out by one interval's spike.
+  double quantile(double q) const;
+};
+HeatGrid heat_grid(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span, double interval_ms,
+                   HeatFigure figure);
+
 // Each node's arrival rate and hit ratio from snapshot `from` on: what the M/G/1 model is fed.
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from);
 

@@ -17,6 +17,7 @@ class QStackedWidget;
 namespace loadlab::ui {
 
 class DistributionChart;
+class Heatmap;
 class ShareBars;
 class TimeChart;
 
@@ -25,6 +26,9 @@ class Dashboard : public QWidget {
  public:
   static constexpr std::size_t kChartSnapshots = 600;  // 60 s at the default interval
   static constexpr std::size_t kBarSnapshots = 10;     // bars average the last second
+  // Above this many nodes, hit ratio and in flight are heatmaps (node × time): 64 coloured
+  // lines on one chart cannot be told apart, a 64-row picture can.
+  static constexpr std::size_t kHeatmapNodes = 16;
 
   explicit Dashboard(QWidget* parent = nullptr);
 
@@ -56,6 +60,9 @@ class Dashboard : public QWidget {
   TimeChart* latency_chart() const { return latency_chart_; }
   TimeChart* in_flight_chart() const { return in_flight_chart_; }
   DistributionChart* distribution_chart() const { return distribution_chart_; }
+  Heatmap* hit_heatmap() const { return hit_heatmap_; }
+  Heatmap* in_flight_heatmap() const { return in_flight_heatmap_; }
+  bool heatmaps_shown() const { return names_.size() > kHeatmapNodes; }
 
  Q_SIGNALS:
   // The user chose another latency view: the window redraws from its history.
@@ -73,6 +80,10 @@ class Dashboard : public QWidget {
   TimeChart* latency_chart_;
   TimeChart* in_flight_chart_;
   DistributionChart* distribution_chart_;
+  Heatmap* hit_heatmap_;
+  Heatmap* in_flight_heatmap_;
+  QStackedWidget* hit_stack_;
+  QStackedWidget* in_flight_stack_;
   QStackedWidget* latency_stack_;
   QComboBox* latency_view_box_;
   LatencyView latency_view_ = LatencyView::cluster;
