@@ -564,6 +564,32 @@ TEST_F(Window, HeatmapsReplaceTheLinesAt64NodesAndNotAt4) {
   EXPECT_TRUE(window_->hit_chart()->isVisibleTo(window_.get()));
 }
 
+TEST_F(Window, LoadBadgeSaysWhenTheModelIsPastSaturation) {
+  ASSERT_TRUE(window_->open_preset("hockey-stick"));  // one M/M/1 node: 1,000 req/s at most
+  QLabel* badge = window_->load_badge();
+  ASSERT_TRUE(badge->isVisibleTo(window_.get()));
+  EXPECT_FALSE(badge->text().contains("OVERLOADED")) << badge->text().toStdString();
+  auto* rate = window_->findChild<QDoubleSpinBox*>(QStringLiteral("rate_box"));
+  ASSERT_NE(rate, nullptr);
+  rate->setValue(2300);
+  EXPECT_TRUE(badge->text().contains("OVERLOADED")) << badge->text().toStdString();
+  EXPECT_TRUE(badge->text().contains("2.30")) << badge->text().toStdString();
+  // Past saturation there is no steady state: no M/G/1 line, although the node completes
+  // just under 1,000 req/s, which a model fed the measured rate would take for one.
+  window_->set_clock_choice(2);
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  EXPECT_EQ(window_->latency_chart()->reference_count(), 0u);
+  window_->reset();
+  rate->setValue(950);
+  EXPECT_TRUE(badge->text().contains("near saturation")) << badge->text().toStdString();
+  rate->setValue(500);
+  EXPECT_TRUE(badge->text().contains("0.50")) << badge->text().toStdString();
+  // Halving the node's speed halves its capacity: 500 req/s is then the limit itself.
+  window_->node_table()->speed_box(0)->setValue(0.25);
+  EXPECT_TRUE(badge->text().contains("OVERLOADED \u03c1 = 2.00")) << badge->text().toStdString();
+}
+
 }  // namespace
 }  // namespace loadlab::ui
 

@@ -177,8 +177,8 @@ void Dashboard::set_hit_model(const std::vector<double>& hit_ratios) {
 // where the model's assumptions hold; hidden while any node is saturated (ρ ≥ 1).
 void Dashboard::update_latency_model(const std::deque<Snapshot>& snapshots, std::size_t from, const Scenario& scenario,
                                      double time_scale) {
-  if (latency_view_ != LatencyView::cluster && latency_view_ != LatencyView::node_mean) {
-    latency_chart_->set_references({}, QString());  // the model predicts means, not percentiles
+  if (overloaded_ || (latency_view_ != LatencyView::cluster && latency_view_ != LatencyView::node_mean)) {
+    latency_chart_->set_references({}, QString());  // no steady state; or a percentile, the model has means
     return;
   }
   const LatencyPrediction p =

@@ -49,6 +49,11 @@ class Dashboard : public QWidget {
   // Each node's latency histogram (ns) for the distribution view; nothing else uses them.
   void show_distributions(const std::vector<Histogram>& latency_ns);
 
+  // The model says the offered load exceeds the capacity: no M/G/1 line (the measured
+  // completions are capped at the capacity, and a model fed them would draw a steady state
+  // that does not exist).
+  void set_overloaded(bool overloaded) { overloaded_ = overloaded; }
+
   // Che's per-node LRU hit ratios (empty when the cluster has no cache).
   void set_hit_model(const std::vector<double>& hit_ratios);
   void set_hint(const QString& hint);
@@ -87,6 +92,7 @@ class Dashboard : public QWidget {
   QStackedWidget* latency_stack_;
   QComboBox* latency_view_box_;
   LatencyView latency_view_ = LatencyView::cluster;
+  bool overloaded_ = false;
 };
 
 }  // namespace loadlab::ui

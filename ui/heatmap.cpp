@@ -18,11 +18,10 @@ double nice_ceiling(double v) {
 }
 }  // namespace
 
-Heatmap::Heatmap(const QString& title, const QString& unit, QWidget* parent)
-    : QWidget(parent), title_(title) {
+Heatmap::Heatmap(const QString& title, const QString& unit, QWidget* parent) : QWidget(parent), title_(title) {
   setAttribute(Qt::WA_OpaquePaintEvent);
-  setToolTip(tr("%1: one row per node, one column per interval; the colour bar gives the scale in %2")
-                 .arg(title, unit));
+  setToolTip(
+      tr("%1: one row per node, one column per interval; the colour bar gives the scale in %2").arg(title, unit));
 }
 
 void Heatmap::set_row_names(const std::vector<QString>& names) {

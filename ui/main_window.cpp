@@ -34,6 +34,7 @@
 #include "theme.h"
 #include "theory/cache_theory.h"
 #include "theory/key_movement.h"
+#include "theory/offered_load.h"
 #include "time_chart.h"
 
 namespace loadlab::ui {
@@ -105,6 +106,9 @@ void MainWindow::build_status_bar() {
   statusBar()->addWidget(status_rate_, 1);
   statusBar()->addWidget(status_requests_, 1);
   statusBar()->addWidget(status_balance_, 2);
+  load_badge_ = new QLabel;
+  load_badge_->setObjectName(QStringLiteral("load_badge"));
+  statusBar()->addPermanentWidget(load_badge_);
   statusBar()->addPermanentWidget(status_time_);
 }
 
@@ -155,7 +159,37 @@ void MainWindow::build_docks() {
 }
 
 void MainWindow::scenario_edited() {
+  update_load_badge();
   if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(scenario());
+}
+
+// The model's capacity against the offered rate, always in view: past ρ = 1 queues grow
+// without end and latency with them, which the charts show only after a while.
+void MainWindow::update_load_badge() {
+  const OfferedLoad load = predict_offered_load(scenario());
+  dashboard_->set_overloaded(load.overloaded());
+  if (!load.applicable || !(load.capacity_rps > 0)) {
+    load_badge_->setVisible(false);
+    return;
+  }
+  load_badge_->setVisible(true);
+  const QString figures = tr("%1 req/s offered, the model serves at most %2")
+                              .arg(load.offered_rps, 0, 'f', 0)
+                              .arg(load.capacity_rps, 0, 'f', 0);
+  load_badge_->setToolTip(
+      tr("Offered load against the cluster's capacity from the model (slots, speeds, service times, Che's hit "
+         "ratio, the balancer's split): %1. Above 1 the queues grow for as long as the run goes on.")
+          .arg(figures));
+  if (load.overloaded()) {
+    load_badge_->setText(tr(" OVERLOADED ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QStringLiteral("QLabel { background: #D55E00; color: white; font-weight: bold; }"));
+  } else if (load.rho > 0.9) {
+    load_badge_->setText(tr(" near saturation ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QStringLiteral("QLabel { background: #E69F00; color: black; }"));
+  } else {
+    load_badge_->setText(tr(" load ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QString());
+  }
 }
 
 void MainWindow::connect_controls() {
@@ -178,6 +212,7 @@ void MainWindow::connect_controls() {
   connect(panel_, &ControlPanel::rate_chosen, this, [this](double rate) {
     try {
       controller_->set_rate(rate);
+      scenario_edited();
     } catch (const std::exception& e) {
       show_message(QString::fromUtf8(e.what()), true);
     }
@@ -563,6 +598,7 @@ void MainWindow::on_sick(std::size_t node, bool sick) {
 void MainWindow::on_speed(std::size_t node, double speed) {
   try {
     controller_->set_speed(node, speed);
+    scenario_edited();
   } catch (const std::exception& e) {
     show_message(QString::fromUtf8(e.what()), true);
   }
@@ -572,6 +608,7 @@ void MainWindow::on_cache(std::size_t node, std::size_t objects) {
   try {
     controller_->set_cache_capacity(node, objects);
     hit_model_dirty_ = true;
+    scenario_edited();
   } catch (const std::exception& e) {
     show_message(QString::fromUtf8(e.what()), true);
   }

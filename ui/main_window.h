@@ -75,6 +75,7 @@ class MainWindow : public QMainWindow {
   TimeChart* in_flight_chart() const;
   // "Press Start (Space)...": shown only while there is no run (idle), hidden once one starts.
   QLabel* start_hint() const { return start_hint_; }
+  QLabel* load_badge() const { return load_badge_; }
   QString message() const;
   struct TickStats {
     std::size_t ticks = 0;
@@ -113,7 +114,8 @@ class MainWindow : public QMainWindow {
   void on_kill(std::size_t node, bool kill);
   void on_sick(std::size_t node, bool sick);
   void on_add_node();
-  void scenario_edited();  // the proxy configuration follows the model
+  void scenario_edited();  // the load badge and the proxy configuration follow the model
+  void update_load_badge();
   void on_remove_node();
 
   RunController* controller_;
@@ -135,6 +137,7 @@ class MainWindow : public QMainWindow {
   QLabel* status_requests_;
   QLabel* status_time_;
   QLabel* status_balance_;
+  QLabel* load_badge_;  // the offered load against the model's capacity
   QAction* start_action_;
   QAction* step_action_;
   QAction* reset_action_;
