@@ -145,5 +145,35 @@ TEST(ChartSeries, HeatGridIsNodeByIntervalWithGapsWhereThereIsNoValue) {
   EXPECT_DOUBLE_EQ(in_flight.at(1, 0), 2);
 }
 
+TEST(ChartSeries, TimelineMarksNameEachEventInTimeOrderAndShareAMoment) {
+  Scenario s;
+  s.nodes = default_nodes(3);
+  FaultEvent a;
+  a.at_s = 5;
+  a.node = 2;
+  a.action = FaultEvent::Action::speed;
+  a.speed = 0.5;
+  FaultEvent b;
+  b.at_s = 1;
+  b.node = 0;
+  b.action = FaultEvent::Action::kill;
+  FaultEvent c = b;
+  c.node = 1;
+  FaultEvent d;
+  d.at_s = 7;
+  d.node = 1;
+  d.action = FaultEvent::Action::spikes;
+  d.probability = 0.05;
+  s.faults = {a, b, c, d};
+  s.workload.rate_schedule.points = {{0, 1000}, {3, 4000}};
+  const auto marks = timeline_marks(s);
+  ASSERT_EQ(marks.size(), 4u);
+  EXPECT_DOUBLE_EQ(marks[0].t_s, 1);
+  EXPECT_EQ(marks[0].label.toStdString(), "kill a, kill b");
+  EXPECT_EQ(marks[1].label.toStdString(), "rate 4000");
+  EXPECT_EQ(marks[2].label.toStdString(), "c speed 0.5");
+  EXPECT_EQ(marks[3].label.toStdString(), "b sick 5%");
+}
+
 }  // namespace
 }  // namespace loadlab::ui

@@ -590,6 +590,54 @@ TEST_F(Window, LoadBadgeSaysWhenTheModelIsPastSaturation) {
   EXPECT_TRUE(badge->text().contains("OVERLOADED \u03c1 = 2.00")) << badge->text().toStdString();
 }
 
+TEST_F(Window, DemoTimelineMarksEveryChartRunsAndRoundTripsThroughTheFile) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+  FaultEvent kill;
+  kill.at_s = 2;
+  kill.node = 1;
+  kill.action = FaultEvent::Action::kill;
+  FaultEvent revive = kill;
+  revive.at_s = 4;
+  revive.action = FaultEvent::Action::revive;
+  ASSERT_TRUE(window_->schedule(kill));
+  ASSERT_TRUE(window_->schedule(revive));
+  for (TimeChart* c : {window_->hit_chart(), window_->latency_chart(), window_->in_flight_chart()}) {
+    ASSERT_EQ(c->mark_count(), 2u);
+    EXPECT_EQ(c->mark_label(0).toStdString(), "kill b");
+    EXPECT_EQ(c->mark_label(1).toStdString(), "revive b");
+  }
+  // A bad event is refused by name and changes nothing.
+  FaultEvent bad = kill;
+  bad.node = 7;
+  EXPECT_FALSE(window_->schedule(bad));
+  EXPECT_TRUE(window_->message().contains("faults")) << window_->message().toStdString();
+  EXPECT_EQ(window_->scenario().faults.size(), 2u);
+  // Saved with the scenario and back on every chart when it is opened again.
+  QTemporaryDir dir;
+  const QString file = dir.filePath("demo.json");
+  ASSERT_TRUE(window_->save_scenario(file));
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+  ASSERT_TRUE(window_->open_file(file));
+  ASSERT_EQ(window_->latency_chart()->mark_count(), 2u);
+  EXPECT_EQ(window_->latency_chart()->mark_label(0).toStdString(), "kill b");
+  // And the run does it: node b is down from 2 s to 4 s.
+  window_->set_clock_choice(2);
+  window_->start();
+  ASSERT_TRUE(
+      wait_until([&] { return !window_->history().empty() && window_->history().latest().t_ms >= 5000; }, 8000));
+  bool down_between = false, up_after = false;
+  for (const Snapshot& s : window_->history().all()) {
+    if (s.t_ms > 2100 && s.t_ms < 3900 && !s.nodes[1].up) down_between = true;
+    if (s.t_ms > 4100 && s.nodes[1].up) up_after = true;
+  }
+  EXPECT_TRUE(down_between);
+  EXPECT_TRUE(up_after);
+  window_->clear_schedule(1);
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+}
+
 }  // namespace
 }  // namespace loadlab::ui
 

@@ -155,6 +155,45 @@ HeatGrid heat_grid(const std::deque<Snapshot>& snapshots, std::size_t nodes, std
   return g;
 }
 
+std::vector<TimeMark> timeline_marks(const Scenario& scenario) {
+  std::vector<TimeMark> marks;
+  const auto name = [&](std::size_t node) {
+    return node < scenario.nodes.size() ? QString::fromStdString(scenario.nodes[node].name)
+                                        : QStringLiteral("#%1").arg(node);
+  };
+  for (const FaultEvent& f : scenario.faults) {
+    QString label;
+    switch (f.action) {
+      case FaultEvent::Action::kill:
+        label = QStringLiteral("kill %1").arg(name(f.node));
+        break;
+      case FaultEvent::Action::revive:
+        label = QStringLiteral("revive %1").arg(name(f.node));
+        break;
+      case FaultEvent::Action::speed:
+        label = QStringLiteral("%1 speed %2").arg(name(f.node)).arg(f.speed, 0, 'g', 3);
+        break;
+      case FaultEvent::Action::spikes:
+        label = f.probability > 0 ? QStringLiteral("%1 sick %2%").arg(name(f.node)).arg(100 * f.probability, 0, 'g', 3)
+                                  : QStringLiteral("%1 well").arg(name(f.node));
+        break;
+    }
+    marks.push_back({f.at_s, label});
+  }
+  const RateSchedule& rates = scenario.workload.rate_schedule;
+  for (std::size_t k = 1; k < rates.points.size(); ++k)  // the first point is the start
+    marks.push_back({rates.points[k].at_s, QStringLiteral("rate %1").arg(rates.points[k].rate, 0, 'f', 0)});
+  std::stable_sort(marks.begin(), marks.end(), [](const TimeMark& a, const TimeMark& b) { return a.t_s < b.t_s; });
+  std::vector<TimeMark> merged;
+  for (TimeMark& m : marks) {
+    if (!merged.empty() && std::abs(merged.back().t_s - m.t_s) < 1e-9)
+      merged.back().label += QStringLiteral(", ") + m.label;
+    else
+      merged.push_back(std::move(m));
+  }
+  return merged;
+}
+
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from) {
   std::vector<NodeTraffic> traffic(nodes);
   for (std::size_t i = 0; i < nodes; ++i) {

@@ -10,6 +10,7 @@
 
 #include "metrics/histogram.h"
 #include "metrics/snapshot.h"
+#include "scenario/scenario.h"
 #include "theory/predictions.h"
 
 namespace loadlab::ui {
@@ -78,6 +79,16 @@ struct HeatGrid {
 };
 HeatGrid heat_grid(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span, double interval_ms,
                    HeatFigure figure);
+
+// The scenario's scheduled events as marks on the time axis of every chart: each fault
+// ("kill b", "revive b", "b speed 0.5", "b sick 5%") and each step of a rate schedule
+// ("rate 4000"), in time order. Events at the same moment share one mark. A repeating rate
+// schedule is marked over its first period only.
+struct TimeMark {
+  double t_s = 0;
+  QString label;
+};
+std::vector<TimeMark> timeline_marks(const Scenario& scenario);
 
 // Each node's arrival rate and hit ratio from snapshot `from` on: what the M/G/1 model is fed.
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from);

@@ -199,6 +199,10 @@ void Dashboard::update_latency_model(const std::deque<Snapshot>& snapshots, std:
   latency_chart_->set_references({p.mean_us / 1000}, tr("M/G/1 mean"));  // short: the legend shares the chart's width
 }
 
+void Dashboard::set_marks(const std::vector<TimeMark>& marks) {
+  for (TimeChart* c : {hit_chart_, latency_chart_, in_flight_chart_}) c->set_marks(marks);
+}
+
 void Dashboard::set_hint(const QString& hint) { bars_->set_hint(hint); }
 
 void Dashboard::set_dark(bool dark) {

@@ -54,6 +54,9 @@ class Dashboard : public QWidget {
   // that does not exist).
   void set_overloaded(bool overloaded) { overloaded_ = overloaded; }
 
+  // The scenario's scheduled events on every time chart.
+  void set_marks(const std::vector<TimeMark>& marks);
+
   // Che's per-node LRU hit ratios (empty when the cluster has no cache).
   void set_hit_model(const std::vector<double>& hit_ratios);
   void set_hint(const QString& hint);

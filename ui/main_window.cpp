@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
@@ -199,6 +200,8 @@ void MainWindow::connect_controls() {
   connect(table, &NodeTable::cache_changed, this, &MainWindow::on_cache);
   connect(table, &NodeTable::kill_requested, this, &MainWindow::on_kill);
   connect(table, &NodeTable::sick_requested, this, &MainWindow::on_sick);
+  connect(table, &NodeTable::schedule_requested, this, &MainWindow::on_schedule);
+  connect(table, &NodeTable::clear_schedule_requested, this, &MainWindow::clear_schedule);
   connect(panel_, &ControlPanel::balancer_chosen, this, [this](const QString& name) {
     if (name.toStdString() == scenario().balancer) return;
     controller_->edit_scenario().balancer = name.toStdString();
@@ -440,6 +443,53 @@ void MainWindow::refresh_controls() {
   }
   dashboard_->set_nodes(names, colors);
   update_hit_model();
+  update_marks();
+}
+
+void MainWindow::update_marks() { dashboard_->set_marks(timeline_marks(scenario())); }
+
+void MainWindow::on_schedule(std::size_t node, FaultEvent::Action action, double speed) {
+  // A time a little ahead of the run's present, so "kill at..." during a demo is one Enter.
+  const double now = controller_->history().empty() ? 0.0 : controller_->history().latest().t_ms / 1000.0;
+  bool ok = false;
+  const double at = QInputDialog::getDouble(this, tr("Schedule an event"), tr("Seconds after the start of the run:"),
+                                            std::ceil(now) + 5, 0, 86'400, 1, &ok);
+  if (!ok) return;
+  FaultEvent e;
+  e.at_s = at;
+  e.node = node;
+  e.action = action;
+  e.speed = speed;
+  schedule(e);
+}
+
+bool MainWindow::schedule(const FaultEvent& event) {
+  Scenario next = scenario();
+  next.faults.push_back(event);
+  try {
+    validate(next);
+  } catch (const ScenarioError& e) {
+    show_message(tr("Not scheduled: %1").arg(QString::fromUtf8(e.what())), true);
+    return false;
+  }
+  controller_->edit_scenario().faults = std::move(next.faults);
+  update_marks();
+  show_message(tr("Scheduled at %1 s; it happens in every run from the next Start (Reset, then Start), and Save "
+                  "keeps it with the scenario.")
+                   .arg(event.at_s),
+               false);
+  return true;
+}
+
+void MainWindow::clear_schedule(std::size_t node) {
+  auto& faults = controller_->edit_scenario().faults;
+  const auto before = faults.size();
+  std::erase_if(faults, [node](const FaultEvent& f) { return f.node == node; });
+  update_marks();
+  show_message(tr("Removed %1 scheduled events of node %2 (from the next Start).")
+                   .arg(before - faults.size())
+                   .arg(to_q(scenario().nodes[node].name)),
+               false);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,6 +55,11 @@ class MainWindow : public QMainWindow {
   void set_clock_choice(int index);
   int clock_choice() const;
 
+  // Puts an event on the scenario's timeline (from the next start of a run; saved with the
+  // scenario). False, with the reason in the banner, when the scenario would be invalid.
+  bool schedule(const FaultEvent& event);
+  void clear_schedule(std::size_t node);
+
   bool export_csv(const QString& directory);
   bool export_png(const QString& file);
   bool save_scenario(const QString& file);
@@ -114,6 +119,8 @@ class MainWindow : public QMainWindow {
   void on_kill(std::size_t node, bool kill);
   void on_sick(std::size_t node, bool sick);
   void on_add_node();
+  void on_schedule(std::size_t node, FaultEvent::Action action, double speed);
+  void update_marks();
   void scenario_edited();  // the load badge and the proxy configuration follow the model
   void update_load_badge();
   void on_remove_node();
