@@ -1,0 +1,393 @@
+#include "slurm_sweep_executor.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "base/input_file.h"
+#include "cli_app.h"
+#include "duration_text.h"
+#include "run_command.h"
+#include "slurm_client.h"
+#include "slurm_job_script.h"
+#include "sweep/sweep_csv.h"
+#include "sweep_work_directory.h"
+
+namespace loadlab::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Without --jobs, one shard per point, up to this many: a task per point keeps every shard
+// short, and a hundred tasks keep the scheduler's queue readable.
+constexpr std::size_t kDefaultMaxShards = 100;
+// squeue is asked every second at first, then less often, up to every 10 s: a long sweep on
+// a busy cluster should not keep its controller busy answering.
+constexpr auto kFirstPoll = std::chrono::milliseconds(1000);
+constexpr auto kLongestPoll = std::chrono::milliseconds(10000);
+// How long squeue may keep failing (the controller restarting) before the command gives up.
+constexpr auto kSqueueOutage = std::chrono::minutes(5);
+constexpr std::size_t kLogLines = 10;
+
+// What was submitted from a work directory (submitted.json), so --resume knows the shard
+// count, where the result goes, the sbatch arguments and which jobs to look for.
+struct Submission {
+  struct Job {
+    std::string id;
+    std::vector<std::size_t> shards;
+  };
+  std::size_t shards = 0;
+  std::string csv;
+  std::vector<std::string> sbatch_args;
+  std::vector<Job> jobs;
+};
+
+std::string submission_to_json(const Submission& s) {
+  nlohmann::ordered_json j;
+  j["shards"] = s.shards;
+  j["csv"] = s.csv;
+  j["sbatch_args"] = s.sbatch_args;
+  j["jobs"] = nlohmann::ordered_json::array();
+  for (const Submission::Job& job : s.jobs) j["jobs"].push_back({{"id", job.id}, {"shards", job.shards}});
+  return j.dump(2) + "\n";
+}
+
+Submission load_submission(const SweepWorkDirectory& dir) {
+  const fs::path file = dir.submitted_file();
+  std::error_code ec;
+  if (!fs::is_directory(dir.root(), ec))
+    throw ScenarioError("--resume", fmt::format("'{}' is not a directory", dir.root().string()));
+  if (unreadable_file_problem(file))
+    throw ScenarioError("--resume", fmt::format("'{}' holds no submitted sweep (no {})", dir.root().string(),
+                                                file.filename().string()));
+  try {
+    std::ifstream in(file, std::ios::binary);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    Submission s;
+    s.shards = j.at("shards").get<std::size_t>();
+    s.csv = j.at("csv").get<std::string>();
+    s.sbatch_args = j.at("sbatch_args").get<std::vector<std::string>>();
+    for (const auto& job : j.at("jobs"))
+      s.jobs.push_back({job.at("id").get<std::string>(), job.at("shards").get<std::vector<std::size_t>>()});
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw ScenarioError("--resume", fmt::format("'{}' is not a submission LoadLab wrote: {}", file.string(), e.what()));
+  }
+}
+
+fs::path own_executable() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find this program's own path (/proc/self/exe): " + ec.message());
+  return self;
+}
+
+std::string default_workdir_name() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
+  return fmt::format("loadlab-sweep-{}-{}", stamp, getpid());
+}
+
+// Waits `period`, but returns early (true) on Ctrl-C.
+bool sleep_or_interrupt(std::chrono::milliseconds period) {
+  const auto until = Clock::now() + period;
+  while (Clock::now() < until) {
+    if (interrupted()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return interrupted();
+}
+
+enum class ShardState { pending, running, done, failed };
+
+// Every shard's state, from the queue and the work directory, and the progress line.
+class ShardBoard {
+ public:
+  ShardBoard(std::size_t shards, const std::vector<std::size_t>& submitted, bool terminal, bool quiet)
+      : states_(shards, ShardState::done),
+        submitted_(submitted),
+        terminal_(terminal),
+        quiet_(quiet),
+        start_(Clock::now()) {
+    for (std::size_t s : submitted) states_[s] = ShardState::pending;
+  }
+
+  // A shard gone from the queue is done when its CSV is there. Without one it is failed —
+  // but only on the second look in a row, since shared file systems show a file written on
+  // another node a moment late.
+  void update(const std::map<std::size_t, SlurmTaskState>& queued, const SweepWorkDirectory& dir) {
+    for (std::size_t s : submitted_) {
+      if (states_[s] == ShardState::done || states_[s] == ShardState::failed) continue;
+      if (auto q = queued.find(s); q != queued.end()) {
+        states_[s] = q->second == SlurmTaskState::pending ? ShardState::pending : ShardState::running;
+        missing_once_.erase(s);
+      } else if (dir.shard_finished(s)) {
+        states_[s] = ShardState::done;
+      } else if (!missing_once_.insert(s).second) {
+        states_[s] = ShardState::failed;
+      }
+    }
+  }
+
+  bool all_ended() const {
+    return std::all_of(states_.begin(), states_.end(),
+                       [](ShardState s) { return s == ShardState::done || s == ShardState::failed; });
+  }
+  std::size_t count(ShardState state) const {
+    return static_cast<std::size_t>(std::count(states_.begin(), states_.end(), state));
+  }
+  std::vector<std::size_t> shards_in(ShardState state) const {
+    std::vector<std::size_t> out;
+    for (std::size_t s = 0; s < states_.size(); ++s)
+      if (states_[s] == state) out.push_back(s);
+    return out;
+  }
+
+  // "job 123: 1 pending, 2 running, 5 done, 0 failed of 8 shards  elapsed 12s  ETA 20s" — on a
+  // terminal one line rewritten in place, elsewhere (a log) a line each time a count changes.
+  void show(const std::string& job_id) {
+    if (quiet_) return;
+    const std::size_t pending = count(ShardState::pending), running = count(ShardState::running),
+                      done = count(ShardState::done), failed = count(ShardState::failed);
+    const std::string counts = fmt::format("Slurm job {}: {} pending, {} running, {} done, {} failed of {} shards",
+                                           job_id, pending, running, done, failed, states_.size());
+    if (!terminal_) {
+      if (counts != last_) fmt::print(stderr, "{}\n", counts);
+      last_ = counts;
+      return;
+    }
+    // The ETA counts only this submission's shards: finished ones from before took no time now.
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    std::size_t ended_now = 0;
+    for (std::size_t s : submitted_) ended_now += states_[s] == ShardState::done || states_[s] == ShardState::failed;
+    const std::size_t left = submitted_.size() - ended_now;
+    const double eta = ended_now ? elapsed / static_cast<double>(ended_now) * static_cast<double>(left) : std::nan("");
+    fmt::print(stderr, "\r{}  elapsed {}  ETA {} ", counts, format_duration(elapsed), format_duration(eta));
+  }
+  void finish() {
+    if (terminal_ && !quiet_) fmt::print(stderr, "\n");
+  }
+
+ private:
+  std::vector<ShardState> states_;
+  std::vector<std::size_t> submitted_;
+  std::set<std::size_t> missing_once_;
+  bool terminal_, quiet_;
+  Clock::time_point start_;
+  std::string last_;
+};
+
+std::string indented(const std::string& text) {
+  std::string out = "    | ";
+  for (char c : text) out += c == '\n' ? std::string("\n    | ") : std::string(1, c);
+  return out;
+}
+
+std::string shard_list(const std::vector<std::size_t>& shards) {
+  std::string out;
+  for (std::size_t s : shards) out += (out.empty() ? "" : ", ") + std::to_string(s);
+  return out;
+}
+
+}  // namespace
+
+SlurmSweepExecutor::SlurmSweepExecutor(const SweepOptions& options) : options_(options) {
+  if (options.jobs && *options.jobs == 0)
+    throw ScenarioError("--jobs", "0: the sweep needs at least one Slurm task (shard)");
+  if (options.shard)
+    throw ScenarioError("--shard", "is what --executor slurm gives each task: leave it out (--jobs sets the shards)");
+  if (options.csv_runs || options.json)
+    throw ScenarioError(options.csv_runs ? "--csv-runs" : "--json",
+                        "is written by --executor local only; --executor slurm merges the shards into --csv");
+  if (!options.assertions.empty())
+    throw ScenarioError("--assert",
+                        "is checked by --executor local only, for now (the slurm executor writes the merged --csv)");
+  if (!options.resume && !options.csv)
+    throw ScenarioError("--csv", "--executor slurm merges the shards into one file: give --csv FILE");
+  if (options.csv) {
+    const fs::path parent = fs::absolute(*options.csv).parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(parent, ec) || access(parent.c_str(), W_OK | X_OK) != 0)
+      throw ScenarioError("--csv", fmt::format("cannot write '{}': its directory '{}' does not exist or is not "
+                                               "writable",
+                                               *options.csv, parent.string()));
+  }
+  for (const std::string& a : options.sbatch_args)
+    if (a == "-a" || a.rfind("--array", 0) == 0 || a.rfind("-a", 0) == 0)
+      throw ScenarioError("--sbatch-arg", fmt::format("'{}': the executor sets the array (use --jobs N)", a));
+  if (options.workdir && options.resume)
+    throw ScenarioError("--workdir", "--resume DIR names the work directory: leave out --workdir");
+  SlurmClient check_on_path;  // throws naming slurm-client when the commands are missing
+}
+
+int SlurmSweepExecutor::run(const SweepPlan& plan) {
+  const SlurmClient slurm;
+  const std::size_t grid = grid_size(plan.definition);
+  const SweepWorkDirectory dir(options_.resume ? *options_.resume : options_.workdir.value_or(default_workdir_name()));
+  Submission submission;
+  std::vector<std::size_t> to_run;
+  try {
+    if (options_.resume) {
+      submission = load_submission(dir);
+      if (submission.shards == 0 || submission.shards > grid)
+        throw ScenarioError("--resume", fmt::format("{} says {} shards for a sweep of {} points",
+                                                    dir.submitted_file().string(), submission.shards, grid));
+      for (const Submission::Job& job : submission.jobs) {
+        std::string error;
+        const auto queued = slurm.queued_tasks(job.id, &error);
+        if (!queued) throw ScenarioError("--resume", "squeue: " + error);
+        if (!queued->empty())
+          throw ScenarioError("--resume", fmt::format("Slurm job {} of this sweep is still in the queue ({} tasks): "
+                                                      "wait for it, or scancel {}",
+                                                      job.id, queued->size(), job.id));
+      }
+      if (options_.csv) submission.csv = fs::absolute(*options_.csv).string();
+      submission.sbatch_args.insert(submission.sbatch_args.end(), options_.sbatch_args.begin(),
+                                    options_.sbatch_args.end());
+      to_run = dir.unfinished_shards(submission.shards);
+    } else {
+      submission.shards = std::min<std::size_t>(options_.jobs.value_or(kDefaultMaxShards), grid);
+      submission.csv = fs::absolute(*options_.csv).string();
+      submission.sbatch_args = options_.sbatch_args;
+      dir.create(plan.base, plan.definition);
+      for (std::size_t s = 0; s < submission.shards; ++s) to_run.push_back(s);
+      if (!options_.quiet && options_.jobs && *options_.jobs > grid)
+        fmt::print(stderr, "sweep: --jobs {} but the sweep has {} points: {} shards of one point each\n",
+                   *options_.jobs, grid, grid);
+    }
+    // Written again on --resume: the tasks run the loadlab-cli that submits them.
+    dir.write_file(dir.job_script(),
+                   slurm_job_script(own_executable(), dir.root(), submission.shards, plan.base.clock));
+    fs::permissions(dir.job_script(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                          fs::perms::others_read | fs::perms::others_exec);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return kBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "loadlab-cli: error: --workdir: {}\n", e.what());
+    return kBadInput;
+  }
+
+  InterruptGuard interrupt_guard;
+  if (!to_run.empty()) {
+    std::vector<std::string> args{"--array=" + slurm_array_list(to_run), "--job-name=loadlab-sweep",
+                                  "--chdir=" + dir.root().string(), "--output=" + dir.shard_log_pattern().string()};
+    args.insert(args.end(), submission.sbatch_args.begin(), submission.sbatch_args.end());
+    std::string job_id;
+    try {
+      if (auto rejected = slurm.check(args, dir.job_script())) {
+        fmt::print(stderr, "loadlab-cli: error: --sbatch-arg: sbatch rejected the job, nothing was submitted:\n{}\n",
+                   indented(*rejected));
+        return kBadInput;
+      }
+      if (interrupted()) {
+        fmt::print(stderr, "loadlab-cli: interrupted before anything was submitted\n");
+        return kInterrupted;
+      }
+      job_id = slurm.submit(args, dir.job_script());
+      submission.jobs.push_back({job_id, to_run});
+      dir.write_file(dir.submitted_file(), submission_to_json(submission));
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+      if (!job_id.empty()) slurm.cancel(job_id, nullptr);  // nothing left running that nobody watches
+      return kRuntimeError;
+    }
+    if (!options_.quiet)
+      fmt::print(stderr,
+                 "sweep: {} points × {} seeds as Slurm job {}: {} of {} shards submitted (array {}), work "
+                 "directory {}\n",
+                 grid, plan.definition.seeds, job_id, to_run.size(), submission.shards, slurm_array_list(to_run),
+                 dir.root().string());
+
+    ShardBoard board(submission.shards, to_run, isatty(STDERR_FILENO), options_.quiet);
+    auto poll = kFirstPoll;
+    auto last_answer = Clock::now();
+    std::string squeue_error;
+    bool stopped = false;
+    while (true) {
+      if (const auto queued = slurm.queued_tasks(job_id, &squeue_error)) {
+        last_answer = Clock::now();
+        board.update(*queued, dir);
+        board.show(job_id);
+        if (board.all_ended()) break;
+      } else if (Clock::now() - last_answer > kSqueueOutage) {
+        board.finish();
+        fmt::print(stderr,
+                   "loadlab-cli: error: squeue has failed for {} minutes ({}); Slurm job {} may still run: "
+                   "`loadlab-cli sweep --resume {}` picks it up once it has left the queue\n",
+                   std::chrono::duration_cast<std::chrono::minutes>(kSqueueOutage).count(), squeue_error, job_id,
+                   dir.root().string());
+        return kRuntimeError;
+      }
+      if (sleep_or_interrupt(poll)) {
+        stopped = true;
+        break;
+      }
+      poll = std::min(kLongestPoll, std::chrono::duration_cast<std::chrono::milliseconds>(poll * 3 / 2));
+    }
+    board.finish();
+
+    if (stopped) {
+      std::string error;
+      if (!slurm.cancel(job_id, &error)) fmt::print(stderr, "loadlab-cli: scancel {}: {}\n", job_id, error);
+      // Wait until the controller has taken every task off the queue, so "cancelled" is true.
+      const auto deadline = Clock::now() + std::chrono::seconds(30);
+      bool gone = false;
+      while (!gone && Clock::now() < deadline) {
+        const auto queued = slurm.queued_tasks(job_id, nullptr);
+        gone = queued && queued->empty();
+        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      }
+      const std::vector<std::size_t> left = dir.unfinished_shards(submission.shards);
+      fmt::print(stderr,
+                 "loadlab-cli: interrupted: cancelled Slurm job {}{}; {} of {} shards had finished{}; no --csv "
+                 "written; `loadlab-cli sweep --resume {}` runs the other {}\n",
+                 job_id, gone ? "" : " (some tasks are still leaving the queue)", submission.shards - left.size(),
+                 submission.shards,
+                 left.size() < submission.shards ? fmt::format(" (kept in {})", dir.shards_dir().string()) : "",
+                 dir.root().string(), left.size());
+      return kInterrupted;
+    }
+
+    const std::vector<std::size_t> failed = board.shards_in(ShardState::failed);
+    if (!failed.empty()) {
+      for (std::size_t s : failed) {
+        const std::string outcome = slurm.task_outcome(job_id, s);
+        fmt::print(stderr, "loadlab-cli: shard {} failed (Slurm task {}_{}{}); the end of {}:\n{}\n", s, job_id, s,
+                   outcome.empty() ? "" : ", " + outcome, dir.shard_log(s).string(),
+                   indented(dir.log_tail(s, kLogLines)));
+      }
+      fmt::print(stderr,
+                 "loadlab-cli: error: {} of {} shards failed ({}); no --csv written; `loadlab-cli sweep --resume "
+                 "{}` submits them again\n",
+                 failed.size(), submission.shards, shard_list(failed), dir.root().string());
+      return kRuntimeError;
+    }
+  }
+
+  std::vector<std::string> files;
+  for (std::size_t s = 0; s < submission.shards; ++s) files.push_back(dir.shard_csv(s).string());
+  try {
+    write_file_atomically(submission.csv, merge_sweep_csvs(files));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "loadlab-cli: error: merging the shards: {}\n", e.what());
+    return kRuntimeError;
+  }
+  if (!options_.quiet) fmt::print("wrote {} ({} points from {} shards)\n", submission.csv, grid, submission.shards);
+  return kOk;
+}
+
+}  // namespace loadlab::cli
