@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -64,6 +65,16 @@ TEST(ChildProcess, TheChildDoesNotInheritIgnoredSignals) {
   sigaction(SIGTERM, &old, nullptr);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.exit_code, -1);  // killed by the signal
+}
+
+TEST(ChildProcess, TheChildLeadsAProcessGroupOfItsOwn) {
+  // So a Ctrl-C at the terminal (sent to the foreground group) reaches only the caller.
+  const ProgramResult r = run_program({"sh", "-c", "echo $$; cut -d' ' -f5 /proc/$$/stat"});
+  ASSERT_TRUE(r.ok()) << r.err;
+  const std::size_t nl = r.out.find('\n');
+  ASSERT_NE(nl, std::string::npos);
+  EXPECT_EQ(r.out.substr(nl + 1), r.out.substr(0, nl + 1));  // its group id is its own pid
+  EXPECT_NE(r.out.substr(0, nl), std::to_string(getpgrp()));
 }
 
 TEST(ChildProcess, AMissingProgramIsAnErrorNamingIt) {

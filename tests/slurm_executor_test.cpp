@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "base/child_process.h"
 #include "cli/slurm_client.h"
 #include "cli/slurm_job_script.h"
+#include "cli/slurm_shard_board.h"
 #include "cli/sweep_work_directory.h"
 #include "sweep/sweep_parameter.h"
 
@@ -62,6 +65,47 @@ TEST(SlurmQueue, ArrayListJoinsRuns) {
   EXPECT_EQ(slurm_array_list({4}), "4");
   EXPECT_EQ(slurm_array_list({1, 3}), "1,3");
   EXPECT_EQ(slurm_array_list({}), "");
+}
+
+TEST(SlurmShardBoard, AShardLeavingTheQueueIsDoneWithItsCsvAndFailedOnlyOnTheSecondLookWithout) {
+  // Shards 0, 2, 3 submitted (a --resume: 1 finished before).
+  SlurmShardBoard board(4, {0, 2, 3});
+  EXPECT_EQ(board.state(1), ShardState::done);
+  EXPECT_EQ(board.counts(), "3 pending, 0 running, 1 done, 0 failed of 4 shards");
+  std::set<std::size_t> finished;
+  auto has_csv = [&](std::size_t s) { return finished.count(s) > 0; };
+  using T = SlurmTaskState;
+  board.update({{0, T::running}, {2, T::running}, {3, T::pending}}, has_csv);
+  EXPECT_EQ(board.counts(), "1 pending, 2 running, 1 done, 0 failed of 4 shards");
+  EXPECT_TRUE(std::isnan(board.eta_seconds(10)));  // nothing of this submission ended yet
+  finished.insert(0);
+  board.update({{3, T::running}}, has_csv);  // 0 left with its CSV, 2 left without one
+  EXPECT_EQ(board.state(0), ShardState::done);
+  EXPECT_EQ(board.state(2), ShardState::running);  // not failed yet: the file may show late
+  EXPECT_DOUBLE_EQ(board.eta_seconds(10), 20);     // one of three ended in 10 s: two more at that pace
+  finished.insert(2);
+  board.update({{3, T::running}}, has_csv);
+  EXPECT_EQ(board.state(2), ShardState::done);  // it did show, late
+  board.update({}, has_csv);
+  EXPECT_EQ(board.state(3), ShardState::running);
+  EXPECT_FALSE(board.all_ended());
+  board.update({}, has_csv);
+  EXPECT_EQ(board.state(3), ShardState::failed);
+  EXPECT_TRUE(board.all_ended());
+  EXPECT_EQ(board.shards_in(ShardState::failed), (std::vector<std::size_t>{3}));
+  EXPECT_EQ(board.counts(), "0 pending, 0 running, 3 done, 1 failed of 4 shards");
+  board.update({{3, T::running}}, has_csv);  // an ended shard stays ended
+  EXPECT_EQ(board.state(3), ShardState::failed);
+}
+
+TEST(SlurmShardBoard, AShardBackInTheQueueIsNotFailed) {
+  // Requeued (a node lost): gone for one look, then pending again.
+  SlurmShardBoard board(1, {0});
+  auto none = [](std::size_t) { return false; };
+  board.update({}, none);
+  board.update({{0, SlurmTaskState::pending}}, none);
+  board.update({}, none);
+  EXPECT_EQ(board.state(0), ShardState::pending);
 }
 
 TEST(SlurmJobScript, SingleQuotedTextIsLiteralToTheShell) {

@@ -148,6 +148,18 @@ cmp "$work/local.csv" "$work/a.csv" || fail "the merged CSV differs from the loc
 grep -q "0 pending, 0 running, 3 done, 0 failed of 3 shards" "$work/a.out" || { cat "$work/a.out"; fail "no progress"; }
 queue_is_empty || fail "jobs left in the queue"
 
+echo "== --assert on the merged result gives the local sweep's verdicts (--resume of a finished sweep)"
+status=0
+"$cli" "${sweep[@]}" -q --assert 'throughput_rps>1500' > "$work/assert-local.out" 2>&1 || status=$?
+((status == 99)) || fail "the local sweep's assertion exited $status"
+status=0
+"$cli" sweep --resume "$work/a" -q --assert 'throughput_rps>1500' > "$work/assert-slurm.out" 2>&1 || status=$?
+((status == 99)) || { cat "$work/assert-slurm.out"; fail "the assertion on Slurm's result exited $status, not 99"; }
+diff "$work/assert-local.out" "$work/assert-slurm.out" || fail "the assertions' verdicts differ"
+grep -c "assertion failed: throughput_rps>1500 at rate=1000" "$work/assert-slurm.out" | grep -qx 2 ||
+  fail "not both rate=1000 points failed"
+cmp "$work/local.csv" "$work/a.csv" || fail "the merged CSV changed on --resume"
+
 echo "== a failed shard is named with its log, nothing is written, --resume completes"
 mkdir -p "$work/b/shards/shard-1.csv.partial"  # a directory where shard 1 writes its CSV
 status=0

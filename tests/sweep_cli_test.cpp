@@ -245,7 +245,7 @@ TEST_F(Cli, BadExecutorInputExits2AndSubmitsNothing) {
       {"--executor slurm --shard 0/2", "--shard: is what --executor slurm gives each task"},
       {"--executor slurm --json " + path("o.json"), "--json: is written by --executor local only"},
       {"--executor slurm --sbatch-arg=--array=0-9", "--sbatch-arg: '--array=0-9': the executor sets the array"},
-      {"--executor slurm --assert 'p99_us<5'", "--assert: is checked by --executor local only"},
+      {"--executor slurm --assert 'p99_us<<5'", "is not a number"},
       {"--jobs 4", "--jobs: is for --executor slurm"},
       {"--sbatch-arg=--time=5", "--sbatch-arg: is for --executor slurm"},
       {"--workdir " + path("wd"), "--workdir: is for --executor slurm"},

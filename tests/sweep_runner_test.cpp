@@ -119,6 +119,45 @@ TEST(SweepRunner, ShardsMergedAreTheWholeSweep) {
   for (const std::string& f : files) std::filesystem::remove(f);
 }
 
+TEST(SweepCsv, MeansReadBackAreTheRunnersToNineDigitsWhateverTheParameterCells) {
+  const Scenario base = small_cluster();
+  SweepDefinition d;
+  // A categorical value with a comma and a quote is quoted in the CSV; reading from the right
+  // must not care.
+  d.parameters.push_back(parse_sweep_parameter("rate=1000,2000"));
+  d.seeds = 2;
+  SweepRunner runner(base, d, plan_sweep(base, d), 1);
+  const std::vector<PointResult> results = runner.run();
+  std::string text = sweep_csv_header(d);
+  for (const PointResult& p : results) text += sweep_csv_row(d, p);
+  const std::vector<SweepCsvMeans> rows = read_sweep_csv_means(text);
+  ASSERT_EQ(rows.size(), results.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].point, results[i].point.index);
+    for (std::size_t m = 0; m < kRunMetricCount; ++m) {
+      const double expected = results[i].summary[m].mean;
+      if (std::isnan(expected))
+        EXPECT_TRUE(std::isnan(rows[i].means[m])) << kRunMetrics[m].name;
+      else
+        EXPECT_NEAR(rows[i].means[m], expected, 1e-8 * std::abs(expected)) << kRunMetrics[m].name;
+    }
+  }
+  // A quoted parameter cell with commas in it changes nothing.
+  std::string quoted = text;
+  const std::size_t row = quoted.find("\n0,1000,") + 1;
+  quoted.replace(row, 6, "0,\"a,\"\"b\"");  // 0,"a,""b" for 0,1000
+  const std::vector<SweepCsvMeans> again = read_sweep_csv_means(quoted);
+  ASSERT_EQ(again.size(), rows.size());
+  EXPECT_EQ(again[0].point, 0u);
+  EXPECT_EQ(again[0].means[run_metric_index("mean_us")], rows[0].means[run_metric_index("mean_us")]);
+  // Not a sweep CSV, or a cell that is not a number.
+  EXPECT_THROW(read_sweep_csv_means("point,rate\n0,1\n"), std::runtime_error);
+  std::string broken = text;
+  // The last row's offered_rho (the cell before its _ci95).
+  broken.replace(broken.rfind(',', broken.rfind(',') - 1) + 1, 0, "x");
+  EXPECT_THROW(read_sweep_csv_means(broken), std::runtime_error);
+}
+
 TEST(SweepRunner, ReplicationZeroIsTheRunItself) {
   // A point's first replication is the scenario at that point with its own seed, figure for
   // figure what a Simulator run of it reports.

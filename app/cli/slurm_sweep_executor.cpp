@@ -19,6 +19,7 @@
 #include "run_command.h"
 #include "slurm_client.h"
 #include "slurm_job_script.h"
+#include "slurm_shard_board.h"
 #include "sweep/sweep_csv.h"
 #include "sweep_work_directory.h"
 
@@ -49,6 +50,7 @@ struct Submission {
   std::size_t shards = 0;
   std::string csv;
   std::vector<std::string> sbatch_args;
+  std::vector<std::string> assertions;  // checked on the merged result
   std::vector<Job> jobs;
 };
 
@@ -57,6 +59,7 @@ std::string submission_to_json(const Submission& s) {
   j["shards"] = s.shards;
   j["csv"] = s.csv;
   j["sbatch_args"] = s.sbatch_args;
+  j["assertions"] = s.assertions;
   j["jobs"] = nlohmann::ordered_json::array();
   for (const Submission::Job& job : s.jobs) j["jobs"].push_back({{"id", job.id}, {"shards", job.shards}});
   return j.dump(2) + "\n";
@@ -77,6 +80,7 @@ Submission load_submission(const SweepWorkDirectory& dir) {
     s.shards = j.at("shards").get<std::size_t>();
     s.csv = j.at("csv").get<std::string>();
     s.sbatch_args = j.at("sbatch_args").get<std::vector<std::string>>();
+    s.assertions = j.at("assertions").get<std::vector<std::string>>();
     for (const auto& job : j.at("jobs"))
       s.jobs.push_back({job.at("id").get<std::string>(), job.at("shards").get<std::vector<std::size_t>>()});
     return s;
@@ -111,81 +115,34 @@ bool sleep_or_interrupt(std::chrono::milliseconds period) {
   return interrupted();
 }
 
-enum class ShardState { pending, running, done, failed };
-
-// Every shard's state, from the queue and the work directory, and the progress line.
-class ShardBoard {
+// The board on stderr: on a terminal one line rewritten in place with the elapsed time and an
+// ETA; elsewhere (a log file) one line each time a count changes.
+class ProgressLine {
  public:
-  ShardBoard(std::size_t shards, const std::vector<std::size_t>& submitted, bool terminal, bool quiet)
-      : states_(shards, ShardState::done),
-        submitted_(submitted),
-        terminal_(terminal),
-        quiet_(quiet),
-        start_(Clock::now()) {
-    for (std::size_t s : submitted) states_[s] = ShardState::pending;
-  }
-
-  // A shard gone from the queue is done when its CSV is there. Without one it is failed —
-  // but only on the second look in a row, since shared file systems show a file written on
-  // another node a moment late.
-  void update(const std::map<std::size_t, SlurmTaskState>& queued, const SweepWorkDirectory& dir) {
-    for (std::size_t s : submitted_) {
-      if (states_[s] == ShardState::done || states_[s] == ShardState::failed) continue;
-      if (auto q = queued.find(s); q != queued.end()) {
-        states_[s] = q->second == SlurmTaskState::pending ? ShardState::pending : ShardState::running;
-        missing_once_.erase(s);
-      } else if (dir.shard_finished(s)) {
-        states_[s] = ShardState::done;
-      } else if (!missing_once_.insert(s).second) {
-        states_[s] = ShardState::failed;
-      }
-    }
-  }
-
-  bool all_ended() const {
-    return std::all_of(states_.begin(), states_.end(),
-                       [](ShardState s) { return s == ShardState::done || s == ShardState::failed; });
-  }
-  std::size_t count(ShardState state) const {
-    return static_cast<std::size_t>(std::count(states_.begin(), states_.end(), state));
-  }
-  std::vector<std::size_t> shards_in(ShardState state) const {
-    std::vector<std::size_t> out;
-    for (std::size_t s = 0; s < states_.size(); ++s)
-      if (states_[s] == state) out.push_back(s);
-    return out;
-  }
-
-  // "job 123: 1 pending, 2 running, 5 done, 0 failed of 8 shards  elapsed 12s  ETA 20s" — on a
-  // terminal one line rewritten in place, elsewhere (a log) a line each time a count changes.
-  void show(const std::string& job_id) {
+  ProgressLine(std::string job_id, bool terminal, bool quiet)
+      : job_id_(std::move(job_id)), terminal_(terminal), quiet_(quiet), start_(Clock::now()) {}
+  void show(const SlurmShardBoard& board) {
     if (quiet_) return;
-    const std::size_t pending = count(ShardState::pending), running = count(ShardState::running),
-                      done = count(ShardState::done), failed = count(ShardState::failed);
-    const std::string counts = fmt::format("Slurm job {}: {} pending, {} running, {} done, {} failed of {} shards",
-                                           job_id, pending, running, done, failed, states_.size());
+    const std::string counts = fmt::format("Slurm job {}: {}", job_id_, board.counts());
     if (!terminal_) {
       if (counts != last_) fmt::print(stderr, "{}\n", counts);
       last_ = counts;
       return;
     }
-    // The ETA counts only this submission's shards: finished ones from before took no time now.
     const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    std::size_t ended_now = 0;
-    for (std::size_t s : submitted_) ended_now += states_[s] == ShardState::done || states_[s] == ShardState::failed;
-    const std::size_t left = submitted_.size() - ended_now;
-    const double eta = ended_now ? elapsed / static_cast<double>(ended_now) * static_cast<double>(left) : std::nan("");
-    fmt::print(stderr, "\r{}  elapsed {}  ETA {} ", counts, format_duration(elapsed), format_duration(eta));
+    fmt::print(stderr, "\r{}  elapsed {}  ETA {} ", counts, format_duration(elapsed),
+               format_duration(board.eta_seconds(elapsed)));
+    open_ = true;
   }
+  // Ends the rewritten line, so what is printed next starts on a line of its own.
   void finish() {
-    if (terminal_ && !quiet_) fmt::print(stderr, "\n");
+    if (open_) fmt::print(stderr, "\n");
+    open_ = false;
   }
 
  private:
-  std::vector<ShardState> states_;
-  std::vector<std::size_t> submitted_;
-  std::set<std::size_t> missing_once_;
-  bool terminal_, quiet_;
+  std::string job_id_;
+  bool terminal_, quiet_, open_ = false;
   Clock::time_point start_;
   std::string last_;
 };
@@ -212,9 +169,6 @@ SlurmSweepExecutor::SlurmSweepExecutor(const SweepOptions& options) : options_(o
   if (options.csv_runs || options.json)
     throw ScenarioError(options.csv_runs ? "--csv-runs" : "--json",
                         "is written by --executor local only; --executor slurm merges the shards into --csv");
-  if (!options.assertions.empty())
-    throw ScenarioError("--assert",
-                        "is checked by --executor local only, for now (the slurm executor writes the merged --csv)");
   if (!options.resume && !options.csv)
     throw ScenarioError("--csv", "--executor slurm merges the shards into one file: give --csv FILE");
   if (options.csv) {
@@ -238,6 +192,7 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
   const std::size_t grid = grid_size(plan.definition);
   const SweepWorkDirectory dir(options_.resume ? *options_.resume : options_.workdir.value_or(default_workdir_name()));
   Submission submission;
+  std::vector<MetricAssertion> assertions;
   std::vector<std::size_t> to_run;
   try {
     if (options_.resume) {
@@ -257,17 +212,20 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
       if (options_.csv) submission.csv = fs::absolute(*options_.csv).string();
       submission.sbatch_args.insert(submission.sbatch_args.end(), options_.sbatch_args.begin(),
                                     options_.sbatch_args.end());
+      submission.assertions.insert(submission.assertions.end(), options_.assertions.begin(), options_.assertions.end());
       to_run = dir.unfinished_shards(submission.shards);
     } else {
       submission.shards = std::min<std::size_t>(options_.jobs.value_or(kDefaultMaxShards), grid);
       submission.csv = fs::absolute(*options_.csv).string();
       submission.sbatch_args = options_.sbatch_args;
+      submission.assertions = options_.assertions;
       dir.create(plan.base, plan.definition);
       for (std::size_t s = 0; s < submission.shards; ++s) to_run.push_back(s);
       if (!options_.quiet && options_.jobs && *options_.jobs > grid)
         fmt::print(stderr, "sweep: --jobs {} but the sweep has {} points: {} shards of one point each\n",
                    *options_.jobs, grid, grid);
     }
+    assertions = parse_assertions(submission.assertions);
     // Written again on --resume: the tasks run the loadlab-cli that submits them.
     dir.write_file(dir.job_script(),
                    slurm_job_script(own_executable(), dir.root(), submission.shards, plan.base.clock));
@@ -288,14 +246,15 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
     args.insert(args.end(), submission.sbatch_args.begin(), submission.sbatch_args.end());
     std::string job_id;
     try {
-      if (auto rejected = slurm.check(args, dir.job_script())) {
-        fmt::print(stderr, "loadlab-cli: error: --sbatch-arg: sbatch rejected the job, nothing was submitted:\n{}\n",
-                   indented(*rejected));
-        return kBadInput;
-      }
+      const std::optional<std::string> rejected = slurm.check(args, dir.job_script());
       if (interrupted()) {
         fmt::print(stderr, "loadlab-cli: interrupted before anything was submitted\n");
         return kInterrupted;
+      }
+      if (rejected) {
+        fmt::print(stderr, "loadlab-cli: error: --sbatch-arg: sbatch rejected the job, nothing was submitted:\n{}\n",
+                   indented(*rejected));
+        return kBadInput;
       }
       job_id = slurm.submit(args, dir.job_script());
       submission.jobs.push_back({job_id, to_run});
@@ -312,25 +271,31 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
                  grid, plan.definition.seeds, job_id, to_run.size(), submission.shards, slurm_array_list(to_run),
                  dir.root().string());
 
-    ShardBoard board(submission.shards, to_run, isatty(STDERR_FILENO), options_.quiet);
+    SlurmShardBoard board(submission.shards, to_run);
+    ProgressLine progress(job_id, isatty(STDERR_FILENO), options_.quiet);
     auto poll = kFirstPoll;
     auto last_answer = Clock::now();
     std::string squeue_error;
-    bool stopped = false;
+    bool stopped = false, outage_told = false;
     while (true) {
       if (const auto queued = slurm.queued_tasks(job_id, &squeue_error)) {
         last_answer = Clock::now();
-        board.update(*queued, dir);
-        board.show(job_id);
+        outage_told = false;
+        board.update(*queued, [&](std::size_t s) { return dir.shard_finished(s); });
+        progress.show(board);
         if (board.all_ended()) break;
       } else if (Clock::now() - last_answer > kSqueueOutage) {
-        board.finish();
+        progress.finish();
         fmt::print(stderr,
                    "loadlab-cli: error: squeue has failed for {} minutes ({}); Slurm job {} may still run: "
                    "`loadlab-cli sweep --resume {}` picks it up once it has left the queue\n",
                    std::chrono::duration_cast<std::chrono::minutes>(kSqueueOutage).count(), squeue_error, job_id,
                    dir.root().string());
         return kRuntimeError;
+      } else if (!outage_told) {
+        progress.finish();
+        fmt::print(stderr, "sweep: squeue failed ({}); asking again\n", squeue_error);
+        outage_told = true;
       }
       if (sleep_or_interrupt(poll)) {
         stopped = true;
@@ -338,7 +303,7 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
       }
       poll = std::min(kLongestPoll, std::chrono::duration_cast<std::chrono::milliseconds>(poll * 3 / 2));
     }
-    board.finish();
+    progress.finish();
 
     if (stopped) {
       std::string error;
@@ -378,16 +343,29 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
     }
   }
 
+  if (to_run.empty() && !options_.quiet)
+    fmt::print(stderr, "sweep: every shard in {} had finished: merging\n", dir.root().string());
+  std::vector<SweepCsvMeans> means;
   std::vector<std::string> files;
   for (std::size_t s = 0; s < submission.shards; ++s) files.push_back(dir.shard_csv(s).string());
   try {
-    write_file_atomically(submission.csv, merge_sweep_csvs(files));
+    const std::string merged = merge_sweep_csvs(files);
+    // merge finds holes between points, not a lost last point: count the rows too.
+    const auto rows = static_cast<std::size_t>(std::count(merged.begin(), merged.end(), '\n')) - 1;
+    if (rows != grid) throw std::runtime_error(fmt::format("the shards hold {} points of the sweep's {}", rows, grid));
+    write_file_atomically(submission.csv, merged);
+    means = read_sweep_csv_means(merged);
   } catch (const std::exception& e) {
     fmt::print(stderr, "loadlab-cli: error: merging the shards: {}\n", e.what());
     return kRuntimeError;
   }
   if (!options_.quiet) fmt::print("wrote {} ({} points from {} shards)\n", submission.csv, grid, submission.shards);
-  return kOk;
+  // The same verdicts the local executor gives, on the merged means.
+  std::size_t failed = 0;
+  for (const SweepCsvMeans& row : means)
+    failed += report_failed_assertions(assertions, row.means,
+                                       describe_point(plan.definition, grid_point(plan.definition, row.point)));
+  return failed > 0 ? kAssertionFailed : kOk;
 }
 
 }  // namespace loadlab::cli

@@ -83,7 +83,10 @@ ProgramResult run_program(const std::vector<std::string>& argv, std::chrono::mil
   sigfillset(&all);
   posix_spawnattr_setsigmask(&attributes, &none);
   posix_spawnattr_setsigdefault(&attributes, &all);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // A process group of its own: Ctrl-C at the terminal reaches the caller only, which decides
+  // what to do (cancel a job it submitted) instead of an sbatch dying half-way through.
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   std::vector<std::string> args = argv;
   std::vector<char*> c_args;

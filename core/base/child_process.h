@@ -22,8 +22,10 @@ struct ProgramResult {
 // The first executable `name` in the directories of $PATH, or nullopt.
 std::optional<std::filesystem::path> find_on_path(const std::string& name);
 
-// Starts argv[0] (a path, or a name looked up on $PATH) with the caller's environment and
-// standard input from /dev/null, waits for it and returns its exit code and output. A program
+// Starts argv[0] (a path, or a name looked up on $PATH) with the caller's environment,
+// standard input from /dev/null, default signal handling and a process group of its own (a
+// Ctrl-C at the terminal is the caller's to handle), waits for it and returns its exit code
+// and output. A program
 // still running after `timeout` is killed (SIGKILL) and reported timed_out. Throws
 // std::runtime_error when it cannot be started at all (no such program).
 ProgramResult run_program(const std::vector<std::string>& argv,

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -125,6 +127,56 @@ void write_sweep_json(const std::string& file, const SweepDefinition& d, const s
     j["points"].push_back(point);
   }
   write_file(file, j.dump(2) + "\n");
+}
+
+std::vector<SweepCsvMeans> read_sweep_csv_means(const std::string& csv_text) {
+  // The metric columns are the last 2 × kRunMetricCount cells of every line, and hold only
+  // numbers: read from the right, the parameter cells (which may be quoted) never matter.
+  auto last_cells = [](const std::string& line, std::size_t n) {
+    std::vector<std::string> cells;
+    std::size_t end = line.size();
+    while (cells.size() < n) {
+      const std::size_t comma = line.rfind(',', end == 0 ? 0 : end - 1);
+      if (comma == std::string::npos || end == 0) break;
+      cells.push_back(line.substr(comma + 1, end - comma - 1));
+      end = comma;
+    }
+    std::reverse(cells.begin(), cells.end());
+    return std::pair{cells, line.substr(0, end)};
+  };
+  constexpr std::size_t kCells = 2 * kRunMetricCount;
+  std::istringstream in(csv_text);
+  std::string line;
+  if (!std::getline(in, line)) throw std::runtime_error("the sweep CSV is empty");
+  const auto [names, head] = last_cells(line, kCells);
+  for (std::size_t m = 0; m < kRunMetricCount; ++m)
+    if (names.size() != kCells || names[2 * m] != kRunMetrics[m].name)
+      throw std::runtime_error(
+          fmt::format("the sweep CSV's columns are not this version's metrics (expected '{}')", kRunMetrics[m].name));
+  std::vector<SweepCsvMeans> rows;
+  for (std::size_t number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const auto [cells, leading] = last_cells(line, kCells);
+    SweepCsvMeans row;
+    const std::string point = leading.substr(0, leading.find(','));
+    const auto [ptr, ec] = std::from_chars(point.data(), point.data() + point.size(), row.point);
+    if (cells.size() != kCells || ec != std::errc() || ptr != point.data() + point.size())
+      throw std::runtime_error(fmt::format("sweep CSV line {}: not a row of the sweep", number));
+    for (std::size_t m = 0; m < kRunMetricCount; ++m) {
+      const std::string& text = cells[2 * m];
+      if (text.empty()) {
+        row.means[m] = std::nan("");
+        continue;
+      }
+      char* end = nullptr;
+      row.means[m] = std::strtod(text.c_str(), &end);
+      if (end != text.c_str() + text.size())
+        throw std::runtime_error(
+            fmt::format("sweep CSV line {}: {} '{}' is not a number", number, kRunMetrics[m].name, text));
+    }
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 std::string merge_sweep_csvs(const std::vector<std::string>& files) {

@@ -35,6 +35,17 @@ void write_sweep_json(const std::string& file, const SweepDefinition& definition
 // header that differs from the first file's, a row that is not a point, or a point given twice.
 std::string merge_sweep_csvs(const std::vector<std::string>& files);
 
+// Each row's point number and metric means, read back from a sweep CSV's text (what
+// merge_sweep_csvs returns), for checking --assert on a sweep that ran elsewhere. The means
+// are the CSV's 9 significant digits, so a threshold within a part in 10^9 of a mean can be
+// judged differently than on the in-memory figure. Throws std::runtime_error for a header
+// whose metric columns are not this version's or a cell that is not a number.
+struct SweepCsvMeans {
+  std::size_t point = 0;
+  RunMetricValues means{};
+};
+std::vector<SweepCsvMeans> read_sweep_csv_means(const std::string& csv_text);
+
 // A double as the sweep files write it: 9 significant digits, empty for NaN.
 std::string format_figure(double v);
 
