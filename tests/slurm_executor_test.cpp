@@ -123,8 +123,7 @@ fs::path write_fake_cli(const fs::path& dir) {
   std::ofstream(fake) << "#!/bin/sh\n"
                          "printf '%s\\n' \"$@\" > args.txt\n"
                          "[ \"${FAKE_EXIT:-0}\" = 0 ] || { echo 'it failed' >&2; exit \"$FAKE_EXIT\"; }\n"
-                         "for last; do :; done\n"
-                         "echo 'point,rate' > \"$last\"\n";
+                         "for a; do case $a in *.partial) echo 'point,rate' > \"$a\";; esac; done\n";
   fs::permissions(fake, fs::perms::owner_all);
   return fake;
 }
@@ -159,6 +158,26 @@ TEST_F(SlurmFiles, JobScriptRunsTheShardInTheWorkDirectoryAndNamesItsCsvOnlyOnSu
   unsetenv("SLURM_ARRAY_TASK_ID");
   unsetenv("SLURM_CPUS_PER_TASK");
   unsetenv("FAKE_EXIT");
+}
+
+TEST_F(SlurmFiles, JobScriptWithRunsAndJsonRenamesThemBeforeTheCsv) {
+  const SweepWorkDirectory work(dir_);
+  fs::create_directories(work.shards_dir());
+  const fs::path script = dir_ / "job.sh";
+  std::ofstream(script) << slurm_job_script(write_fake_cli(dir_), dir_, 2, Scenario::Clock::real, {true, true});
+  setenv("SLURM_ARRAY_TASK_ID", "1", 1);
+  const ProgramResult r = run_program({"sh", script.string()});
+  unsetenv("SLURM_ARRAY_TASK_ID");
+  ASSERT_TRUE(r.ok()) << r.err;
+  EXPECT_EQ(slurp(dir_ / "args.txt"),
+            "sweep\nscenario.json\n--definition\nsweep.json\n--clock\nreal\n--shard\n1/2\n--threads\n1\n"
+            "--csv-runs\nshards/shard-1.runs.csv.partial\n--json\nshards/shard-1.json.partial\n"
+            "--csv\nshards/shard-1.csv.partial\n");
+  EXPECT_TRUE(fs::exists(work.shard_runs_csv(1)));
+  EXPECT_TRUE(fs::exists(work.shard_json(1)));
+  EXPECT_TRUE(work.shard_finished(1));
+  for (const auto& entry : fs::directory_iterator(work.shards_dir()))
+    EXPECT_EQ(entry.path().extension() == ".partial", false) << entry.path();
 }
 
 TEST_F(SlurmFiles, WorkDirectoryIsCreatedOnceAndRefusesASecondSweep) {

@@ -139,12 +139,15 @@ sweep=(sweep --nodes 3 --requests 3000 --hit-us 50 --miss-us 400 --vary rate=100
   --vary balancer=round-robin,p2c --seeds 3)
 work=$tmp/work
 
-"$cli" "${sweep[@]}" -q --csv "$work/local.csv"
+"$cli" "${sweep[@]}" -q --csv "$work/local.csv" --csv-runs "$work/local.runs.csv" --json "$work/local.json"
 
-echo "== three shards on Slurm merge into the local sweep's bytes"
-"$cli" "${sweep[@]}" --executor slurm --jobs 3 --workdir "$work/a" --csv "$work/a.csv" > "$work/a.out" 2>&1 ||
+echo "== three shards on Slurm merge into the local sweep's bytes (--csv, --csv-runs, --json)"
+"$cli" "${sweep[@]}" --executor slurm --jobs 3 --workdir "$work/a" --csv "$work/a.csv" \
+  --csv-runs "$work/a.runs.csv" --json "$work/a.json" > "$work/a.out" 2>&1 ||
   { cat "$work/a.out"; fail "the sweep on Slurm exited $?"; }
 cmp "$work/local.csv" "$work/a.csv" || fail "the merged CSV differs from the local sweep"
+cmp "$work/local.runs.csv" "$work/a.runs.csv" || fail "the merged --csv-runs differs from the local sweep"
+cmp "$work/local.json" "$work/a.json" || fail "the merged --json differs from the local sweep"
 grep -q "0 pending, 0 running, 3 done, 0 failed of 3 shards" "$work/a.out" || { cat "$work/a.out"; fail "no progress"; }
 queue_is_empty || fail "jobs left in the queue"
 

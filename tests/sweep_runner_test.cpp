@@ -119,6 +119,54 @@ TEST(SweepRunner, ShardsMergedAreTheWholeSweep) {
   for (const std::string& f : files) std::filesystem::remove(f);
 }
 
+TEST(SweepRunner, ShardsRunsCsvAndJsonMergedAreTheWholeSweeps) {
+  const Scenario base = small_cluster();
+  const SweepDefinition d = rate_by_balancer(2);
+  const auto temp = [](const std::string& name) {
+    return (std::filesystem::temp_directory_path() / ("loadlab_merge_" + std::to_string(getpid()) + "_" + name))
+        .string();
+  };
+  auto run = [&](Shard shard) {
+    SweepRunner runner(base, d, plan_sweep(base, d, shard), 1);
+    return runner.run();
+  };
+  const std::vector<PointResult> all = run({});
+  write_sweep_runs_csv(temp("whole.runs.csv"), d, all);
+  write_sweep_json(temp("whole.json"), d, all);
+  std::vector<std::string> runs, jsons;
+  for (std::size_t i = 0; i < 4; ++i) {  // 6 points in 4 shards: two of them hold one point
+    const std::vector<PointResult> part = run({i, 4});
+    runs.push_back(temp(std::to_string(i) + ".runs.csv"));
+    jsons.push_back(temp(std::to_string(i) + ".json"));
+    write_sweep_runs_csv(runs.back(), d, part);
+    write_sweep_json(jsons.back(), d, part);
+  }
+  std::swap(runs[0], runs[3]);
+  std::swap(jsons[1], jsons[2]);
+  const std::string merged_runs = merge_sweep_csvs(runs);
+  EXPECT_EQ(std::count(merged_runs.begin(), merged_runs.end(), '\n'), 1 + 6 * 2);
+  std::ifstream whole_runs(temp("whole.runs.csv"), std::ios::binary), whole_json(temp("whole.json"), std::ios::binary);
+  EXPECT_EQ(merged_runs, std::string(std::istreambuf_iterator<char>(whole_runs), {}));
+  EXPECT_EQ(merge_sweep_jsons(jsons), std::string(std::istreambuf_iterator<char>(whole_json), {}));
+  // A shard given twice, or left out.
+  EXPECT_THROW(merge_sweep_csvs({runs[0], runs[1], runs[2], runs[3], runs[0]}), std::runtime_error);
+  EXPECT_THROW(merge_sweep_jsons({jsons[0], jsons[1], jsons[0]}), std::runtime_error);
+  try {
+    merge_sweep_jsons({jsons[0], jsons[2], jsons[3]});  // leaves out shard 2 (jsons[1] after the swap)
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("is missing"), std::string::npos) << e.what();
+  }
+  // A JSON of another sweep.
+  SweepDefinition other = d;
+  other.seeds = 3;
+  write_sweep_json(temp("other.json"), other, run({1, 4}));
+  EXPECT_THROW(merge_sweep_jsons({jsons[0], temp("other.json")}), std::runtime_error);
+  for (const auto& f : {temp("whole.runs.csv"), temp("whole.json"), temp("other.json")}) std::filesystem::remove(f);
+  for (const auto& f : runs) std::filesystem::remove(f);
+  for (const auto& f : jsons) std::filesystem::remove(f);
+}
+
 TEST(SweepCsv, MeansReadBackAreTheRunnersToNineDigitsWhateverTheParameterCells) {
   const Scenario base = small_cluster();
   SweepDefinition d;

@@ -21,7 +21,14 @@ namespace loadlab::cli {
 // 'text' for a POSIX shell: every character literal, a ' written as '\''.
 std::string shell_single_quote(const std::string& text);
 
+// What each task writes besides its tidy CSV (--csv-runs, --json): shards/shard-I.runs.csv and
+// shards/shard-I.json, each renamed into place before the CSV, so the CSV still means "all
+// of the shard's files are there".
+struct ShardOutputs {
+  bool runs_csv = false, json = false;
+};
+
 std::string slurm_job_script(const std::filesystem::path& loadlab_cli, const std::filesystem::path& workdir,
-                             std::size_t shards, Scenario::Clock clock);
+                             std::size_t shards, Scenario::Clock clock, ShardOutputs outputs = {});
 
 }  // namespace loadlab::cli

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "base/input_file.h"
 #include "cli_app.h"
@@ -48,7 +49,7 @@ struct Submission {
     std::vector<std::size_t> shards;
   };
   std::size_t shards = 0;
-  std::string csv;
+  std::string csv, csv_runs, json;  // the last two empty when not asked for
   std::vector<std::string> sbatch_args;
   std::vector<std::string> assertions;  // checked on the merged result
   std::vector<Job> jobs;
@@ -58,6 +59,8 @@ std::string submission_to_json(const Submission& s) {
   nlohmann::ordered_json j;
   j["shards"] = s.shards;
   j["csv"] = s.csv;
+  j["csv_runs"] = s.csv_runs;
+  j["json"] = s.json;
   j["sbatch_args"] = s.sbatch_args;
   j["assertions"] = s.assertions;
   j["jobs"] = nlohmann::ordered_json::array();
@@ -79,6 +82,8 @@ Submission load_submission(const SweepWorkDirectory& dir) {
     Submission s;
     s.shards = j.at("shards").get<std::size_t>();
     s.csv = j.at("csv").get<std::string>();
+    s.csv_runs = j.at("csv_runs").get<std::string>();
+    s.json = j.at("json").get<std::string>();
     s.sbatch_args = j.at("sbatch_args").get<std::vector<std::string>>();
     s.assertions = j.at("assertions").get<std::vector<std::string>>();
     for (const auto& job : j.at("jobs"))
@@ -87,6 +92,30 @@ Submission load_submission(const SweepWorkDirectory& dir) {
   } catch (const nlohmann::json::exception& e) {
     throw ScenarioError("--resume", fmt::format("'{}' is not a submission LoadLab wrote: {}", file.string(), e.what()));
   }
+}
+
+// The sbatch options the executor sets itself and a --sbatch-arg must not change: the array
+// is the shards, the log is what a failed shard is reported with, the script and its
+// directory are the work directory's. Returns why, or nullptr for any other argument.
+const char* owned_sbatch_option(const std::string& arg) {
+  struct Owned {
+    const char *long_name, *short_name, *why;
+  };
+  static constexpr Owned kOwned[] = {
+      {"--array", "-a", "the executor sets the array (use --jobs N)"},
+      {"--output", "-o", "the executor writes each shard's log into the work directory (logs/)"},
+      {"--error", "-e", "the executor keeps each shard's errors in its log (logs/), to show them when it fails"},
+      {"--chdir", "-D", "the tasks run in the work directory (use --workdir)"},
+      {"--wrap", nullptr, "the executor submits its own job script"},
+      {"--test-only", nullptr, "the executor asks sbatch --test-only itself before it submits"},
+      {"--parsable", nullptr, "the executor reads the job id with --parsable itself"},
+  };
+  for (const Owned& o : kOwned) {
+    const std::string long_name = o.long_name;
+    if (arg == long_name || arg.starts_with(long_name + "=")) return o.why;
+    if (o.short_name && arg.starts_with(o.short_name)) return o.why;  // "-o", or "-ofile"
+  }
+  return nullptr;
 }
 
 fs::path own_executable() {
@@ -166,22 +195,24 @@ SlurmSweepExecutor::SlurmSweepExecutor(const SweepOptions& options) : options_(o
     throw ScenarioError("--jobs", "0: the sweep needs at least one Slurm task (shard)");
   if (options.shard)
     throw ScenarioError("--shard", "is what --executor slurm gives each task: leave it out (--jobs sets the shards)");
-  if (options.csv_runs || options.json)
-    throw ScenarioError(options.csv_runs ? "--csv-runs" : "--json",
-                        "is written by --executor local only; --executor slurm merges the shards into --csv");
   if (!options.resume && !options.csv)
     throw ScenarioError("--csv", "--executor slurm merges the shards into one file: give --csv FILE");
-  if (options.csv) {
-    const fs::path parent = fs::absolute(*options.csv).parent_path();
+  // Checked now, not when the cluster has done its work.
+  for (const auto& [flag, file] :
+       {std::pair{"--csv", options.csv}, {"--csv-runs", options.csv_runs}, {"--json", options.json}}) {
+    if (!file) continue;
+    const fs::path parent = fs::absolute(*file).parent_path();
     std::error_code ec;
     if (!fs::is_directory(parent, ec) || access(parent.c_str(), W_OK | X_OK) != 0)
-      throw ScenarioError("--csv", fmt::format("cannot write '{}': its directory '{}' does not exist or is not "
-                                               "writable",
-                                               *options.csv, parent.string()));
+      throw ScenarioError(flag, fmt::format("cannot write '{}': its directory '{}' does not exist or is not writable",
+                                            *file, parent.string()));
   }
   for (const std::string& a : options.sbatch_args)
-    if (a == "-a" || a.rfind("--array", 0) == 0 || a.rfind("-a", 0) == 0)
-      throw ScenarioError("--sbatch-arg", fmt::format("'{}': the executor sets the array (use --jobs N)", a));
+    if (const char* why = owned_sbatch_option(a)) throw ScenarioError("--sbatch-arg", fmt::format("'{}': {}", a, why));
+  if (options.threads != 0)
+    throw ScenarioError("--threads",
+                        "with --executor slurm each task uses the CPUs Slurm gives it: "
+                        "--sbatch-arg=--cpus-per-task=N");
   if (options.workdir && options.resume)
     throw ScenarioError("--workdir", "--resume DIR names the work directory: leave out --workdir");
   SlurmClient check_on_path;  // throws naming slurm-client when the commands are missing
@@ -210,6 +241,16 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
                                                       job.id, queued->size(), job.id));
       }
       if (options_.csv) submission.csv = fs::absolute(*options_.csv).string();
+      // The shards that finished wrote only the outputs that were asked for at first.
+      for (auto [flag, given, saved] : {std::tuple{"--csv-runs", &options_.csv_runs, &submission.csv_runs},
+                                        {"--json", &options_.json, &submission.json}}) {
+        if (!*given) continue;
+        if (saved->empty())
+          throw ScenarioError(flag,
+                              "was not asked for when the sweep was submitted, so its finished shards did not "
+                              "write it: run the sweep again with it");
+        *saved = fs::absolute(**given).string();
+      }
       submission.sbatch_args.insert(submission.sbatch_args.end(), options_.sbatch_args.begin(),
                                     options_.sbatch_args.end());
       submission.assertions.insert(submission.assertions.end(), options_.assertions.begin(), options_.assertions.end());
@@ -217,9 +258,17 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
     } else {
       submission.shards = std::min<std::size_t>(options_.jobs.value_or(kDefaultMaxShards), grid);
       submission.csv = fs::absolute(*options_.csv).string();
+      if (options_.csv_runs) submission.csv_runs = fs::absolute(*options_.csv_runs).string();
+      if (options_.json) submission.json = fs::absolute(*options_.json).string();
       submission.sbatch_args = options_.sbatch_args;
       submission.assertions = options_.assertions;
       dir.create(plan.base, plan.definition);
+      for (const char* local : {"/tmp", "/var/tmp", "/dev/shm", "/run"})
+        if (!options_.quiet && (dir.root() == local || dir.root().string().starts_with(std::string(local) + "/")))
+          fmt::print(stderr,
+                     "sweep: note: the work directory {} is under {}, which is each machine's own: the tasks "
+                     "must see it, so on more than one node give --workdir on shared storage\n",
+                     dir.root().string(), local);
       for (std::size_t s = 0; s < submission.shards; ++s) to_run.push_back(s);
       if (!options_.quiet && options_.jobs && *options_.jobs > grid)
         fmt::print(stderr, "sweep: --jobs {} but the sweep has {} points: {} shards of one point each\n",
@@ -227,8 +276,8 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
     }
     assertions = parse_assertions(submission.assertions);
     // Written again on --resume: the tasks run the loadlab-cli that submits them.
-    dir.write_file(dir.job_script(),
-                   slurm_job_script(own_executable(), dir.root(), submission.shards, plan.base.clock));
+    dir.write_file(dir.job_script(), slurm_job_script(own_executable(), dir.root(), submission.shards, plan.base.clock,
+                                                      {!submission.csv_runs.empty(), !submission.json.empty()}));
     fs::permissions(dir.job_script(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                           fs::perms::others_read | fs::perms::others_exec);
   } catch (const ScenarioError& e) {
@@ -346,20 +395,34 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
   if (to_run.empty() && !options_.quiet)
     fmt::print(stderr, "sweep: every shard in {} had finished: merging\n", dir.root().string());
   std::vector<SweepCsvMeans> means;
-  std::vector<std::string> files;
-  for (std::size_t s = 0; s < submission.shards; ++s) files.push_back(dir.shard_csv(s).string());
+  auto shard_files = [&](fs::path (SweepWorkDirectory::*file)(std::size_t) const) {
+    std::vector<std::string> files;
+    for (std::size_t s = 0; s < submission.shards; ++s) files.push_back((dir.*file)(s).string());
+    return files;
+  };
   try {
-    const std::string merged = merge_sweep_csvs(files);
+    // Every file merged before any is written: all of them, or none.
+    const std::string merged = merge_sweep_csvs(shard_files(&SweepWorkDirectory::shard_csv));
     // merge finds holes between points, not a lost last point: count the rows too.
     const auto rows = static_cast<std::size_t>(std::count(merged.begin(), merged.end(), '\n')) - 1;
     if (rows != grid) throw std::runtime_error(fmt::format("the shards hold {} points of the sweep's {}", rows, grid));
-    write_file_atomically(submission.csv, merged);
     means = read_sweep_csv_means(merged);
+    const std::string runs =
+        submission.csv_runs.empty() ? "" : merge_sweep_csvs(shard_files(&SweepWorkDirectory::shard_runs_csv));
+    const std::string json =
+        submission.json.empty() ? "" : merge_sweep_jsons(shard_files(&SweepWorkDirectory::shard_json));
+    write_file_atomically(submission.csv, merged);
+    if (!runs.empty()) write_file_atomically(submission.csv_runs, runs);
+    if (!json.empty()) write_file_atomically(submission.json, json);
   } catch (const std::exception& e) {
     fmt::print(stderr, "loadlab-cli: error: merging the shards: {}\n", e.what());
     return kRuntimeError;
   }
-  if (!options_.quiet) fmt::print("wrote {} ({} points from {} shards)\n", submission.csv, grid, submission.shards);
+  if (!options_.quiet) {
+    fmt::print("wrote {} ({} points from {} shards)\n", submission.csv, grid, submission.shards);
+    if (!submission.csv_runs.empty()) fmt::print("wrote {}\n", submission.csv_runs);
+    if (!submission.json.empty()) fmt::print("wrote {}\n", submission.json);
+  }
   // The same verdicts the local executor gives, on the merged means.
   std::size_t failed = 0;
   for (const SweepCsvMeans& row : means)

@@ -48,6 +48,14 @@ fs::path SweepWorkDirectory::shard_csv(std::size_t shard) const {
   return shards_dir() / fmt::format("shard-{}.csv", shard);
 }
 
+fs::path SweepWorkDirectory::shard_runs_csv(std::size_t shard) const {
+  return shards_dir() / fmt::format("shard-{}.runs.csv", shard);
+}
+
+fs::path SweepWorkDirectory::shard_json(std::size_t shard) const {
+  return shards_dir() / fmt::format("shard-{}.json", shard);
+}
+
 fs::path SweepWorkDirectory::shard_log(std::size_t shard) const {
   return logs_dir() / fmt::format("shard-{}.log", shard);
 }

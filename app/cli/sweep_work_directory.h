@@ -7,6 +7,7 @@
 //   sweep-shard.sh       the job script each task runs
 //   submitted.json       what was submitted: shards, the --csv, sbatch arguments, job ids
 //   shards/shard-I.csv   shard I's rows, present only once shard I has finished
+//   shards/shard-I.runs.csv, shards/shard-I.json   its --csv-runs and --json, if asked for
 //   logs/shard-I.log     shard I's output (the scheduler writes it)
 #include <cstddef>
 #include <filesystem>
@@ -31,6 +32,8 @@ class SweepWorkDirectory {
   std::filesystem::path shards_dir() const { return root_ / "shards"; }
   std::filesystem::path logs_dir() const { return root_ / "logs"; }
   std::filesystem::path shard_csv(std::size_t shard) const;
+  std::filesystem::path shard_runs_csv(std::size_t shard) const;  // --csv-runs
+  std::filesystem::path shard_json(std::size_t shard) const;      // --json
   std::filesystem::path shard_log(std::size_t shard) const;
   // The scheduler's %a (array index) stands for the shard in the log file name it is given.
   std::filesystem::path shard_log_pattern() const { return logs_dir() / "shard-%a.log"; }
