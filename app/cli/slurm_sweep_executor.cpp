@@ -218,84 +218,46 @@ SlurmSweepExecutor::SlurmSweepExecutor(const SweepOptions& options) : options_(o
   SlurmClient check_on_path;  // throws naming slurm-client when the commands are missing
 }
 
-int SlurmSweepExecutor::run(const SweepPlan& plan) {
-  const SlurmClient slurm;
-  const std::size_t grid = grid_size(plan.definition);
-  const SweepWorkDirectory dir(options_.resume ? *options_.resume : options_.workdir.value_or(default_workdir_name()));
-  Submission submission;
-  std::vector<MetricAssertion> assertions;
-  std::vector<std::size_t> to_run;
-  try {
-    if (options_.resume) {
-      submission = load_submission(dir);
-      if (submission.shards == 0 || submission.shards > grid)
-        throw ScenarioError("--resume", fmt::format("{} says {} shards for a sweep of {} points",
-                                                    dir.submitted_file().string(), submission.shards, grid));
-      for (const Submission::Job& job : submission.jobs) {
-        std::string error;
-        const auto queued = slurm.queued_tasks(job.id, &error);
-        if (!queued) throw ScenarioError("--resume", "squeue: " + error);
-        if (!queued->empty())
-          throw ScenarioError("--resume", fmt::format("Slurm job {} of this sweep is still in the queue ({} tasks): "
-                                                      "wait for it, or scancel {}",
-                                                      job.id, queued->size(), job.id));
-      }
-      if (options_.csv) submission.csv = fs::absolute(*options_.csv).string();
-      // The shards that finished wrote only the outputs that were asked for at first.
-      for (auto [flag, given, saved] : {std::tuple{"--csv-runs", &options_.csv_runs, &submission.csv_runs},
-                                        {"--json", &options_.json, &submission.json}}) {
-        if (!*given) continue;
-        if (saved->empty())
-          throw ScenarioError(flag,
-                              "was not asked for when the sweep was submitted, so its finished shards did not "
-                              "write it: run the sweep again with it");
-        *saved = fs::absolute(**given).string();
-      }
-      submission.sbatch_args.insert(submission.sbatch_args.end(), options_.sbatch_args.begin(),
-                                    options_.sbatch_args.end());
-      submission.assertions.insert(submission.assertions.end(), options_.assertions.begin(), options_.assertions.end());
-      to_run = dir.unfinished_shards(submission.shards);
-    } else {
-      submission.shards = std::min<std::size_t>(options_.jobs.value_or(kDefaultMaxShards), grid);
-      submission.csv = fs::absolute(*options_.csv).string();
-      if (options_.csv_runs) submission.csv_runs = fs::absolute(*options_.csv_runs).string();
-      if (options_.json) submission.json = fs::absolute(*options_.json).string();
-      submission.sbatch_args = options_.sbatch_args;
-      submission.assertions = options_.assertions;
-      dir.create(plan.base, plan.definition);
-      for (const char* local : {"/tmp", "/var/tmp", "/dev/shm", "/run"})
-        if (!options_.quiet && (dir.root() == local || dir.root().string().starts_with(std::string(local) + "/")))
-          fmt::print(stderr,
-                     "sweep: note: the work directory {} is under {}, which is each machine's own: the tasks "
-                     "must see it, so on more than one node give --workdir on shared storage\n",
-                     dir.root().string(), local);
-      for (std::size_t s = 0; s < submission.shards; ++s) to_run.push_back(s);
-      if (!options_.quiet && options_.jobs && *options_.jobs > grid)
-        fmt::print(stderr, "sweep: --jobs {} but the sweep has {} points: {} shards of one point each\n",
-                   *options_.jobs, grid, grid);
-    }
-    assertions = parse_assertions(submission.assertions);
+namespace {
+
+// One submission from a work directory, step by step: prepare (a new sweep, or what is left
+// of one), submit, watch, and then cancel, report the failed shards, or merge.
+class SlurmSweepRun {
+ public:
+  SlurmSweepRun(const SweepOptions& options, const SweepPlan& plan)
+      : options_(options),
+        plan_(plan),
+        grid_(grid_size(plan.definition)),
+        dir_(options.resume ? *options.resume : options.workdir.value_or(default_workdir_name())) {}
+
+  // The submission and the shards to run; throws ScenarioError (exit 2) for bad input.
+  void prepare() {
+    if (options_.resume)
+      prepare_resume();
+    else
+      prepare_new();
+    assertions_ = parse_assertions(submission_.assertions);
     // Written again on --resume: the tasks run the loadlab-cli that submits them.
-    dir.write_file(dir.job_script(), slurm_job_script(own_executable(), dir.root(), submission.shards, plan.base.clock,
-                                                      {!submission.csv_runs.empty(), !submission.json.empty()}));
-    fs::permissions(dir.job_script(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                          fs::perms::others_read | fs::perms::others_exec);
-  } catch (const ScenarioError& e) {
-    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
-    return kBadInput;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "loadlab-cli: error: --workdir: {}\n", e.what());
-    return kBadInput;
+    try {
+      dir_.write_file(dir_.job_script(),
+                      slurm_job_script(own_executable(), dir_.root(), submission_.shards, plan_.base.clock,
+                                       {!submission_.csv_runs.empty(), !submission_.json.empty()}));
+      fs::permissions(dir_.job_script(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                             fs::perms::others_read | fs::perms::others_exec);
+    } catch (const std::exception& e) {
+      throw ScenarioError("--workdir", e.what());
+    }
   }
 
-  InterruptGuard interrupt_guard;
-  if (!to_run.empty()) {
-    std::vector<std::string> args{"--array=" + slurm_array_list(to_run), "--job-name=loadlab-sweep",
-                                  "--chdir=" + dir.root().string(), "--output=" + dir.shard_log_pattern().string()};
-    args.insert(args.end(), submission.sbatch_args.begin(), submission.sbatch_args.end());
-    std::string job_id;
+  bool nothing_to_run() const { return to_run_.empty(); }
+
+  // sbatch --test-only, then the submission; an exit code when it did not happen.
+  std::optional<int> submit() {
+    std::vector<std::string> args{"--array=" + slurm_array_list(to_run_), "--job-name=loadlab-sweep",
+                                  "--chdir=" + dir_.root().string(), "--output=" + dir_.shard_log_pattern().string()};
+    args.insert(args.end(), submission_.sbatch_args.begin(), submission_.sbatch_args.end());
     try {
-      const std::optional<std::string> rejected = slurm.check(args, dir.job_script());
+      const std::optional<std::string> rejected = slurm_.check(args, dir_.job_script());
       if (interrupted()) {
         fmt::print(stderr, "loadlab-cli: interrupted before anything was submitted\n");
         return kInterrupted;
@@ -305,32 +267,37 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
                    indented(*rejected));
         return kBadInput;
       }
-      job_id = slurm.submit(args, dir.job_script());
-      submission.jobs.push_back({job_id, to_run});
-      dir.write_file(dir.submitted_file(), submission_to_json(submission));
+      job_id_ = slurm_.submit(args, dir_.job_script());
+      submission_.jobs.push_back({job_id_, to_run_});
+      dir_.write_file(dir_.submitted_file(), submission_to_json(submission_));
     } catch (const std::exception& e) {
       fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
-      if (!job_id.empty()) slurm.cancel(job_id, nullptr);  // nothing left running that nobody watches
+      if (!job_id_.empty()) slurm_.cancel(job_id_, nullptr);  // nothing left running that nobody watches
       return kRuntimeError;
     }
     if (!options_.quiet)
       fmt::print(stderr,
                  "sweep: {} points × {} seeds as Slurm job {}: {} of {} shards submitted (array {}), work "
                  "directory {}\n",
-                 grid, plan.definition.seeds, job_id, to_run.size(), submission.shards, slurm_array_list(to_run),
-                 dir.root().string());
+                 grid_, plan_.definition.seeds, job_id_, to_run_.size(), submission_.shards, slurm_array_list(to_run_),
+                 dir_.root().string());
+    return std::nullopt;
+  }
 
-    SlurmShardBoard board(submission.shards, to_run);
-    ProgressLine progress(job_id, isatty(STDERR_FILENO), options_.quiet);
+  enum class Watched { ended, interrupted, lost };
+
+  // Polls squeue until every shard has ended, Ctrl-C, or squeue has failed for too long.
+  Watched watch(SlurmShardBoard& board) {
+    ProgressLine progress(job_id_, isatty(STDERR_FILENO), options_.quiet);
     auto poll = kFirstPoll;
     auto last_answer = Clock::now();
     std::string squeue_error;
-    bool stopped = false, outage_told = false;
+    bool outage_told = false;
     while (true) {
-      if (const auto queued = slurm.queued_tasks(job_id, &squeue_error)) {
+      if (const auto queued = slurm_.queued_tasks(job_id_, &squeue_error)) {
         last_answer = Clock::now();
         outage_told = false;
-        board.update(*queued, [&](std::size_t s) { return dir.shard_finished(s); });
+        board.update(*queued, [&](std::size_t s) { return dir_.shard_finished(s); });
         progress.show(board);
         if (board.all_ended()) break;
       } else if (Clock::now() - last_answer > kSqueueOutage) {
@@ -338,97 +305,195 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
         fmt::print(stderr,
                    "loadlab-cli: error: squeue has failed for {} minutes ({}); Slurm job {} may still run: "
                    "`loadlab-cli sweep --resume {}` picks it up once it has left the queue\n",
-                   std::chrono::duration_cast<std::chrono::minutes>(kSqueueOutage).count(), squeue_error, job_id,
-                   dir.root().string());
-        return kRuntimeError;
+                   std::chrono::duration_cast<std::chrono::minutes>(kSqueueOutage).count(), squeue_error, job_id_,
+                   dir_.root().string());
+        return Watched::lost;
       } else if (!outage_told) {
         progress.finish();
         fmt::print(stderr, "sweep: squeue failed ({}); asking again\n", squeue_error);
         outage_told = true;
       }
       if (sleep_or_interrupt(poll)) {
-        stopped = true;
-        break;
+        progress.finish();
+        return Watched::interrupted;
       }
       poll = std::min(kLongestPoll, std::chrono::duration_cast<std::chrono::milliseconds>(poll * 3 / 2));
     }
     progress.finish();
-
-    if (stopped) {
-      std::string error;
-      if (!slurm.cancel(job_id, &error)) fmt::print(stderr, "loadlab-cli: scancel {}: {}\n", job_id, error);
-      // Wait until the controller has taken every task off the queue, so "cancelled" is true.
-      const auto deadline = Clock::now() + std::chrono::seconds(30);
-      bool gone = false;
-      while (!gone && Clock::now() < deadline) {
-        const auto queued = slurm.queued_tasks(job_id, nullptr);
-        gone = queued && queued->empty();
-        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(250));
-      }
-      const std::vector<std::size_t> left = dir.unfinished_shards(submission.shards);
-      fmt::print(stderr,
-                 "loadlab-cli: interrupted: cancelled Slurm job {}{}; {} of {} shards had finished{}; no --csv "
-                 "written; `loadlab-cli sweep --resume {}` runs the other {}\n",
-                 job_id, gone ? "" : " (some tasks are still leaving the queue)", submission.shards - left.size(),
-                 submission.shards,
-                 left.size() < submission.shards ? fmt::format(" (kept in {})", dir.shards_dir().string()) : "",
-                 dir.root().string(), left.size());
-      return kInterrupted;
-    }
-
-    const std::vector<std::size_t> failed = board.shards_in(ShardState::failed);
-    if (!failed.empty()) {
-      for (std::size_t s : failed) {
-        const std::string outcome = slurm.task_outcome(job_id, s);
-        fmt::print(stderr, "loadlab-cli: shard {} failed (Slurm task {}_{}{}); the end of {}:\n{}\n", s, job_id, s,
-                   outcome.empty() ? "" : ", " + outcome, dir.shard_log(s).string(),
-                   indented(dir.log_tail(s, kLogLines)));
-      }
-      fmt::print(stderr,
-                 "loadlab-cli: error: {} of {} shards failed ({}); no --csv written; `loadlab-cli sweep --resume "
-                 "{}` submits them again\n",
-                 failed.size(), submission.shards, shard_list(failed), dir.root().string());
-      return kRuntimeError;
-    }
+    return Watched::ended;
   }
 
-  if (to_run.empty() && !options_.quiet)
-    fmt::print(stderr, "sweep: every shard in {} had finished: merging\n", dir.root().string());
-  std::vector<SweepCsvMeans> means;
-  auto shard_files = [&](fs::path (SweepWorkDirectory::*file)(std::size_t) const) {
-    std::vector<std::string> files;
-    for (std::size_t s = 0; s < submission.shards; ++s) files.push_back((dir.*file)(s).string());
-    return files;
-  };
-  try {
-    // Every file merged before any is written: all of them, or none.
-    const std::string merged = merge_sweep_csvs(shard_files(&SweepWorkDirectory::shard_csv));
-    // merge finds holes between points, not a lost last point: count the rows too.
-    const auto rows = static_cast<std::size_t>(std::count(merged.begin(), merged.end(), '\n')) - 1;
-    if (rows != grid) throw std::runtime_error(fmt::format("the shards hold {} points of the sweep's {}", rows, grid));
-    means = read_sweep_csv_means(merged);
-    const std::string runs =
-        submission.csv_runs.empty() ? "" : merge_sweep_csvs(shard_files(&SweepWorkDirectory::shard_runs_csv));
-    const std::string json =
-        submission.json.empty() ? "" : merge_sweep_jsons(shard_files(&SweepWorkDirectory::shard_json));
-    write_file_atomically(submission.csv, merged);
-    if (!runs.empty()) write_file_atomically(submission.csv_runs, runs);
-    if (!json.empty()) write_file_atomically(submission.json, json);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "loadlab-cli: error: merging the shards: {}\n", e.what());
+  // Ctrl-C: scancel, wait until the tasks have left the queue, say what had finished.
+  int cancel() {
+    std::string error;
+    if (!slurm_.cancel(job_id_, &error)) fmt::print(stderr, "loadlab-cli: scancel {}: {}\n", job_id_, error);
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    bool gone = false;
+    while (!gone && Clock::now() < deadline) {
+      const auto queued = slurm_.queued_tasks(job_id_, nullptr);
+      gone = queued && queued->empty();
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    const std::vector<std::size_t> left = dir_.unfinished_shards(submission_.shards);
+    fmt::print(stderr,
+               "loadlab-cli: interrupted: cancelled Slurm job {}{}; {} of {} shards had finished{}; no --csv "
+               "written; `loadlab-cli sweep --resume {}` runs the other {}\n",
+               job_id_, gone ? "" : " (some tasks are still leaving the queue)", submission_.shards - left.size(),
+               submission_.shards,
+               left.size() < submission_.shards ? fmt::format(" (kept in {})", dir_.shards_dir().string()) : "",
+               dir_.root().string(), left.size());
+    return kInterrupted;
+  }
+
+  // Each failed shard with its Slurm state (where sacct knows it) and its log's last lines.
+  int report_failed(const std::vector<std::size_t>& failed) {
+    for (std::size_t s : failed) {
+      const std::string outcome = slurm_.task_outcome(job_id_, s);
+      fmt::print(stderr, "loadlab-cli: shard {} failed (Slurm task {}_{}{}); the end of {}:\n{}\n", s, job_id_, s,
+                 outcome.empty() ? "" : ", " + outcome, dir_.shard_log(s).string(),
+                 indented(dir_.log_tail(s, kLogLines)));
+    }
+    fmt::print(stderr,
+               "loadlab-cli: error: {} of {} shards failed ({}); no --csv written; `loadlab-cli sweep --resume "
+               "{}` submits them again\n",
+               failed.size(), submission_.shards, shard_list(failed), dir_.root().string());
     return kRuntimeError;
   }
-  if (!options_.quiet) {
-    fmt::print("wrote {} ({} points from {} shards)\n", submission.csv, grid, submission.shards);
-    if (!submission.csv_runs.empty()) fmt::print("wrote {}\n", submission.csv_runs);
-    if (!submission.json.empty()) fmt::print("wrote {}\n", submission.json);
+
+  // Every shard done: the outputs merged (all of them, or none written), then --assert.
+  int merge() {
+    if (to_run_.empty() && !options_.quiet)
+      fmt::print(stderr, "sweep: every shard in {} had finished: merging\n", dir_.root().string());
+    auto shard_files = [&](fs::path (SweepWorkDirectory::*file)(std::size_t) const) {
+      std::vector<std::string> files;
+      for (std::size_t s = 0; s < submission_.shards; ++s) files.push_back((dir_.*file)(s).string());
+      return files;
+    };
+    std::vector<SweepCsvMeans> means;
+    try {
+      const std::string merged = merge_sweep_csvs(shard_files(&SweepWorkDirectory::shard_csv));
+      // merge finds holes between points, not a lost last point: count the rows too.
+      const auto rows = static_cast<std::size_t>(std::count(merged.begin(), merged.end(), '\n')) - 1;
+      if (rows != grid_)
+        throw std::runtime_error(fmt::format("the shards hold {} points of the sweep's {}", rows, grid_));
+      means = read_sweep_csv_means(merged);
+      const std::string runs =
+          submission_.csv_runs.empty() ? "" : merge_sweep_csvs(shard_files(&SweepWorkDirectory::shard_runs_csv));
+      const std::string json =
+          submission_.json.empty() ? "" : merge_sweep_jsons(shard_files(&SweepWorkDirectory::shard_json));
+      write_file_atomically(submission_.csv, merged);
+      if (!runs.empty()) write_file_atomically(submission_.csv_runs, runs);
+      if (!json.empty()) write_file_atomically(submission_.json, json);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "loadlab-cli: error: merging the shards: {}\n", e.what());
+      return kRuntimeError;
+    }
+    if (!options_.quiet) {
+      fmt::print("wrote {} ({} points from {} shards)\n", submission_.csv, grid_, submission_.shards);
+      if (!submission_.csv_runs.empty()) fmt::print("wrote {}\n", submission_.csv_runs);
+      if (!submission_.json.empty()) fmt::print("wrote {}\n", submission_.json);
+    }
+    // The same verdicts the local executor gives, on the merged means.
+    std::size_t failed = 0;
+    for (const SweepCsvMeans& row : means)
+      failed += report_failed_assertions(assertions_, row.means,
+                                         describe_point(plan_.definition, grid_point(plan_.definition, row.point)));
+    return failed > 0 ? kAssertionFailed : kOk;
   }
-  // The same verdicts the local executor gives, on the merged means.
-  std::size_t failed = 0;
-  for (const SweepCsvMeans& row : means)
-    failed += report_failed_assertions(assertions, row.means,
-                                       describe_point(plan.definition, grid_point(plan.definition, row.point)));
-  return failed > 0 ? kAssertionFailed : kOk;
+
+  SlurmShardBoard board() const { return SlurmShardBoard(submission_.shards, to_run_); }
+
+ private:
+  void prepare_new() {
+    submission_.shards = std::min<std::size_t>(options_.jobs.value_or(kDefaultMaxShards), grid_);
+    submission_.csv = fs::absolute(*options_.csv).string();
+    if (options_.csv_runs) submission_.csv_runs = fs::absolute(*options_.csv_runs).string();
+    if (options_.json) submission_.json = fs::absolute(*options_.json).string();
+    submission_.sbatch_args = options_.sbatch_args;
+    submission_.assertions = options_.assertions;
+    dir_.create(plan_.base, plan_.definition);
+    for (std::size_t s = 0; s < submission_.shards; ++s) to_run_.push_back(s);
+    if (options_.quiet) return;
+    for (const char* local : {"/tmp", "/var/tmp", "/dev/shm", "/run"})
+      if (dir_.root() == local || dir_.root().string().starts_with(std::string(local) + "/"))
+        fmt::print(stderr,
+                   "sweep: note: the work directory {} is under {}, which is each machine's own: the tasks must "
+                   "see it, so on more than one node give --workdir on shared storage\n",
+                   dir_.root().string(), local);
+    if (options_.jobs && *options_.jobs > grid_)
+      fmt::print(stderr, "sweep: --jobs {} but the sweep has {} points: {} shards of one point each\n", *options_.jobs,
+                 grid_, grid_);
+  }
+
+  void prepare_resume() {
+    submission_ = load_submission(dir_);
+    if (submission_.shards == 0 || submission_.shards > grid_)
+      throw ScenarioError("--resume", fmt::format("{} says {} shards for a sweep of {} points",
+                                                  dir_.submitted_file().string(), submission_.shards, grid_));
+    for (const Submission::Job& job : submission_.jobs) {
+      std::string error;
+      const auto queued = slurm_.queued_tasks(job.id, &error);
+      if (!queued) throw ScenarioError("--resume", "squeue: " + error);
+      if (!queued->empty())
+        throw ScenarioError("--resume", fmt::format("Slurm job {} of this sweep is still in the queue ({} tasks): "
+                                                    "wait for it, or scancel {}",
+                                                    job.id, queued->size(), job.id));
+    }
+    if (options_.csv) submission_.csv = fs::absolute(*options_.csv).string();
+    // The shards that finished wrote only the outputs that were asked for at first.
+    for (auto [flag, given, saved] : {std::tuple{"--csv-runs", &options_.csv_runs, &submission_.csv_runs},
+                                      {"--json", &options_.json, &submission_.json}}) {
+      if (!*given) continue;
+      if (saved->empty())
+        throw ScenarioError(flag,
+                            "was not asked for when the sweep was submitted, so its finished shards did not "
+                            "write it: run the sweep again with it");
+      *saved = fs::absolute(**given).string();
+    }
+    // Later sbatch arguments win, so a new --time overrides the saved one.
+    submission_.sbatch_args.insert(submission_.sbatch_args.end(), options_.sbatch_args.begin(),
+                                   options_.sbatch_args.end());
+    submission_.assertions.insert(submission_.assertions.end(), options_.assertions.begin(), options_.assertions.end());
+    to_run_ = dir_.unfinished_shards(submission_.shards);
+  }
+
+  const SweepOptions& options_;
+  const SweepPlan& plan_;
+  const std::size_t grid_;
+  const SlurmClient slurm_;
+  const SweepWorkDirectory dir_;
+  Submission submission_;
+  std::vector<MetricAssertion> assertions_;
+  std::vector<std::size_t> to_run_;
+  std::string job_id_;
+};
+
+}  // namespace
+
+int SlurmSweepExecutor::run(const SweepPlan& plan) {
+  SlurmSweepRun sweep(options_, plan);
+  try {
+    sweep.prepare();
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
+    return kBadInput;
+  }
+  InterruptGuard interrupt_guard;
+  if (!sweep.nothing_to_run()) {
+    if (const std::optional<int> not_submitted = sweep.submit()) return *not_submitted;
+    SlurmShardBoard board = sweep.board();
+    switch (sweep.watch(board)) {
+      case SlurmSweepRun::Watched::interrupted:
+        return sweep.cancel();
+      case SlurmSweepRun::Watched::lost:
+        return kRuntimeError;
+      case SlurmSweepRun::Watched::ended:
+        break;
+    }
+    if (const std::vector<std::size_t> failed = board.shards_in(ShardState::failed); !failed.empty())
+      return sweep.report_failed(failed);
+  }
+  return sweep.merge();
 }
 
 }  // namespace loadlab::cli
