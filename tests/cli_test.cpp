@@ -1,4 +1,5 @@
 // End to end: the real loadlab-cli binary in a child process, real files read back.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cachesim/zstd_output.h"
 #include "cli_harness.h"
 #include "csv_table.h"
 #include "metrics/csv_export.h"
@@ -291,6 +293,71 @@ TEST_F(Cli, CachesimBadInputNamesTheLineOrValue) {
   EXPECT_EQ(cli("cachesim " + path("t.txt") + " --sizes 1.5").exit_code, 2);
   EXPECT_EQ(cli("cachesim " + path("t.txt") + " --policies lru,mru").exit_code, 2);
   EXPECT_EQ(cli("trace --zipf -1 --out " + path("x.csv")).exit_code, 2);
+}
+
+TEST_F(Cli, CachesimStreamsEveryFormatToTheSameMissesAndSaysWhatItReadTwice) {
+  ASSERT_EQ(
+      cli("trace --zipf 0.9 --keys 3000 --requests 60000 --seed 8 --out " + path("z.oracleGeneral.zst")).exit_code, 0);
+  ASSERT_EQ(cli("trace --zipf 0.9 --keys 3000 --requests 60000 --seed 8 --out " + path("z.txt")).exit_code, 0);
+  const std::string policies = " --policies lru,arc,wtinylfu,belady --sizes 30,0.1 --threads 2 --csv ";
+  const Result packed = cli("cachesim " + path("z.oracleGeneral.zst") + policies + path("a.csv"));
+  const Result text = cli("cachesim " + path("z.txt") + policies + path("b.csv"));
+  ASSERT_EQ(packed.exit_code, 0) << packed.output;
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  const auto a = read_csv(path("a.csv")), b = read_csv(path("b.csv"));
+  ASSERT_EQ(a.rows.size(), 8u);
+  ASSERT_EQ(b.rows.size(), 8u);
+  for (std::size_t i = 0; i < a.rows.size(); ++i) {
+    EXPECT_EQ(a.rows[i].at("misses"), b.rows[i].at("misses")) << a.rows[i].at("policy");
+    EXPECT_EQ(a.rows[i].at("model_miss_ratio"), b.rows[i].at("model_miss_ratio")) << a.rows[i].at("policy");
+  }
+  // Fractional sizes cost a counting pass, and belady on a text trace a next-access pass.
+  EXPECT_NE(text.output.find("one counting pass"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("belady: the trace has no next-access times"), std::string::npos) << text.output;
+  EXPECT_EQ(packed.output.find("belady: the trace has no next-access times"), std::string::npos) << packed.output;
+}
+
+TEST_F(Cli, CachesimBrokenStreamsExitTwoNamingTheByteOrLine) {
+  ASSERT_EQ(cli("trace --keys 500 --requests 20000 --out " + path("t.oracleGeneral.zst")).exit_code, 0);
+  const std::string whole = slurp(path("t.oracleGeneral.zst"));
+  write("cut.oracleGeneral.zst", whole.substr(0, whole.size() / 2));
+  const Result cut = cli("cachesim " + path("cut.oracleGeneral.zst") + " --sizes 10");
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.output.find(fmt::format("ends inside a frame at byte {}", whole.size() / 2)), std::string::npos)
+      << cut.output;
+  // A zstd file that holds something else: 20 bytes are not a 24-byte record, and a binary
+  // blob is not one key per line.
+  auto packed = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream out(path(name), std::ios::binary);
+    loadlab::ZstdOutput z(out);
+    z.write(bytes);
+    z.finish();
+  };
+  packed("words.oracleGeneral.zst", "this is not a trace\n");
+  const Result words = cli("cachesim " + path("words.oracleGeneral.zst") + " --sizes 10");
+  EXPECT_EQ(words.exit_code, 2);
+  EXPECT_NE(words.output.find("record 1 is cut short, at byte 0"), std::string::npos) << words.output;
+  packed("blob.txt.zst", std::string("GIF89a\x01\x00\x01\x00 \x80\n", 14));
+  const Result blob = cli("cachesim " + path("blob.txt.zst") + " --sizes 10");
+  EXPECT_EQ(blob.exit_code, 2);
+  EXPECT_NE(blob.output.find("blob.txt.zst:1: expected one key per line"), std::string::npos) << blob.output;
+  // No requests at all: an empty oracleGeneral file, a text file of comments, an empty frame.
+  write("empty.oracleGeneral", "");
+  write("comments.txt", "# nothing\n\n");
+  packed("nothing.oracleGeneral.zst", "");
+  for (const char* name : {"empty.oracleGeneral", "comments.txt", "nothing.oracleGeneral.zst"}) {
+    for (const char* sizes : {"10", "0.5"}) {
+      const Result r = cli("cachesim " + path(name) + " --sizes " + sizes);
+      EXPECT_EQ(r.exit_code, 2) << name << r.output;
+      EXPECT_NE(r.output.find("the trace holds no requests"), std::string::npos) << name << r.output;
+    }
+  }
+  // A record cut in half: the byte where it starts.
+  const std::string plain_records(24 * 3 + 12, '\x01');
+  write("half.oracleGeneral", plain_records);
+  const Result half = cli("cachesim " + path("half.oracleGeneral") + " --sizes 10 --policies lru,belady");
+  EXPECT_EQ(half.exit_code, 2);
+  EXPECT_NE(half.output.find("record 4 is cut short, at byte 72"), std::string::npos) << half.output;
 }
 
 TEST_F(Cli, ScheduledKillIsCountedAndAvailabilityWritten) {

@@ -8,16 +8,20 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <unordered_map>
 
 #include "cachesim/cache_sim.h"
+#include "cachesim/key_counts.h"
+#include "cachesim/next_use_file.h"
 #include "cachesim/trace.h"
+#include "cachesim/trace_reader.h"
 #include "cli_app.h"
 #include "scenario/scenario.h"
 #include "theory/theory.h"
 #include "workload/key_distribution.h"
 
 namespace loadlab::cli {
+
+const std::size_t kMaxCountedKeys = std::size_t{1} << 22;
 
 const char* const kCachesimColumns = "policy,cache_size,requests,misses,miss_ratio,mreq_per_s,model_miss_ratio";
 
@@ -34,9 +38,14 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
-// Object counts ("1000") or fractions of the distinct keys ("0.01").
-std::vector<std::size_t> parse_sizes(const std::string& text, std::uint64_t distinct) {
-  std::vector<std::size_t> sizes;
+// One entry of --sizes: an object count ("1000") or a fraction of the distinct keys ("0.01").
+struct SizeSpec {
+  double value;
+  bool fraction;
+};
+
+std::vector<SizeSpec> parse_sizes(const std::string& text) {
+  std::vector<SizeSpec> specs;
   for (const std::string& item : split(text)) {
     double v = 0;
     const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), v);
@@ -47,9 +56,16 @@ std::vector<std::size_t> parse_sizes(const std::string& text, std::uint64_t dist
     if (fraction && v > 1) throw ScenarioError("--sizes", fmt::format("a fraction must be at most 1 (got {})", item));
     if (!fraction && v > static_cast<double>(kMaxCacheCapacity))
       throw ScenarioError("--sizes", fmt::format("at most {} objects (got {})", kMaxCacheCapacity, item));
-    const double objects = fraction ? std::max(1.0, std::round(v * static_cast<double>(distinct))) : v;
-    sizes.push_back(static_cast<std::size_t>(objects));
+    specs.push_back({v, fraction});
   }
+  return specs;
+}
+
+std::vector<std::size_t> resolve_sizes(const std::vector<SizeSpec>& specs, std::uint64_t distinct) {
+  std::vector<std::size_t> sizes;
+  for (const SizeSpec& s : specs)
+    sizes.push_back(static_cast<std::size_t>(
+        s.fraction ? std::max(1.0, std::round(s.value * static_cast<double>(distinct))) : s.value));
   std::sort(sizes.begin(), sizes.end());
   sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
   return sizes;
@@ -68,12 +84,24 @@ std::vector<std::size_t> mrc_sizes(std::uint64_t distinct) {
 
 std::string num(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : ""; }
 
+// Reading a trace through once only to count its keys (sizes given as fractions need the
+// distinct count before the replay starts).
+void count_pass(TraceReader& reader, KeyCounts& counts) {
+  TraceBatch batch;
+  while (reader.read(batch, 1 << 16)) counts.add(batch.keys);
+}
+
 }  // namespace
 
 int cachesim_command(const CachesimOptions& options) {
   std::vector<std::string> policies = split(options.policies);
-  Trace trace;
   std::vector<std::size_t> sizes;
+  std::vector<SimResult> results;
+  // The models' popularity table is bounded: past kMaxCountedKeys distinct keys the models
+  // are skipped with a note (and fractional sizes refused) rather than memory growing.
+  KeyCounts counts(kMaxCountedKeys);
+  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::string> notes;
   try {
     for (const std::string& p : policies)
       if (!is_sim_policy(p))
@@ -82,35 +110,66 @@ int cachesim_command(const CachesimOptions& options) {
     read.format = parse_trace_format(options.format);
     read.key_column = options.key_column;
     read.size_column = options.size_column;
-    trace = read_trace(options.trace, read);
-    if (trace.keys.empty()) throw TraceError(fmt::format("{}: the trace holds no requests", options.trace));
-    const std::uint64_t distinct = trace.distinct_keys();
-    sizes = options.mrc ? mrc_sizes(distinct) : parse_sizes(options.sizes, distinct);
+    const auto specs = options.mrc ? std::vector<SizeSpec>{} : parse_sizes(options.sizes);
+    auto reader = TraceReader::open(options.trace, read);
+    const auto no_requests = [&] {
+      return TraceError(fmt::format("{}: the trace holds no requests ({})", options.trace,
+                                    reader->has_next_access() ? "0 records at byte 0" : "no key on any line"));
+    };
+    const bool relative = options.mrc || std::any_of(specs.begin(), specs.end(), [](auto& s) { return s.fraction; });
+    bool counted = false;
+    if (relative) {
+      // Fractions of the distinct keys need that count before the replay: one pass first.
+      notes.push_back("sizes relative to the distinct keys: one counting pass over the trace before the replay");
+      auto first = TraceReader::open(options.trace, read);
+      count_pass(*first, counts);
+      if (first->requests_read() == 0) throw no_requests();
+      if (counts.overflowed())
+        throw ScenarioError("--sizes", fmt::format("the trace has more than {} distinct keys, too many to count for "
+                                                   "fractional sizes or --mrc: give sizes as object counts",
+                                                   kMaxCountedKeys));
+      counted = true;
+    }
+    sizes = options.mrc ? mrc_sizes(counts.distinct()) : resolve_sizes(specs, counts.distinct());
+    std::unique_ptr<NextUseFile> next_use;
+    if (std::find(policies.begin(), policies.end(), "belady") != policies.end() && !reader->has_next_access()) {
+      notes.push_back(
+          "belady: the trace has no next-access times (only oracleGeneral has); one extra pass over the file wrote "
+          "them to a temporary file");
+      auto first = TraceReader::open(options.trace, read);
+      next_use = std::make_unique<NextUseFile>(*first);
+    }
+    StreamOptions stream;
+    stream.threads = threads;
+    stream.next_use = next_use.get();
+    if (!counted) stream.beside = [&counts](const TraceBatch& b) { counts.add(b.keys); };
+    results = simulate_stream(policies, sizes, *reader, stream);
+    if (reader->requests_read() == 0) throw no_requests();
   } catch (const std::exception& e) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kBadInput;
   }
 
-  // Popularity of each key in this trace, for the models.
-  std::unordered_map<std::uint64_t, std::uint64_t> count_of;
-  for (std::uint64_t k : trace.keys) ++count_of[k];
-  std::vector<std::uint64_t> counts;
-  counts.reserve(count_of.size());
-  for (const auto& [k, c] : count_of) counts.push_back(c);
-
-  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  const auto results = simulate_all(policies, sizes, trace.keys, threads);
+  // Popularity of each key in this trace, for the models, unless there were too many keys.
+  const bool modelled = !counts.overflowed();
+  const std::vector<std::uint64_t> key_counts = modelled ? counts.counts() : std::vector<std::uint64_t>{};
+  if (!modelled)
+    notes.push_back(fmt::format(
+        "model: skipped, the trace has more than {} distinct keys (the popularity table is bounded)", kMaxCountedKeys));
   auto model = [&](const SimResult& r) -> double {
     const double n = static_cast<double>(r.requests);
-    if (r.policy == "lru") return che_lru_trace_misses(counts, static_cast<double>(r.cache_size)) / n;
-    if (r.policy == "fifo") return fifo_trace_misses(counts, static_cast<double>(r.cache_size)) / n;
+    if (!modelled) return std::numeric_limits<double>::quiet_NaN();
+    if (r.policy == "lru") return che_lru_trace_misses(key_counts, static_cast<double>(r.cache_size)) / n;
+    if (r.policy == "fifo") return fifo_trace_misses(key_counts, static_cast<double>(r.cache_size)) / n;
     return std::numeric_limits<double>::quiet_NaN();
   };
+  const std::uint64_t requests = results.empty() ? 0 : results.front().requests;
 
   if (!options.quiet) {
-    fmt::print("trace {}: {} requests, {} distinct keys; {} thread(s)\n\n", options.trace, trace.keys.size(),
-               counts.size(), threads);
-    fmt::print("{:<10} {:>10} {:>12} {:>12} {:>10} {:>10} {:>10}\n", "policy", "size", "requests", "misses",
+    fmt::print("trace {}: {} requests, {}{} distinct keys; {} thread(s)\n", options.trace, requests,
+               modelled ? "" : "more than ", counts.distinct(), threads);
+    for (const std::string& n : notes) fmt::print("note: {}\n", n);
+    fmt::print("\n{:<10} {:>10} {:>12} {:>12} {:>10} {:>10} {:>10}\n", "policy", "size", "requests", "misses",
                "miss ratio", "model", "Mreq/s");
     for (const SimResult& r : results) {
       const double m = model(r);

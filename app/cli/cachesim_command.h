@@ -19,6 +19,8 @@ struct CachesimOptions {
 };
 
 extern const char* const kCachesimColumns;
+// Distinct keys the popularity table holds (the models, fractional sizes); 128 MiB at most.
+extern const std::size_t kMaxCountedKeys;
 
 int cachesim_command(const CachesimOptions& options);
 

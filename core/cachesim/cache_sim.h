@@ -1,8 +1,11 @@
 #pragma once
 // The trace-driven cache simulator behind `loadlab-cli cachesim`: every policy of the cache
-// registry plus `belady`, over in-memory keys, one (policy, size) pair per task, the pairs
-// spread over worker threads.
+// registry plus `belady`, one (policy, size) pair per task, the pairs spread over worker
+// threads. simulate_stream() replays a trace as it is read, every pair fed from one pass in
+// batches; simulate() and simulate_all() replay keys already in memory.
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,5 +32,24 @@ SimResult simulate(const std::string& policy, const std::vector<std::uint64_t>& 
 // Every policy at every size, on `threads` threads; results in policy-major order.
 std::vector<SimResult> simulate_all(const std::vector<std::string>& policies, const std::vector<std::size_t>& sizes,
                                     const std::vector<std::uint64_t>& keys, unsigned threads);
+
+class TraceReader;
+class NextUseFile;
+struct TraceBatch;
+
+struct StreamOptions {
+  unsigned threads = 1;                                       // simulation threads; reading runs beside them
+  std::size_t batch_requests = 1 << 16;                       // requests per batch (two batches are held)
+  const NextUseFile* next_use = nullptr;                      // belady's next-access times when the trace has none
+  std::function<void(const TraceBatch&)> beside;              // one more task on every batch (counting keys)
+  std::function<void(std::uint64_t requests_done)> progress;  // on the reading thread, after a batch
+  const std::atomic<bool>* stop = nullptr;                    // when it turns true, the replay ends after the batch
+};
+
+// Every policy at every size over one pass of `reader`, in policy-major order. While the
+// workers replay one batch the calling thread reads the next. Throws TraceError from the
+// reader, std::invalid_argument for belady without next-access times.
+std::vector<SimResult> simulate_stream(const std::vector<std::string>& policies, const std::vector<std::size_t>& sizes,
+                                       TraceReader& reader, const StreamOptions& options);
 
 }  // namespace loadlab
