@@ -10,6 +10,7 @@
 
 #include "cli/report_table.h"
 #include "cli/run_command.h"
+#include "dashboard.h"
 #include "loadlab_version.h"
 #include "main_window.h"
 #include "scenario/scenario_json.h"
@@ -29,6 +30,10 @@ void add_options(QCommandLineParser& parser) {
   parser.addOption({QStringLiteral("clock"),
                     QStringLiteral("The window's clock: real (threads), 1x, 10x, 100x or max (the virtual clock)."),
                     QStringLiteral("CLOCK")});
+  parser.addOption({QStringLiteral("latency-view"),
+                    QStringLiteral("What the latency chart shows: all (the cluster's mean and percentiles) or one "
+                                   "line per node of mean, p50, p95 or p99."),
+                    QStringLiteral("VIEW")});
   parser.addOption({QStringLiteral("quit-after"), QStringLiteral("Quit after SECONDS."), QStringLiteral("SECONDS")});
   parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Before quitting, save the whole window to FILE.png."),
                     QStringLiteral("FILE")});
@@ -113,6 +118,17 @@ int main(int argc, char** argv) {
       return 2;
     }
     window.set_clock_choice(choice);
+  }
+  if (parser.isSet(QStringLiteral("latency-view"))) {
+    const QStringList views{QStringLiteral("all"), QStringLiteral("mean"), QStringLiteral("p50"), QStringLiteral("p95"),
+                            QStringLiteral("p99")};
+    const auto view = views.indexOf(parser.value(QStringLiteral("latency-view")));
+    if (view < 0) {
+      std::fprintf(stderr, "loadlab: error: --latency-view: unknown value '%s' (known: all, mean, p50, p95, p99)\n",
+                   qPrintable(parser.value(QStringLiteral("latency-view"))));
+      return 2;
+    }
+    window.dashboard()->set_latency_view(static_cast<loadlab::ui::Dashboard::LatencyView>(view));
   }
   const bool stats = parser.isSet(QStringLiteral("stats"));
   window.set_force_repaint(stats);

@@ -244,7 +244,33 @@ TEST(Engine, LiveControlRejectsBadValues) {
   EXPECT_THROW(engine.set_weights({1}), std::invalid_argument);
   EXPECT_THROW(engine.set_speed(0, 0), std::invalid_argument);
   EXPECT_THROW(engine.set_rate(-3), std::invalid_argument);
+  EXPECT_THROW(engine.set_think_time(-1), std::invalid_argument);
+  EXPECT_THROW(engine.set_think_time(std::nan("")), std::invalid_argument);
+  EXPECT_THROW(engine.set_think_time(4e6), std::invalid_argument);
   EXPECT_EQ(engine.weights(), (std::vector<double>{1, 1}));
+}
+
+TEST(Engine, ThinkTimeChangesLiveInAClosedLoop) {
+  // Two clients thinking 200 ms answer a handful of requests in 0.6 s; thinking 1 ms, hundreds.
+  // The ratio (at least 10×, about 100× when idle) leaves room for a loaded machine.
+  Scenario s = small_scenario(1);
+  s.workload.mode = Workload::Mode::closed;
+  s.workload.clients = 2;
+  s.workload.think_ms = 200;
+  s.workload.requests = 0;
+  s.workload.duration_s = 60;
+  Engine engine(s);
+  engine.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  const std::uint64_t slow = engine.report_now().completed;
+  engine.set_think_time(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  const std::uint64_t fast = engine.report_now().completed - slow;
+  engine.request_stop();
+  engine.wait();
+  expect_books_balance(engine.report());
+  EXPECT_LE(slow, 12u);
+  EXPECT_GT(fast, 10 * std::max<std::uint64_t>(slow, 1)) << "slow " << slow << ", fast " << fast;
 }
 
 TEST(Engine, InvalidScenarioThrowsBeforeAnyThreadStarts) {

@@ -201,6 +201,30 @@ TEST(Simulator, ClosedLoopKeepsEveryClientBusy) {
   EXPECT_NEAR(r.total.mean_us, 4000.0, 5.0);
 }
 
+TEST(Simulator, ThinkTimeChangesLiveInAClosedLoop) {
+  // Four clients, four slots, a fixed 1 ms service: a client's cycle is 1 ms + its think time.
+  // 9 ms → 100 requests a second each (400 in all); 99 ms from t = 5 s on → 40 in all.
+  Scenario s = one_queue(0, 1000, 0, 4);
+  s.workload.mode = Workload::Mode::closed;
+  s.workload.clients = 4;
+  s.workload.think_ms = 9;
+  s.workload.duration_s = 10;
+  s.service.distribution = ServiceModel::Distribution::fixed;
+  Simulator sim(s);
+  std::vector<std::uint64_t> per_second;
+  sim.subscribe([&](const Snapshot& snap) {
+    per_second.push_back(snap.nodes[0].interval_completed);
+    if (snap.t_ms == 5000) sim.set_think_time(99);  // on the simulator's own thread, as the UI's tick is not
+  });
+  const RunReport r = sim.run_to_end();
+  expect_balanced(r);
+  ASSERT_GE(per_second.size(), 10u);
+  for (std::size_t k = 1; k < 5; ++k) EXPECT_NEAR(static_cast<double>(per_second[k]), 400.0, 4.0) << k;
+  for (std::size_t k = 6; k < 10; ++k) EXPECT_NEAR(static_cast<double>(per_second[k]), 40.0, 4.0) << k;
+  EXPECT_THROW(sim.set_think_time(-1), std::invalid_argument);
+  EXPECT_THROW(sim.set_think_time(std::nan("")), std::invalid_argument);
+}
+
 TEST(Simulator, MaxModeHoldsTheWindow) {
   Scenario s = one_queue(0, 100, 50'000, 2);
   s.workload.mode = Workload::Mode::max;

@@ -19,6 +19,7 @@
 #include <functional>
 
 #include "csv_table.h"
+#include "dashboard.h"
 #include "main_window.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
@@ -175,7 +176,7 @@ TEST_F(Window, HitRatioChartShowsCheModelThatFollowsTheBalancer) {
   };
   const double round_robin = mean();
   EXPECT_NEAR(round_robin, 53, 3);  // percent, as the preset's text says
-  auto* box = window_->findChildren<QComboBox*>().front();
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
   window_->start();
   ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
   box->setCurrentText("ring-hash");
@@ -340,11 +341,127 @@ TEST_F(Window, SwitchingTheBalancerRestartsAndSaysSo) {
   ASSERT_TRUE(window_->open_preset("slow-node"));
   window_->start();
   ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 2; }));
-  auto* box = window_->findChildren<QComboBox*>().front();  // the balancer box comes first
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
   box->setCurrentText("p2c");
   EXPECT_EQ(window_->scenario().balancer, "p2c");
   EXPECT_EQ(window_->engine()->scenario().balancer, "p2c");
   EXPECT_TRUE(window_->message().contains("restarted")) << window_->message().toStdString();
+}
+
+// p99 over the snapshots from `from` on (the worst interval).
+double worst_p99(const RunHistory& history, std::size_t from) {
+  double worst = 0;
+  const auto& all = history.all();
+  for (std::size_t k = from; k < all.size(); ++k)
+    if (std::isfinite(all[k].p99_us)) worst = std::max(worst, all[k].p99_us);
+  return worst;
+}
+
+TEST_F(Window, SickBeforeStartIsAppliedFromTheStartAndSurvivesARestart) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->set_clock_choice(2);  // virtual, 10x: the tail does not depend on the machine's load
+  for (std::size_t i = 0; i < 3; ++i) QTest::mouseClick(window_->node_table()->sick_button(i), Qt::LeftButton);
+  EXPECT_TRUE(window_->message().contains("from the start")) << window_->message().toStdString();
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  // 5% of requests 20 ms slower: p99 is about 20 ms from the first intervals on.
+  EXPECT_GT(worst_p99(window_->history(), 2), 15'000.0);
+  // Switching the balancer restarts the run: the nodes are still sick, and their buttons say so.
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
+  ASSERT_NE(box, nullptr);
+  box->setCurrentText(QStringLiteral("random"));
+  ASSERT_EQ(window_->scenario().balancer, "random");
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  EXPECT_GT(worst_p99(window_->history(), 2), 15'000.0);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(window_->node_table()->sick_button(i)->isChecked()) << i;
+  // Made well, the next run has no spikes: p99 stays at the service time's scale.
+  for (std::size_t i = 0; i < 3; ++i) QTest::mouseClick(window_->node_table()->sick_button(i), Qt::LeftButton);
+  window_->reset();
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_FALSE(window_->node_table()->sick_button(i)->isChecked()) << i;
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  EXPECT_LT(worst_p99(window_->history(), 2), 15'000.0);
+}
+
+TEST_F(Window, SlowMotionStretchesAClosedLoopsThinkTime) {
+  Scenario s;
+  s.name = "closed loop";
+  s.nodes = default_nodes(2);
+  s.workload.mode = Workload::Mode::closed;
+  s.workload.clients = 2;
+  s.workload.think_ms = 40;
+  s.service.hit_us = 20;
+  s.service.miss_us = 60;
+  window_->set_scenario(s, QStringLiteral("test"));
+  window_->set_clock_choice(1);  // virtual, 1x: counts that do not depend on the machine
+  window_->start();
+  // Two clients, each a cycle of 40 ms + well under 1 ms: about 50 requests a second.
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 12; }, 8000));
+  const auto per_second = [&](std::size_t from, std::size_t to) {
+    const auto& all = window_->history().all();
+    std::uint64_t done = 0;
+    for (std::size_t k = from; k < to; ++k) done += all[k].completed - all[k - 1].completed;
+    return static_cast<double>(done) / (static_cast<double>(to - from) * s.interval_ms / 1000);
+  };
+  const double normal = per_second(2, 12);
+  EXPECT_NEAR(normal, 49.0, 8.0);
+  window_->set_slow_motion(true);
+  const std::size_t at = window_->history().size();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= at + 25; }, 8000));
+  // Everything ten times slower: about 5 a second. Unscaled think time would leave about 40.
+  const double slow = per_second(at + 5, at + 25);
+  EXPECT_NEAR(slow, 4.9, 2.0) << "normal " << normal;
+}
+
+TEST_F(Window, StepOnTheVirtualClockRunsExactlyOneInterval) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->set_clock_choice(4);  // as fast as possible: a wall-clock step would run thousands
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 5; }, 8000));
+  window_->pause();
+  QTest::qWait(300);  // what was published before the pause arrives
+  window_->step();
+  ASSERT_TRUE(wait_until([&] { return !window_->controller().stepping(); }, 5000));
+  QTest::qWait(200);
+  const std::int64_t after_first = window_->history().latest().t_ms;
+  window_->step();
+  ASSERT_TRUE(wait_until([&] { return !window_->controller().stepping(); }, 5000));
+  QTest::qWait(200);
+  EXPECT_EQ(window_->history().latest().t_ms, after_first + static_cast<std::int64_t>(window_->scenario().interval_ms));
+  EXPECT_EQ(window_->state(), MainWindow::State::paused);
+}
+
+TEST_F(Window, PerNodeLatencyShowsWhichNodeQueuesWithEachNodesModel) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  window_->set_clock_choice(2);  // virtual, 10x
+  auto* view = window_->findChild<QComboBox*>(QStringLiteral("latency_view_box"));
+  ASSERT_NE(view, nullptr);
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::node_mean));
+  TimeChart* chart = window_->latency_chart();
+  EXPECT_EQ(chart->series_count(), 3u);
+  EXPECT_TRUE(chart->title().contains("per node")) << chart->title().toStdString();
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 30; }, 8000));
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_GT(chart->point_count(i), 10) << i;
+  // Node a runs at about 76% utilisation and queues; node c idles: its mean is near the service time.
+  ASSERT_EQ(chart->reference_count(), 3u);
+  std::vector<double> model = chart->reference_values();
+  std::sort(model.begin(), model.end());
+  EXPECT_GT(model[2], 2 * model[0]) << "the busiest node's M/G/1 mean should be well above the idlest's";
+  double a = 0, c = 0;
+  int count = 0;
+  for (const Snapshot& s : window_->history().all())
+    if (std::isfinite(s.nodes[0].mean_us) && std::isfinite(s.nodes[2].mean_us))
+      a += s.nodes[0].mean_us, c += s.nodes[2].mean_us, ++count;
+  ASSERT_GT(count, 10);
+  EXPECT_GT(a / count, 2 * (c / count));
+  // A percentile per node has no model line; back to all nodes: four series and the cluster's model.
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::node_p99));
+  EXPECT_EQ(chart->reference_count(), 0u);
+  EXPECT_TRUE(chart->title().contains("p99"));
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::cluster));
+  EXPECT_EQ(chart->series_count(), 4u);
+  ASSERT_TRUE(wait_until([&] { return chart->reference_count() == 1; }, 3000));
 }
 
 }  // namespace

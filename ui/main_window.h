@@ -1,22 +1,19 @@
 #pragma once
-// The workbench window: a play area of live charts (per-node rate with theory's marker, hit
-// ratio, latency percentiles, in flight) beside a control panel (node table, balancer,
-// cache, rate, skew) and the preset's explanation. The engine runs on its own threads and
-// never waits for the window: snapshots arrive through a SnapshotFeed that the window drains
-// at its own tick into a bounded RunHistory.
+// The workbench window: the dashboard of live charts in the middle, the control panel (node
+// table, balancer, cache, rate, skew, clock) and the preset's explanation in docks, menus and
+// a status bar. The window is glue: the RunController owns the run and what it publishes,
+// the Dashboard draws, the ControlPanel edits; this class wires them, opens and saves files
+// and says what happened in its banner. The run never waits for the window: the window drains
+// the run's snapshots at its own tick.
+#include <QFont>
 #include <QMainWindow>
 #include <QStringList>
-#include <memory>
 #include <vector>
 
-#include "run/run.h"
-#include "run_history.h"
-#include "scenario/scenario.h"
-#include "snapshot_feed.h"
+#include "run_controller.h"
+#include "window_settings.h"
 
 class QAction;
-class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QMenu;
 class QTextBrowser;
@@ -24,6 +21,8 @@ class QTimer;
 
 namespace loadlab::ui {
 
+class ControlPanel;
+class Dashboard;
 class NodeTable;
 class ShareBars;
 class TimeChart;
@@ -31,9 +30,8 @@ class TimeChart;
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  enum class State { idle, running, paused };
+  using State = RunController::State;
   static constexpr int kTickMs = 100;
-  static constexpr std::size_t kChartSnapshots = 600;  // 60 s at the default interval
 
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -50,25 +48,27 @@ class MainWindow : public QMainWindow {
   void step();   // while paused: run one interval, then pause again
   void reset();  // stop and clear; the next start begins a fresh, identically seeded run
   void set_slow_motion(bool slow);
+  // The clock of the next run: 0 real threads; else virtual, played at 1×, 10×, 100× or as
+  // fast as possible (ControlPanel::kClockPaces).
+  void set_clock_choice(int index);
+  int clock_choice() const;
 
   bool export_csv(const QString& directory);
   bool export_png(const QString& file);
   bool save_scenario(const QString& file);
 
   // For tests and --stats.
-  State state() const { return state_; }
-  Run* engine() const { return engine_.get(); }
-  // The clock of the next run: 0 real threads; else virtual, played at 1×, 10×, 100× or as
-  // fast as possible (kClockChoices).
-  void set_clock_choice(int index);
-  int clock_choice() const;
-  const Scenario& scenario() const { return scenario_; }
-  const RunHistory& history() const { return history_; }
-  NodeTable* node_table() const { return table_; }
-  ShareBars* share_bars() const { return bars_; }
-  TimeChart* hit_chart() const { return hit_chart_; }
-  TimeChart* latency_chart() const { return latency_chart_; }
-  TimeChart* in_flight_chart() const { return in_flight_chart_; }
+  State state() const { return controller_->state(); }
+  Run* engine() const { return controller_->run(); }
+  const RunController& controller() const { return *controller_; }
+  const Scenario& scenario() const { return controller_->scenario(); }
+  const RunHistory& history() const { return controller_->history(); }
+  Dashboard* dashboard() const { return dashboard_; }
+  NodeTable* node_table() const;
+  ShareBars* share_bars() const;
+  TimeChart* hit_chart() const;
+  TimeChart* latency_chart() const;
+  TimeChart* in_flight_chart() const;
   // "Press Start (Space)...": shown only while there is no run (idle), hidden once one starts.
   QLabel* start_hint() const { return start_hint_; }
   QString message() const;
@@ -86,44 +86,41 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  void build_docks();
+  void build_status_bar();
   void build_actions();
-  void build_controls();
-  void build_charts();
+  void connect_controls();
   void restore_settings();
   void remember_file(const QString& path);
   void rebuild_recent_menu();
   void show_message(const QString& text, bool error);
   void restart_if_running(const QString& why);
-  void stop_engine();
+  void started();  // a fresh run began: key movement, the hit model, the tick
   void refresh_controls();
   void redraw();
   void update_actions();
+  void update_hit_model();
   void apply_dark(bool dark);
   void apply_font_scale(double scale);
-  Scenario run_scenario() const;  // the scenario as the engine runs it (no end, slow motion)
 
   void on_weight(std::size_t node, double weight);
   void on_speed(std::size_t node, double speed);
   void on_cache(std::size_t node, std::size_t objects);
   void on_kill(std::size_t node, bool kill);
   void on_sick(std::size_t node, bool sick);
+  void on_add_node();
+  void on_remove_node();
 
-  Scenario scenario_;
-  QString origin_;               // preset name or file the scenario came from
-  std::unique_ptr<Run> engine_;  // the run, on whichever clock
-  std::shared_ptr<SnapshotFeed> feed_;
-  RunHistory history_;
-  State state_ = State::idle;
-  bool slow_motion_ = false;
+  RunController* controller_;
+  QString origin_;  // preset name or file the scenario came from
   bool force_repaint_ = false;
+  bool hit_model_dirty_ = false;
   std::vector<double> tick_ms_;
+  QString keys_moved_;  // for hashing balancers: what a node leaving would move
 
   QTimer* tick_timer_;
-  ShareBars* bars_;
-  TimeChart* hit_chart_;
-  TimeChart* latency_chart_;
-  TimeChart* in_flight_chart_;
-  NodeTable* table_;
+  Dashboard* dashboard_;
+  ControlPanel* panel_;
   QTextBrowser* about_;
   QLabel* start_hint_;
   QLabel* banner_;
@@ -131,23 +128,12 @@ class MainWindow : public QMainWindow {
   QLabel* status_requests_;
   QLabel* status_time_;
   QLabel* status_balance_;
-  QString keys_moved_;  // for hashing balancers: what a node leaving would move
-  void update_hit_model();
-  void update_latency_model(std::size_t from_snapshot);
-  bool hit_model_dirty_ = false;
-  QComboBox* balancer_box_;
-  QComboBox* cache_box_;
-  QComboBox* speed_box_;
-  QComboBox* clock_box_;
-  QDoubleSpinBox* rate_box_;
-  QDoubleSpinBox* skew_box_;
   QAction* start_action_;
   QAction* step_action_;
   QAction* reset_action_;
   QAction* dark_action_;
   QMenu* recent_menu_;
-  QStringList recent_;
-  double font_scale_ = 1.0;
+  WindowSettings settings_;
   QFont base_font_;
 };
 

@@ -7,19 +7,14 @@
 #include <QWidget>
 #include <vector>
 
+#include "chart_series.h"
+
 namespace loadlab::ui {
 
 class ShareBars : public QWidget {
   Q_OBJECT
  public:
-  struct Bar {
-    QString name;
-    QColor color;
-    double rps = 0;            // measured, requests per second
-    double expected_rps = -1;  // theory; < 0 when the policy has no closed form
-    double share = 0;          // measured share of the total
-    double expected_share = -1;
-  };
+  using Bar = ShareBar;
   explicit ShareBars(QWidget* parent = nullptr);
   void set_bars(std::vector<Bar> bars);
   const std::vector<Bar>& bars() const { return bars_; }

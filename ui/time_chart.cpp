@@ -145,4 +145,18 @@ void TimeChart::set_dark(bool dark) {
   style_references();
 }
 
+void TimeChart::set_title(const QString& title) { chart()->setTitle(title); }
+QString TimeChart::title() const { return chart()->title(); }
+
+void TimeChart::set_fonts(const QFont& font) {
+  QFont title = font;
+  title.setBold(true);
+  chart()->setTitleFont(title);
+  chart()->legend()->setFont(font);
+  for (QAbstractAxis* axis : chart()->axes()) {
+    axis->setLabelsFont(font);
+    axis->setTitleFont(font);
+  }
+}
+
 }  // namespace loadlab::ui

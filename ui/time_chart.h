@@ -4,6 +4,7 @@
 // small interface, so the charting library can change (Qt Charts is deprecated from Qt 6.10).
 #include <QChartView>
 #include <QColor>
+#include <QFont>
 #include <QList>
 #include <QPen>
 #include <QPointF>
@@ -32,6 +33,10 @@ class TimeChart : public QChartView {
   std::size_t series_count() const { return series_.size(); }
   qsizetype point_count(std::size_t series) const;
   void set_dark(bool dark);
+  void set_title(const QString& title);
+  QString title() const;
+  // The title in bold, the legend and the axes in `font` (larger text for a projector).
+  void set_fonts(const QFont& font);
 
  private:
   void style_references();

@@ -125,9 +125,9 @@ Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.fault
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
   retry = std::make_unique<RetryRouter>(scenario, dispatcher->placement(), counters);
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
-  live = std::make_unique<LiveSettings>(
-      LiveSettings::Values{weights, prediction->shares(weights),
-                           scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0});
+  live = std::make_unique<LiveSettings>(LiveSettings::Values{
+      weights, prediction->shares(weights),
+      scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0, scenario.workload.think_ms});
   batches.resize(n);
   write_batch.assign(n, 0);
 
@@ -199,6 +199,13 @@ void Engine::set_cache_capacity(std::size_t node, std::size_t objects) {
 void Engine::set_rate(double rate) {
   check_rate(rate);
   state_->live->set_rate(rate);
+  state_->control_version.fetch_add(1, std::memory_order_release);
+  state_->wake_dispatcher();
+}
+
+void Engine::set_think_time(double milliseconds) {
+  check_think_time(milliseconds);
+  state_->live->set_think_ms(milliseconds);
   state_->control_version.fetch_add(1, std::memory_order_release);
   state_->wake_dispatcher();
 }
@@ -295,6 +302,7 @@ void Engine::State::dispatch_loop() {
       w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9) : std::numeric_limits<std::int64_t>::max();
   std::uint64_t seen_version = ~0ULL;
   double current_rate = live->rate();
+  double think_ms = w.think_ms;  // closed loop; live control may change it
   if (arrivals && current_rate != w.rate) arrivals->set_rate(current_rate, 0);  // set before the start
   double next_ns = 0;  // open loop: intended time of the next arrival
   double last_ns = 0;
@@ -314,6 +322,7 @@ void Engine::State::dispatch_loop() {
     const std::vector<double> configured = std::move(now_set.weights);
     const bool rate_changed = now_set.rate != current_rate;
     current_rate = now_set.rate;
+    think_ms = now_set.think_ms;
     const std::int64_t at = clock.now_ns();
     health->set_configured(configured, at);
     dispatcher->set_weights(health->effective());
@@ -398,16 +407,15 @@ void Engine::State::dispatch_loop() {
         std::lock_guard lock(wake_mutex);
         done.swap(done_clients);
       }
-      for (std::uint32_t c : done) ready.emplace(now + static_cast<std::int64_t>(w.think_ms * 1e6), c);
+      for (std::uint32_t c : done) ready.emplace(now + static_cast<std::int64_t>(think_ms * 1e6), c);
       done.clear();
       std::size_t count = 0;
       while (!ready.empty() && ready.top().first <= now && count < kMaxBatch && issued_count() < limit) {
         const auto [at, client] = ready.top();
         ready.pop();
         if (!dispatcher->issue(at, client, now))
-          ready.emplace(
-              now + std::max<std::int64_t>(static_cast<std::int64_t>(w.think_ms * 1e6), kFailedClientBackoffNs),
-              client);
+          ready.emplace(now + std::max<std::int64_t>(static_cast<std::int64_t>(think_ms * 1e6), kFailedClientBackoffNs),
+                        client);
         ++count;
       }
       flush();

@@ -47,6 +47,7 @@ class Engine final : public Run {
   void set_speed(std::size_t node, double speed) override;
   void set_cache_capacity(std::size_t node, std::size_t objects) override;
   void set_rate(double requests_per_second) override;
+  void set_think_time(double milliseconds) override;
   void kill(std::size_t node) override;
   void revive(std::size_t node) override;
   void set_spikes(std::size_t node, double probability, double extra_us) override;

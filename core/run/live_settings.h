@@ -13,6 +13,7 @@ class LiveSettings {
   struct Values {
     std::vector<double> weights, shares;
     double rate = 0;
+    double think_ms = 0;
   };
   explicit LiveSettings(Values initial) : values_(std::move(initial)) {}
 
@@ -24,6 +25,10 @@ class LiveSettings {
   void set_rate(double rate) {
     std::lock_guard lock(mutex_);
     values_.rate = rate;
+  }
+  void set_think_ms(double think_ms) {
+    std::lock_guard lock(mutex_);
+    values_.think_ms = think_ms;
   }
   Values get() const {
     std::lock_guard lock(mutex_);

@@ -49,6 +49,12 @@ void check_rate(double rate) {
     throw std::invalid_argument(fmt::format("rate must be > 0 and <= {} requests/s (got {})", kMaxRate, rate));
 }
 
+void check_think_time(double milliseconds) {
+  // The bound scenario validation sets for workload.think_ms.
+  if (!std::isfinite(milliseconds) || milliseconds < 0 || milliseconds > 3'600'000)
+    throw std::invalid_argument(fmt::format("think time must be from 0 to 3600000 ms (got {})", milliseconds));
+}
+
 void check_spikes(double probability, double extra_us) {
   if (!std::isfinite(probability) || probability < 0 || probability > 1)
     throw std::invalid_argument(fmt::format("spike probability must be from 0 to 1 (got {})", probability));

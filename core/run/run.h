@@ -46,6 +46,9 @@ class Run {
   virtual void set_speed(std::size_t node, double speed) = 0;
   virtual void set_cache_capacity(std::size_t node, std::size_t objects) = 0;
   virtual void set_rate(double requests_per_second) = 0;
+  // Closed loop: each client's pause between an answer and its next request, from the next
+  // answer on (slow motion stretches it with everything else).
+  virtual void set_think_time(double milliseconds) = 0;
   // Faults. A killed node fails what it holds and what it is sent with reason node_down until
   // revived; the balancer keeps picking it until health checking notices. Revived nodes start
   // with an empty cache.
@@ -67,6 +70,7 @@ void check_weights(const std::vector<double>& weights, const Scenario& scenario)
 void check_speed(double speed);
 void check_cache_capacity(std::size_t objects);
 void check_rate(double rate);
+void check_think_time(double milliseconds);
 void check_spikes(double probability, double extra_us);
 
 }  // namespace loadlab

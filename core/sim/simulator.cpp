@@ -138,6 +138,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   Rng arrival_rng;
   std::optional<ArrivalProcess> arrivals;  // open loop
   double current_rate = 0;
+  double think_ms = 0;            // closed loop; live control may change it
   double pending_arrival_ns = 0;  // the next arrival's intended time
   double last_issued_ns = 0;
   std::uint64_t limit = 0;
@@ -183,9 +184,9 @@ Simulator::Model::Model(Scenario s)
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
   retry = std::make_unique<RetryRouter>(scenario, dispatcher->placement(), counters);
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
-  live = std::make_unique<LiveSettings>(
-      LiveSettings::Values{weights, prediction->shares(weights),
-                           scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0});
+  live = std::make_unique<LiveSettings>(LiveSettings::Values{
+      weights, prediction->shares(weights),
+      scenario.workload.mode == Workload::Mode::open ? scenario.workload.rate : 0.0, scenario.workload.think_ms});
 
   report_context = report_context_for(scenario, *dispatcher, *prediction);
 }
@@ -230,7 +231,7 @@ bool Simulator::Model::retry_elsewhere(const Request& failed, std::size_t from) 
 void Simulator::Model::client_done(std::uint32_t client) {
   if (dispatch_done) return;
   const Workload& w = scenario.workload;
-  const auto think = w.mode == Workload::Mode::closed ? static_cast<std::int64_t>(w.think_ms * 1e6) : 0;
+  const auto think = w.mode == Workload::Mode::closed ? static_cast<std::int64_t>(think_ms * 1e6) : 0;
   schedule({now + think, 0, SimEvent::Kind::client_ready, client, 0, 0});
 }
 
@@ -248,7 +249,7 @@ void Simulator::Model::issue(std::int64_t intended_ns, std::uint32_t client) {
   dispatcher->set_total_in_flight(dispatcher->tracked_outstanding());
   const bool sent = dispatcher->issue(intended_ns, client, now);
   if (!sent && client != kNoClient) {
-    const auto think = static_cast<std::int64_t>(scenario.workload.think_ms * 1e6);
+    const auto think = static_cast<std::int64_t>(think_ms * 1e6);
     schedule({now + std::max(think, kFailedClientBackoffNs), 0, SimEvent::Kind::client_ready, client, 0, 0});
   }
   peak = std::max(peak, dispatcher->total_in_flight());  // what was out, plus what was just sent
@@ -261,6 +262,7 @@ void Simulator::Model::begin() {
   end_ns = w.duration_s > 0 ? static_cast<std::int64_t>(w.duration_s * 1e9) : kNever;
   interval_ns = std::max<std::int64_t>(1, static_cast<std::int64_t>(scenario.interval_ms * 1e6));
   current_rate = live->rate();
+  think_ms = live->get().think_ms;
   if (w.mode == Workload::Mode::open) {
     arrivals.emplace(make_arrival_process(w));
     if (current_rate != w.rate) arrivals->set_rate(current_rate, 0);
@@ -561,6 +563,13 @@ void Simulator::set_cache_capacity(std::size_t node, std::size_t objects) {
   check_node_index(node, model_->nodes.size());
   check_cache_capacity(objects);
   model_->control([m = model_.get(), node, objects] { m->nodes[node]->node.set_cache_capacity(objects); });
+}
+
+void Simulator::set_think_time(double milliseconds) {
+  check_think_time(milliseconds);
+  Model& m = *model_;
+  m.live->set_think_ms(milliseconds);
+  m.control([&m, milliseconds] { m.think_ms = milliseconds; });
 }
 
 void Simulator::set_rate(double rate) {

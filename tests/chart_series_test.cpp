@@ -1,0 +1,107 @@
+// The dashboard's series, computed without a widget: exact sums, theory's rates, the x range
+// and which intervals give a point.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "chart_series.h"
+
+namespace loadlab::ui {
+namespace {
+
+// A snapshot every 100 ms: node i completes `completed[i]` requests, `hits[i]` of them hits.
+Snapshot snapshot(std::int64_t t_ms, std::vector<std::uint64_t> completed, std::vector<std::uint64_t> hits,
+                  std::vector<double> expected, double p50_us = 1000) {
+  Snapshot s;
+  s.t_ms = t_ms;
+  s.interval_s = 0.1;
+  s.p50_us = p50_us;
+  s.p95_us = s.p99_us = s.mean_us = p50_us;
+  for (std::size_t i = 0; i < completed.size(); ++i) {
+    NodeSample n;
+    n.interval_completed = completed[i];
+    n.interval_hits = hits[i];
+    n.interval_misses = completed[i] - hits[i];
+    n.in_flight = i + 1;
+    n.expected_share = expected[i];
+    s.nodes.push_back(n);
+  }
+  return s;
+}
+
+TEST(ChartSeries, RecentCompletionsSumTheNewestSpan) {
+  std::deque<Snapshot> all;
+  for (int k = 1; k <= 15; ++k) all.push_back(snapshot(100 * k, {10, 30}, {5, 0}, {0.25, 0.75}));
+  const RecentCompletions r = recent_completions(all, 2, 10);
+  EXPECT_EQ(r.from, 5u);
+  EXPECT_DOUBLE_EQ(r.completed[0], 100);
+  EXPECT_DOUBLE_EQ(r.completed[1], 300);
+  EXPECT_DOUBLE_EQ(r.total, 400);
+  EXPECT_NEAR(r.seconds, 1.0, 1e-12);
+  EXPECT_NEAR(r.rps(), 400, 1e-9);
+}
+
+TEST(ChartSeries, BarsCarryTheorysRateForTheMeasuredTotal) {
+  std::deque<Snapshot> all;
+  for (int k = 1; k <= 10; ++k) all.push_back(snapshot(100 * k, {10, 30}, {5, 0}, {0.5, std::nan("")}));
+  const auto bars = share_bars(recent_completions(all, 2, 10), all.back(), {"a", "b"}, {Qt::red, Qt::blue});
+  ASSERT_EQ(bars.size(), 2u);
+  EXPECT_EQ(bars[0].name, "a");
+  EXPECT_NEAR(bars[0].rps, 100, 1e-9);
+  EXPECT_NEAR(bars[0].share, 0.25, 1e-12);
+  EXPECT_NEAR(bars[0].expected_rps, 200, 1e-9);  // half of the 400 req/s measured in all
+  EXPECT_DOUBLE_EQ(bars[1].expected_share, -1);  // no closed form: no marker
+  EXPECT_DOUBLE_EQ(bars[1].expected_rps, -1);
+}
+
+TEST(ChartSeries, LinesSkipIntervalsWithoutLookupsOrCompletions) {
+  std::deque<Snapshot> all;
+  all.push_back(snapshot(100, {10, 0}, {5, 0}, {0.5, 0.5}));
+  all.push_back(snapshot(200, {0, 0}, {0, 0}, {0.5, 0.5}, std::nan("")));
+  all.push_back(snapshot(300, {4, 4}, {1, 4}, {0.5, 0.5}));
+  const TimeLines lines = time_lines(all, 2, 600, 100);
+  ASSERT_EQ(lines.hit.size(), 2u);
+  ASSERT_EQ(lines.hit[0].size(), 2);  // the empty interval has no hit ratio
+  EXPECT_DOUBLE_EQ(lines.hit[0][0].y(), 50);
+  EXPECT_DOUBLE_EQ(lines.hit[0][1].y(), 25);
+  ASSERT_EQ(lines.hit[1].size(), 1);
+  EXPECT_DOUBLE_EQ(lines.hit[1][0].x(), 0.3);
+  EXPECT_DOUBLE_EQ(lines.hit[1][0].y(), 100);
+  EXPECT_EQ(lines.in_flight[1].size(), 3);  // in flight is drawn every interval
+  EXPECT_DOUBLE_EQ(lines.in_flight[1][0].y(), 2);
+  ASSERT_EQ(lines.latency.size(), 4u);
+  EXPECT_EQ(lines.latency[1].size(), 2);           // no percentile where nothing completed
+  EXPECT_DOUBLE_EQ(lines.latency[1][0].y(), 1.0);  // ms
+  EXPECT_DOUBLE_EQ(lines.x_from, 0);
+  EXPECT_DOUBLE_EQ(lines.x_to, 10);  // at least 10 s wide
+}
+
+TEST(ChartSeries, LinesKeepTheNewestSpanAndTheXRangeFollows) {
+  std::deque<Snapshot> all;
+  for (int k = 1; k <= 1000; ++k) all.push_back(snapshot(100 * k, {1}, {1}, {1}));
+  const TimeLines lines = time_lines(all, 1, 600, 100);
+  EXPECT_EQ(lines.in_flight[0].size(), 600);
+  EXPECT_DOUBLE_EQ(lines.x_to, 100);
+  EXPECT_DOUBLE_EQ(lines.x_from, 40);
+}
+
+TEST(ChartSeries, TrafficForTheQueueingModel) {
+  std::deque<Snapshot> all;
+  for (int k = 1; k <= 10; ++k) all.push_back(snapshot(100 * k, {10, 30}, {5, 0}, {0.25, 0.75}));
+  const auto t = node_traffic(all, 2, 5);
+  EXPECT_NEAR(t[0].rate, 100, 1e-9);
+  EXPECT_NEAR(t[0].hit_ratio, 0.5, 1e-12);
+  EXPECT_NEAR(t[1].rate, 300, 1e-9);
+  EXPECT_DOUBLE_EQ(t[1].hit_ratio, 0);
+}
+
+TEST(ChartSeries, HitReferencesArePerNodeUpToALimitThenTheirMean) {
+  EXPECT_EQ(hit_reference_lines({0.5, 0.25}), (std::vector<double>{50, 25}));
+  const auto many = hit_reference_lines(std::vector<double>(64, 0.5));
+  ASSERT_EQ(many.size(), 1u);
+  EXPECT_DOUBLE_EQ(many[0], 50);
+  EXPECT_TRUE(hit_reference_lines({}).empty());
+}
+
+}  // namespace
+}  // namespace loadlab::ui

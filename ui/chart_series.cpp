@@ -1,0 +1,121 @@
+#include "chart_series.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace loadlab::ui {
+
+RecentCompletions recent_completions(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span) {
+  RecentCompletions r;
+  r.completed.assign(nodes, 0);
+  r.from = snapshots.size() > span ? snapshots.size() - span : 0;
+  for (std::size_t k = r.from; k < snapshots.size(); ++k) {
+    const Snapshot& s = snapshots[k];
+    r.seconds += s.interval_s;
+    for (std::size_t i = 0; i < nodes && i < s.nodes.size(); ++i)
+      r.completed[i] += static_cast<double>(s.nodes[i].interval_completed);
+  }
+  for (double c : r.completed) r.total += c;
+  return r;
+}
+
+std::vector<ShareBar> share_bars(const RecentCompletions& recent, const Snapshot& latest,
+                                 const std::vector<QString>& names, const std::vector<QColor>& colors) {
+  const std::size_t n = recent.completed.size();
+  std::vector<ShareBar> bars(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ShareBar& b = bars[i];
+    b.name = i < names.size() ? names[i] : QString();
+    b.color = i < colors.size() ? colors[i] : QColor();
+    b.rps = recent.seconds > 0 ? recent.completed[i] / recent.seconds : 0;
+    b.share = recent.total > 0 ? recent.completed[i] / recent.total : 0;
+    const double e = i < latest.nodes.size() ? latest.nodes[i].expected_share : std::nan("");
+    b.expected_share = std::isfinite(e) ? e : -1;
+    b.expected_rps = std::isfinite(e) && recent.seconds > 0 ? e * recent.total / recent.seconds : -1;
+  }
+  return bars;
+}
+
+TimeLines time_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span, double interval_ms) {
+  TimeLines lines;
+  lines.hit.resize(nodes);
+  lines.in_flight.resize(nodes);
+  lines.latency.resize(4);
+  if (snapshots.empty()) return lines;
+  const std::size_t from = snapshots.size() > span ? snapshots.size() - span : 0;
+  const auto points = static_cast<qsizetype>(snapshots.size() - from);
+  for (auto& l : lines.hit) l.reserve(points);
+  for (auto& l : lines.in_flight) l.reserve(points);
+  for (std::size_t k = from; k < snapshots.size(); ++k) {
+    const Snapshot& s = snapshots[k];
+    const double t = static_cast<double>(s.t_ms) / 1000.0;
+    for (std::size_t i = 0; i < nodes && i < s.nodes.size(); ++i) {
+      const NodeSample& ns = s.nodes[i];
+      const std::uint64_t lookups = ns.interval_hits + ns.interval_misses;
+      if (lookups > 0)
+        lines.hit[i].append({t, 100.0 * static_cast<double>(ns.interval_hits) / static_cast<double>(lookups)});
+      lines.in_flight[i].append({t, static_cast<double>(ns.in_flight)});
+    }
+    if (std::isfinite(s.p50_us)) {
+      lines.latency[0].append({t, s.mean_us / 1000});
+      lines.latency[1].append({t, s.p50_us / 1000});
+      lines.latency[2].append({t, s.p95_us / 1000});
+      lines.latency[3].append({t, s.p99_us / 1000});
+    }
+  }
+  const double t_end = static_cast<double>(snapshots.back().t_ms) / 1000.0;
+  lines.x_from = std::max(0.0, t_end - static_cast<double>(span) * interval_ms / 1000.0);
+  lines.x_to = std::max(t_end, lines.x_from + 10);
+  return lines;
+}
+
+std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes,
+                                               std::size_t span, LatencyFigure figure) {
+  std::vector<QList<QPointF>> lines(nodes);
+  const std::size_t from = snapshots.size() > span ? snapshots.size() - span : 0;
+  for (std::size_t k = from; k < snapshots.size(); ++k) {
+    const Snapshot& s = snapshots[k];
+    const double t = static_cast<double>(s.t_ms) / 1000.0;
+    for (std::size_t i = 0; i < nodes && i < s.nodes.size(); ++i) {
+      const NodeSample& n = s.nodes[i];
+      const double us = figure == LatencyFigure::mean  ? n.mean_us
+                        : figure == LatencyFigure::p50 ? n.p50_us
+                        : figure == LatencyFigure::p95 ? n.p95_us
+                                                       : n.p99_us;
+      if (std::isfinite(us)) lines[i].append({t, us / 1000});
+    }
+  }
+  return lines;
+}
+
+std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from) {
+  std::vector<NodeTraffic> traffic(nodes);
+  for (std::size_t i = 0; i < nodes; ++i) {
+    double served = 0, hits = 0, lookups = 0, seconds = 0;
+    for (std::size_t k = from; k < snapshots.size(); ++k) {
+      seconds += snapshots[k].interval_s;
+      if (i >= snapshots[k].nodes.size()) continue;
+      const NodeSample& ns = snapshots[k].nodes[i];
+      served += static_cast<double>(ns.interval_completed);
+      hits += static_cast<double>(ns.interval_hits);
+      lookups += static_cast<double>(ns.interval_hits + ns.interval_misses);
+    }
+    traffic[i].rate = seconds > 0 ? served / seconds : 0.0;
+    traffic[i].hit_ratio = lookups > 0 ? hits / lookups : 0.0;
+  }
+  return traffic;
+}
+
+std::vector<double> hit_reference_lines(const std::vector<double>& hit_ratios, std::size_t per_node_limit) {
+  std::vector<double> values;
+  if (hit_ratios.size() <= per_node_limit) {
+    for (double h : hit_ratios) values.push_back(100 * h);
+    return values;
+  }
+  double sum = 0;
+  for (double h : hit_ratios) sum += h;
+  values.push_back(100 * sum / static_cast<double>(hit_ratios.size()));
+  return values;
+}
+
+}  // namespace loadlab::ui

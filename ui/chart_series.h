@@ -1,0 +1,65 @@
+#pragma once
+// What the dashboard draws, computed from the kept snapshots by plain functions: no widget is
+// needed to build (or to test) a bar, a line or the traffic the queueing model is fed.
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <deque>
+#include <vector>
+
+#include "metrics/snapshot.h"
+#include "theory/predictions.h"
+
+namespace loadlab::ui {
+
+// One node's bar: measured rate and share with theory's beside them.
+struct ShareBar {
+  QString name;
+  QColor color;
+  double rps = 0;            // measured, requests per second
+  double expected_rps = -1;  // theory; < 0 when the policy has no closed form
+  double share = 0;          // measured share of the total
+  double expected_share = -1;
+};
+
+// Requests completed per node over the newest `span` snapshots (the bars average the last
+// second, so a single interval's noise does not make them jump).
+struct RecentCompletions {
+  std::size_t from = 0;  // index of the first snapshot counted
+  std::vector<double> completed;
+  double seconds = 0;
+  double total = 0;
+  double rps() const { return seconds > 0 ? total / seconds : 0; }
+};
+RecentCompletions recent_completions(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span);
+
+// Bars from the recent completions and theory's shares in the newest snapshot.
+std::vector<ShareBar> share_bars(const RecentCompletions& recent, const Snapshot& latest,
+                                 const std::vector<QString>& names, const std::vector<QColor>& colors);
+
+// The time charts' lines over the newest `span` snapshots: per node hit ratio (%, only for
+// intervals with a lookup) and in flight; for the cluster mean, p50, p95 and p99 in ms (only
+// for intervals that completed a request). The x range is at least 10 s wide, so the first
+// seconds of a run do not stretch across the whole chart.
+struct TimeLines {
+  std::vector<QList<QPointF>> hit, in_flight, latency;
+  double x_from = 0, x_to = 10;
+};
+TimeLines time_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span, double interval_ms);
+
+// Which latency figure of an interval a line shows.
+enum class LatencyFigure { mean, p50, p95, p99 };
+// One line per node of that figure in ms (only for intervals in which the node completed a
+// request), over the newest `span` snapshots: "node a queues, node c idles" on one chart.
+std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes,
+                                               std::size_t span, LatencyFigure figure);
+
+// Each node's arrival rate and hit ratio from snapshot `from` on: what the M/G/1 model is fed.
+std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from);
+
+// Che's per-node hit ratios as reference lines in %: one per node up to `per_node_limit` nodes
+// (each sits on its node's line), their mean beyond (64 dashed lines read as noise).
+std::vector<double> hit_reference_lines(const std::vector<double>& hit_ratios, std::size_t per_node_limit = 8);
+
+}  // namespace loadlab::ui

@@ -1,0 +1,225 @@
+#include "run_controller.h"
+
+#include <QTimer>
+#include <algorithm>
+
+#include "engine/engine.h"
+#include "sim/simulator.h"
+
+namespace loadlab::ui {
+
+RunController::RunController(QObject* parent)
+    : QObject(parent), feed_(std::make_shared<SnapshotFeed>()), step_pending_(std::make_shared<std::atomic<bool>>()) {}
+
+RunController::~RunController() { stop_run(); }
+
+void RunController::set_scenario(Scenario scenario) {
+  stop_run();
+  scenario_ = std::move(scenario);
+  history_.clear();
+  killed_.clear();
+  sick_.clear();
+  fit_node_faults();
+  state_ = State::idle;
+  Q_EMIT state_changed();
+}
+
+Scenario RunController::run_scenario() const {
+  Scenario s = scenario_;
+  // The window runs until paused or reset, whatever end the file gives for the CLI.
+  s.workload.requests = 0;
+  s.workload.duration_s = 0;
+  s.clock = virtual_clock_ ? Scenario::Clock::virtual_time : Scenario::Clock::real;
+  if (slow_motion_) {
+    s.workload.rate /= kSlowMotion;
+    s.workload.think_ms *= kSlowMotion;
+    for (NodeSpec& n : s.nodes) n.speed /= kSlowMotion;
+  }
+  return s;
+}
+
+void RunController::start() {
+  if (state_ == State::paused && run_) {
+    step_pending_->store(false);
+    real_step_ = false;
+    run_->resume();
+    state_ = State::running;
+    Q_EMIT state_changed();
+    return;
+  }
+  if (state_ == State::running) return;
+  stop_run();
+  history_.clear();
+  fit_node_faults();
+  if (virtual_clock_) {
+    auto sim = std::make_unique<Simulator>(run_scenario());
+    sim->set_pace(pace_);
+    run_ = std::move(sim);
+  } else {
+    run_ = std::make_unique<Engine>(run_scenario());
+  }
+  feed_->take();
+  step_pending_->store(false);
+  // On the run's own thread: hand the snapshot over, and end a step on the virtual clock
+  // after exactly the interval it asked for (the UI's tick could be thousands late).
+  Run* run = run_.get();
+  run_->subscribe([feed = feed_, step = step_pending_, run](const Snapshot& s) {
+    feed->push(s);
+    if (step->exchange(false)) run->pause();
+  });
+  run_->start();
+  apply_node_faults();
+  state_ = State::running;
+  Q_EMIT state_changed();
+}
+
+void RunController::pause() {
+  if (state_ != State::running || !run_) return;
+  run_->pause();
+  state_ = State::paused;
+  Q_EMIT state_changed();
+}
+
+void RunController::step() {
+  if (state_ != State::paused || !run_ || stepping()) return;
+  stepped_ = true;
+  if (virtual_clock_) {
+    step_pending_->store(true);  // the subscriber pauses at the next snapshot
+    run_->resume();
+  } else {
+    // The real clock keeps publishing while paused (the queues drain), so a snapshot cannot
+    // end the step: one interval of wall time is the step.
+    real_step_ = true;
+    run_->resume();
+    const Run* stepped_run = run_.get();
+    QTimer::singleShot(static_cast<int>(scenario_.interval_ms), this, [this, stepped_run] {
+      if (run_.get() != stepped_run || !real_step_) return;
+      if (state_ == State::paused) run_->pause();
+      real_step_ = stepped_ = false;
+      Q_EMIT state_changed();
+    });
+  }
+  Q_EMIT state_changed();
+}
+
+void RunController::reset() {
+  stop_run();
+  history_.clear();
+  std::fill(killed_.begin(), killed_.end(), false);
+  state_ = State::idle;
+  Q_EMIT state_changed();
+}
+
+void RunController::restart() {
+  if (state_ == State::idle) return;
+  const bool was_paused = state_ == State::paused;
+  stop_run();
+  state_ = State::idle;
+  start();
+  if (was_paused) pause();
+}
+
+void RunController::stop_run() {
+  if (!run_) return;
+  run_->request_stop();
+  run_.reset();  // joins the run's threads
+  feed_->take();
+  step_pending_->store(false);
+  stepped_ = real_step_ = false;
+}
+
+bool RunController::set_clock(bool virtual_clock, double pace) {
+  const bool was_virtual = virtual_clock_;
+  virtual_clock_ = virtual_clock;
+  pace_ = pace;
+  scenario_.clock = virtual_clock ? Scenario::Clock::virtual_time : Scenario::Clock::real;
+  if (auto* sim = dynamic_cast<Simulator*>(run_.get()); sim && was_virtual && virtual_clock) {
+    sim->set_pace(pace);
+    return true;
+  }
+  return false;
+}
+
+void RunController::set_slow_motion(bool slow) {
+  if (slow == slow_motion_) return;
+  slow_motion_ = slow;
+  if (!run_) return;
+  const double f = slow ? 1 / kSlowMotion : 1.0;
+  const Workload& w = scenario_.workload;
+  if (w.mode == Workload::Mode::open) run_->set_rate(w.rate * f);
+  if (w.mode == Workload::Mode::closed) run_->set_think_time(w.think_ms / f);
+  for (std::size_t i = 0; i < scenario_.nodes.size(); ++i) run_->set_speed(i, scenario_.nodes[i].speed * f);
+}
+
+bool RunController::take_snapshots() {
+  std::vector<Snapshot> fresh = feed_->take();
+  for (Snapshot& s : fresh) history_.add(std::move(s));
+  if (stepped_ && virtual_clock_ && !stepping()) {  // the subscriber ended the step
+    stepped_ = false;
+    Q_EMIT state_changed();
+  }
+  return !fresh.empty();
+}
+
+void RunController::set_weight(std::size_t node, double weight) {
+  check_node_index(node, scenario_.nodes.size());
+  std::vector<double> weights;
+  for (const NodeSpec& n : scenario_.nodes) weights.push_back(n.weight);
+  weights[node] = weight;
+  check_weights(weights, scenario_);
+  if (run_) run_->set_weight(node, weight);
+  scenario_.nodes[node].weight = weight;
+}
+
+void RunController::set_speed(std::size_t node, double speed) {
+  check_node_index(node, scenario_.nodes.size());
+  check_speed(speed);
+  if (run_) run_->set_speed(node, slow_motion_ ? speed / kSlowMotion : speed);
+  scenario_.nodes[node].speed = speed;
+}
+
+void RunController::set_cache_capacity(std::size_t node, std::size_t objects) {
+  check_node_index(node, scenario_.nodes.size());
+  check_cache_capacity(objects);
+  if (run_) run_->set_cache_capacity(node, objects);
+  scenario_.nodes[node].cache_capacity = objects;
+}
+
+void RunController::set_rate(double rate) {
+  check_rate(rate);
+  if (run_) run_->set_rate(slow_motion_ ? rate / kSlowMotion : rate);
+  scenario_.workload.rate = rate;
+}
+
+bool RunController::set_killed(std::size_t node, bool killed) {
+  check_node_index(node, scenario_.nodes.size());
+  if (!run_) return false;
+  fit_node_faults();
+  if (killed)
+    run_->kill(node);
+  else
+    run_->revive(node);
+  killed_[node] = killed;
+  return true;
+}
+
+void RunController::set_sick(std::size_t node, bool sick) {
+  check_node_index(node, scenario_.nodes.size());
+  fit_node_faults();
+  sick_[node] = sick;
+  if (run_) run_->set_spikes(node, sick ? kSickProbability : 0.0, kSickExtraUs);
+}
+
+void RunController::fit_node_faults() {
+  killed_.resize(scenario_.nodes.size(), false);
+  sick_.resize(scenario_.nodes.size(), false);
+}
+
+void RunController::apply_node_faults() {
+  for (std::size_t i = 0; i < scenario_.nodes.size(); ++i) {
+    if (sick_[i]) run_->set_spikes(i, kSickProbability, kSickExtraUs);
+    if (killed_[i]) run_->kill(i);
+  }
+}
+
+}  // namespace loadlab::ui
