@@ -1,7 +1,9 @@
 // End to end: the real loadlab-cli binary in a child process, real files read back.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -358,6 +360,73 @@ TEST_F(Cli, CachesimBrokenStreamsExitTwoNamingTheByteOrLine) {
   const Result half = cli("cachesim " + path("half.oracleGeneral") + " --sizes 10 --policies lru,belady");
   EXPECT_EQ(half.exit_code, 2);
   EXPECT_NE(half.output.find("record 4 is cut short, at byte 72"), std::string::npos) << half.output;
+}
+
+TEST_F(Cli, CachesimSampleRateIsCheckedAndSaysItIsAnEstimate) {
+  ASSERT_EQ(cli("trace --keys 5000 --requests 50000 --out " + path("t.oracleGeneral")).exit_code, 0);
+  for (const char* bad : {"0", "-0.1", "1.5", "nan", "x"}) {
+    const Result r = cli("cachesim " + path("t.oracleGeneral") + " --sizes 100 --sample-rate " + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad << r.output;
+  }
+  EXPECT_NE(cli("cachesim " + path("t.oracleGeneral") + " --sizes 100 --sample-rate 2").output.find("--sample-rate"),
+            std::string::npos);
+  const Result r =
+      cli("cachesim " + path("t.oracleGeneral") + " --policies lru --mrc --sample-rate 0.1 --csv " + path("m.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("SHARDS: keys sampled at rate"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(estimated from the sample)"), std::string::npos) << r.output;
+  const auto rows = read_csv(path("m.csv")).rows;
+  ASSERT_GE(rows.size(), 10u);
+  for (std::size_t i = 1; i < rows.size(); ++i)  // a curve: larger caches miss no more
+    EXPECT_LE(std::stod(rows[i].at("miss_ratio")), std::stod(rows[i - 1].at("miss_ratio")) + 1e-9);
+}
+
+TEST_F(Cli, CachesimCtrlCPrintsWhatWasSimulatedSoFar) {
+  // The trace comes through a FIFO that this test feeds: 200,000 requests, then Ctrl-C,
+  // then up to 3 M more that the simulator must stop reading.
+  const std::string fifo = path("trace.txt");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    FILE* out = freopen(path("out.txt").c_str(), "w", stdout);
+    (void)out;
+    execl(LOADLAB_CLI, LOADLAB_CLI, "cachesim", fifo.c_str(), "--policies", "lru", "--sizes", "10", "--threads", "1",
+          "--csv", path("sim.csv").c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  signal(SIGPIPE, SIG_IGN);
+  const int fd = open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0);
+  std::string chunk;
+  for (int i = 0; i < 1000; ++i) chunk += std::to_string(i % 50) + "\n";
+  auto feed = [&](int chunks) {
+    for (int c = 0; c < chunks; ++c)
+      for (std::size_t at = 0; at < chunk.size();) {
+        const ssize_t n = ::write(fd, chunk.data() + at, chunk.size() - at);
+        if (n <= 0) return false;  // the reader has gone
+        at += static_cast<std::size_t>(n);
+      }
+    return true;
+  };
+  ASSERT_TRUE(feed(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(child, SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  feed(3000);
+  close(fd);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const std::string out = slurp(path("out.txt"));
+  EXPECT_NE(out.find("interrupted (Ctrl-C) after"), std::string::npos) << out;
+  const auto rows = read_csv(path("sim.csv")).rows;
+  ASSERT_EQ(rows.size(), 1u);
+  const auto requests = std::stoull(rows[0].at("requests"));
+  EXPECT_GE(requests, 196'608u);                            // the three whole batches before Ctrl-C at least
+  EXPECT_LT(requests, 600'000u);                            // and not the 3.2 M that were on offer
+  EXPECT_EQ(rows[0].at("misses"), rows[0].at("requests"));  // 50 keys cycled through an LRU of 10
 }
 
 TEST_F(Cli, ScheduledKillIsCountedAndAvailabilityWritten) {

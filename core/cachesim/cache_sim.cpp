@@ -3,6 +3,7 @@
 #include <atomic>
 #include <barrier>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include "caches/belady.h"
 #include "caches/cache_registry.h"
 #include "cachesim/next_use_file.h"
+#include "cachesim/spatial_sampler.h"
 #include "cachesim/trace.h"
 #include "cachesim/trace_reader.h"
 
@@ -64,11 +66,13 @@ namespace {
 // One (policy, size) pair of a streamed replay: its cache and its running counts.
 class PairReplay {
  public:
-  PairReplay(const std::string& policy, std::size_t size) : result_{policy, size, 0, 0, 0} {
+  // `simulated` is the cache's own size: `size`, or its miniature under sampling.
+  PairReplay(const std::string& policy, std::size_t size, std::size_t simulated) : result_{policy, size, 0, 0, 0} {
+    result_.sampled_cache_size = simulated;
     if (policy == "belady")
-      belady_.emplace(size);
+      belady_.emplace(simulated);
     else
-      cache_ = caches().make(policy, CacheOptions{size});
+      cache_ = caches().make(policy, CacheOptions{simulated});
   }
   void feed(const TraceBatch& batch) {
     const auto start = std::chrono::steady_clock::now();
@@ -83,7 +87,7 @@ class PairReplay {
     result_.requests += batch.keys.size();
     result_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
-  const SimResult& result() const { return result_; }
+  SimResult& result() { return result_; }
 
  private:
   SimResult result_;
@@ -101,21 +105,30 @@ std::vector<SimResult> simulate_stream(const std::vector<std::string>& policies,
     throw std::invalid_argument("belady needs next-access times: the trace has none and no next-use file was given");
   const bool next_from_file = belady && !reader.has_next_access();
 
+  std::optional<SpatialSampler> sampler;
+  if (options.sample_rate < 1) sampler.emplace(options.sample_rate);
   std::vector<PairReplay> pairs;
   pairs.reserve(policies.size() * sizes.size());
   for (const auto& p : policies)
-    for (std::size_t s : sizes) pairs.emplace_back(p, s);
-  std::vector<std::function<void(const TraceBatch&)>> tasks;
-  for (auto& pair : pairs) tasks.emplace_back([&pair](const TraceBatch& b) { pair.feed(b); });
-  if (options.beside) tasks.push_back(options.beside);
+    for (std::size_t s : sizes) pairs.emplace_back(p, s, sampler ? sampler->scaled(s) : s);
+  // A batch as read, and what the caches see of it (the same batch unless sampling).
+  struct Batch {
+    TraceBatch read, sampled;
+    const TraceBatch& fed(bool sampling) const { return sampling ? sampled : read; }
+  };
+  const bool sampling = sampler.has_value();
+  std::vector<std::function<void(const Batch&)>> tasks;
+  for (auto& pair : pairs) tasks.emplace_back([&pair, sampling](const Batch& b) { pair.feed(b.fed(sampling)); });
+  if (options.beside) tasks.emplace_back([&options](const Batch& b) { options.beside(b.read); });
 
   const std::size_t batch_size = std::max<std::size_t>(1, options.batch_requests);
-  TraceBatch batches[2];
+  Batch batches[2];
   std::uint64_t read_so_far = 0;
-  auto fill = [&](TraceBatch& b) {
-    const bool more = reader.read(b, batch_size);
-    if (more && next_from_file) options.next_use->read(read_so_far, b.size(), b.next);
-    read_so_far += b.size();
+  auto fill = [&](Batch& b) {
+    const bool more = reader.read(b.read, batch_size);
+    if (more && next_from_file) options.next_use->read(read_so_far, b.read.size(), b.read.next);
+    if (sampling) sampler->filter(b.read, b.sampled);
+    read_so_far += b.read.size();
     return more;
   };
 
@@ -126,7 +139,7 @@ std::vector<SimResult> simulate_stream(const std::vector<std::string>& policies,
       static_cast<unsigned>(std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(1, tasks.size())));
   std::barrier sync(static_cast<std::ptrdiff_t>(workers) + 1);
   std::atomic<std::size_t> cursor{0};
-  const TraceBatch* current = nullptr;
+  const Batch* current = nullptr;
   bool done = false;
   auto work = [&] {
     for (;;) {
@@ -148,13 +161,13 @@ std::vector<SimResult> simulate_stream(const std::vector<std::string>& policies,
       cursor = 0;
       sync.arrive_and_wait();  // the workers start on `current`
       try {
-        more = fill(batches[1 - cur]) && !(options.stop && *options.stop);
+        more = !(options.stop && options.stop()) && fill(batches[1 - cur]);
       } catch (...) {
         error = std::current_exception();
         more = false;
       }
       sync.arrive_and_wait();  // and have finished it
-      if (options.progress) options.progress(read_so_far - batches[1 - cur].size());
+      if (options.progress) options.progress(read_so_far - (more ? batches[1 - cur].read.size() : 0));
       cur = 1 - cur;
     }
   } catch (...) {
@@ -167,7 +180,18 @@ std::vector<SimResult> simulate_stream(const std::vector<std::string>& policies,
 
   std::vector<SimResult> results;
   results.reserve(pairs.size());
-  for (const auto& pair : pairs) results.push_back(pair.result());
+  for (auto& pair : pairs) {
+    SimResult r = pair.result();
+    if (sampling) {
+      r.sample_rate = sampler->rate();
+      r.sampled_requests = r.requests;
+      r.sampled_misses = r.misses;
+      r.requests = read_so_far;
+      r.misses = std::min<std::uint64_t>(
+          r.requests, static_cast<std::uint64_t>(std::llround(static_cast<double>(r.sampled_misses) / r.sample_rate)));
+    }
+    results.push_back(r);
+  }
   return results;
 }
 

@@ -3,7 +3,7 @@
 // registry plus `belady`, one (policy, size) pair per task, the pairs spread over worker
 // threads. simulate_stream() replays a trace as it is read, every pair fed from one pass in
 // batches; simulate() and simulate_all() replay keys already in memory.
-#include <atomic>
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -17,7 +17,18 @@ struct SimResult {
   std::uint64_t requests = 0;
   std::uint64_t misses = 0;
   double seconds = 0;  // simulation time of this pair alone (single thread)
-  double miss_ratio() const { return requests ? static_cast<double>(misses) / static_cast<double>(requests) : 0; }
+  // SHARDS sampling (StreamOptions::sample_rate < 1): `misses` is then the estimate
+  // sampled_misses / rate, from a cache of `sampled_cache_size` fed `sampled_requests`.
+  double sample_rate = 1;
+  std::uint64_t sampled_requests = 0, sampled_misses = 0;
+  std::size_t sampled_cache_size = 0;
+  double miss_ratio() const {
+    if (sample_rate < 1)  // SHARDS_adj: over the expected sampled count, not the actual one
+      return requests
+                 ? std::min(1.0, static_cast<double>(sampled_misses) / (sample_rate * static_cast<double>(requests)))
+                 : 0;
+    return requests ? static_cast<double>(misses) / static_cast<double>(requests) : 0;
+  }
   double mreq_per_s() const { return seconds > 0 ? static_cast<double>(requests) / seconds / 1e6 : 0; }
 };
 
@@ -43,7 +54,8 @@ struct StreamOptions {
   const NextUseFile* next_use = nullptr;                      // belady's next-access times when the trace has none
   std::function<void(const TraceBatch&)> beside;              // one more task on every batch (counting keys)
   std::function<void(std::uint64_t requests_done)> progress;  // on the reading thread, after a batch
-  const std::atomic<bool>* stop = nullptr;                    // when it turns true, the replay ends after the batch
+  std::function<bool()> stop;                                 // when it answers true, the replay ends after the batch
+  double sample_rate = 1;                                     // < 1: SHARDS spatial sampling (spatial_sampler.h)
 };
 
 // Every policy at every size over one pass of `reader`, in policy-major order. While the

@@ -58,6 +58,12 @@ TraceReader::TraceReader(std::unique_ptr<std::istream> file, std::unique_ptr<std
 
 TraceReader::~TraceReader() = default;
 
+std::int64_t TraceReader::file_bytes_read() const {
+  if (!file_) return -1;
+  // The buffer's position, not tellg(): tellg() answers -1 once the stream has hit its end.
+  return static_cast<std::int64_t>(file_->rdbuf()->pubseekoff(0, std::ios::cur, std::ios::in));
+}
+
 std::unique_ptr<TraceReader> TraceReader::open(const std::filesystem::path& file, const TraceReadOptions& options) {
   const TraceFormat format = options.format == TraceFormat::automatic ? trace_format_of(file) : options.format;
   if (const auto problem = unreadable_file_problem(file)) throw TraceError("trace " + *problem);

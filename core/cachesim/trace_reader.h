@@ -42,6 +42,9 @@ class TraceReader {
   bool has_sizes() const { return has_sizes_; }
   bool has_next_access() const { return format_ == TraceFormat::oracle_general; }
   std::uint64_t requests_read() const { return requests_; }
+  // Bytes of the file read so far (compressed bytes for .zst), for progress; -1 when the
+  // reader was given a stream rather than a file.
+  std::int64_t file_bytes_read() const;
   const std::string& name() const { return name_; }
 
  private:
