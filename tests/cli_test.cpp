@@ -429,6 +429,43 @@ TEST_F(Cli, CachesimCtrlCPrintsWhatWasSimulatedSoFar) {
   EXPECT_EQ(rows[0].at("misses"), rows[0].at("requests"));  // 50 keys cycled through an LRU of 10
 }
 
+TEST_F(Cli, CachesimShowsProgressOnATerminalOnly) {
+  // script(1) gives the simulator a terminal; the trace comes through a FIFO fed in two
+  // parts 0.8 s apart, so a progress line is due in between.
+  if (std::system("command -v script > /dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
+  const std::string fifo = path("trace.txt");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string part;
+  for (int i = 0; i < 70'000; ++i) part += std::to_string(i % 100) + "\n";
+  std::thread feeder([&] {
+    std::ofstream out(fifo);
+    out << part << std::flush;
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    out << part << std::flush;
+  });
+  Result tty;
+  {
+    const std::string command =
+        "script -qfec '" + std::string(LOADLAB_CLI) + " cachesim " + fifo + " --policies lru --sizes 10' /dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buffer[4096];
+    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) tty.output.append(buffer, n);
+    const int status = pclose(pipe);
+    tty.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  feeder.join();
+  EXPECT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_NE(tty.output.find(" requests, "), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find(" M/s"), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("trace " + fifo + ": 140000 requests"), std::string::npos) << tty.output;  // all read
+  // Not a terminal: no progress line.
+  write("t.txt", part);
+  const Result piped = cli("cachesim " + path("t.txt") + " --policies lru --sizes 10");
+  EXPECT_EQ(piped.output.find(" M/s"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find('\r'), std::string::npos);
+}
+
 TEST_F(Cli, ScheduledKillIsCountedAndAvailabilityWritten) {
   const Result r =
       cli("run --nodes 3 --rate 20000 --duration 0.8 --requests 0 --max-fails 0 --hit-us 20 --miss-us 40 "
