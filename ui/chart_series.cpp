@@ -96,7 +96,9 @@ QList<QPointF> latency_cdf(const Histogram& latency_ns) {
   for (std::size_t b = 0; b < Histogram::kBucketCount; ++b) {
     const std::uint64_t n = latency_ns.bucket_count(b);
     if (n == 0) continue;
-    if (points.empty()) points.append({static_cast<double>(Histogram::bucket_low(b)) / 1e6, 0.0});
+    // From 1 ns at least: a log axis drops a whole series with a point at 0 (a zero-time hit).
+    if (points.empty())
+      points.append({static_cast<double>(std::max<std::uint64_t>(Histogram::bucket_low(b), 1)) / 1e6, 0.0});
     below += n;
     points.append({static_cast<double>(Histogram::bucket_high(b)) / 1e6,
                    100.0 * static_cast<double>(below) / static_cast<double>(total)});

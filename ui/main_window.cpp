@@ -152,7 +152,7 @@ void MainWindow::build_docks() {
   about_dock->raise();
   proxy_dock_->hide();
   connect(proxy_dock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-    if (visible) proxy_panel_->show_scenario(scenario());
+    if (visible) proxy_panel_->show_scenario(exported_scenario());
   });
   connect(proxy_panel_, &ProxyConfigPanel::saved, this,
           [this](const QString& file) { show_message(tr("Saved the proxy configuration to %1.").arg(file), false); });
@@ -161,7 +161,14 @@ void MainWindow::build_docks() {
 
 void MainWindow::scenario_edited() {
   update_load_badge();
-  if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(scenario());
+  if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(exported_scenario());
+}
+
+// What the window runs, as a proxy would need it: with the queue bound the window applies.
+Scenario MainWindow::exported_scenario() const {
+  Scenario s = scenario();
+  s.queue.limit = controller_->queue_limit();
+  return s;
 }
 
 // The model's capacity against the offered rate, always in view: past ρ = 1 queues grow
@@ -367,6 +374,7 @@ void MainWindow::rebuild_recent_menu() {
 void MainWindow::apply_dark(bool dark) {
   apply_theme(*qApp, dark ? Theme::dark : Theme::light);
   dashboard_->set_dark(dark);
+  dashboard_->set_fonts(QApplication::font());  // a chart theme resets the fonts (projector size)
   banner_->setStyleSheet(QString());
 }
 
@@ -467,7 +475,9 @@ void MainWindow::on_queue_limit(std::uint64_t limit) {
                true);
 }
 
-void MainWindow::update_marks() { dashboard_->set_marks(timeline_marks(scenario())); }
+// The events the running run carries out (scheduled ones apply from the next start), or the
+// scenario's when there is no run.
+void MainWindow::update_marks() { dashboard_->set_marks(timeline_marks(engine() ? engine()->scenario() : scenario())); }
 
 void MainWindow::on_schedule(std::size_t node, FaultEvent::Action action, double speed) {
   // A time a little ahead of the run's present, so "kill at..." during a demo is one Enter.
@@ -495,9 +505,11 @@ bool MainWindow::schedule(const FaultEvent& event) {
   }
   controller_->edit_scenario().faults = std::move(next.faults);
   update_marks();
-  show_message(tr("Scheduled at %1 s; it happens in every run from the next Start (Reset, then Start), and Save "
-                  "keeps it with the scenario.")
-                   .arg(event.at_s),
+  show_message(state() == State::idle
+                   ? tr("Scheduled at %1 s of every run; Save keeps it with the scenario.").arg(event.at_s)
+                   : tr("Scheduled at %1 s of every run from the next Start (Reset, then Start; the marks show it "
+                        "then); Save keeps it with the scenario.")
+                         .arg(event.at_s),
                false);
   return true;
 }
@@ -543,6 +555,7 @@ void MainWindow::started() {
                             .arg(100 * moved->ideal_on_remove, 0, 'f', 1)
                       : QString();
   update_hit_model();
+  update_marks();
   redraw();  // the node table shows what the new run starts with
   tick_timer_->start();
 }
@@ -554,6 +567,7 @@ void MainWindow::step() { controller_->step(); }
 void MainWindow::reset() {
   tick_timer_->stop();
   controller_->reset();
+  update_marks();
   redraw();
 }
 
@@ -712,6 +726,8 @@ void MainWindow::on_remove_node() {
     return;
   }
   const QString name = to_q(s.nodes.back().name);
+  const std::size_t removed = s.nodes.size() - 1;
+  std::erase_if(s.faults, [removed](const FaultEvent& f) { return f.node == removed; });  // its events go with it
   s.nodes.pop_back();
   refresh_controls();
   restart_if_running(tr("Removed node %1").arg(name));

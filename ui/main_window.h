@@ -124,6 +124,7 @@ class MainWindow : public QMainWindow {
   void update_marks();
   void scenario_edited();  // the load badge and the proxy configuration follow the model
   void update_load_badge();
+  Scenario exported_scenario() const;
   void on_remove_node();
 
   RunController* controller_;

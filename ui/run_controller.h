@@ -95,6 +95,7 @@ class RunController : public QObject {
 
  private:
   Scenario run_scenario() const;  // as the run gets it: no end, slowed in slow motion
+  void start_run(bool paused);
   void stop_run();
   void apply_node_faults();
   void fit_node_faults();  // the fault lists follow the node count

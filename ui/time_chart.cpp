@@ -171,6 +171,8 @@ void TimeChart::place_marks() {
     m.line->replace(QList<QPointF>{{m.mark.t_s, 0}, {m.mark.t_s, y_top_}});
     m.line->setVisible(inside);
     m.label->setVisible(inside);
+    // Showing a series shows its legend entry again: a mark has none.
+    for (QLegendMarker* lm : chart()->legend()->markers(m.line)) lm->setVisible(false);
     if (!inside) continue;
     // Just right of the line's top, inside the plot.
     const QPointF top = chart()->mapToPosition(QPointF(m.mark.t_s, y_top_), m.line);
