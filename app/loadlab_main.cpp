@@ -2,6 +2,7 @@
 // chosen preset headless instead, printing the same table as `loadlab-cli run`.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QFile>
 #include <QIcon>
 #include <QTimer>
@@ -13,6 +14,8 @@
 #include "dashboard.h"
 #include "loadlab_version.h"
 #include "main_window.h"
+#include "proxy/proxy_config_registry.h"
+#include "proxy_config_panel.h"
 #include "scenario/scenario_json.h"
 
 namespace {
@@ -32,8 +35,12 @@ void add_options(QCommandLineParser& parser) {
                     QStringLiteral("CLOCK")});
   parser.addOption({QStringLiteral("latency-view"),
                     QStringLiteral("What the latency chart shows: all (the cluster's mean and percentiles) or one "
-                                   "line per node of mean, p50, p95 or p99."),
+                                   "line per node of mean, p50, p95 or p99, or distribution (each node's CDF)."),
                     QStringLiteral("VIEW")});
+  parser.addOption(
+      {QStringLiteral("proxy-config"),
+       QStringLiteral("Show the scenario as PROXY's configuration beside the charts: nginx, haproxy or envoy."),
+       QStringLiteral("PROXY")});
   parser.addOption({QStringLiteral("quit-after"), QStringLiteral("Quit after SECONDS."), QStringLiteral("SECONDS")});
   parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Before quitting, save the whole window to FILE.png."),
                     QStringLiteral("FILE")});
@@ -120,15 +127,28 @@ int main(int argc, char** argv) {
     window.set_clock_choice(choice);
   }
   if (parser.isSet(QStringLiteral("latency-view"))) {
-    const QStringList views{QStringLiteral("all"), QStringLiteral("mean"), QStringLiteral("p50"), QStringLiteral("p95"),
-                            QStringLiteral("p99")};
+    const QStringList views{QStringLiteral("all"), QStringLiteral("mean"), QStringLiteral("p50"),
+                            QStringLiteral("p95"), QStringLiteral("p99"),  QStringLiteral("distribution")};
     const auto view = views.indexOf(parser.value(QStringLiteral("latency-view")));
     if (view < 0) {
-      std::fprintf(stderr, "loadlab: error: --latency-view: unknown value '%s' (known: all, mean, p50, p95, p99)\n",
-                   qPrintable(parser.value(QStringLiteral("latency-view"))));
+      std::fprintf(
+          stderr,
+          "loadlab: error: --latency-view: unknown value '%s' (known: all, mean, p50, p95, p99, distribution)\n",
+          qPrintable(parser.value(QStringLiteral("latency-view"))));
       return 2;
     }
     window.dashboard()->set_latency_view(static_cast<loadlab::ui::Dashboard::LatencyView>(view));
+  }
+  if (parser.isSet(QStringLiteral("proxy-config"))) {
+    const QString proxy = parser.value(QStringLiteral("proxy-config"));
+    if (!loadlab::proxy_config_writers().contains(proxy.toStdString())) {
+      std::fprintf(stderr, "loadlab: error: --proxy-config: unknown proxy '%s' (known: %s)\n", qPrintable(proxy),
+                   loadlab::proxy_config_writers().names().c_str());
+      return 2;
+    }
+    window.proxy_config_panel()->set_product(proxy);
+    window.proxy_config_dock()->show();
+    window.proxy_config_dock()->raise();
   }
   const bool stats = parser.isSet(QStringLiteral("stats"));
   window.set_force_repaint(stats);

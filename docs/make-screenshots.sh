@@ -12,3 +12,13 @@ for preset in resources/presets/*.json; do
   echo "docs/screenshots/$name.png"
 done
 cp docs/screenshots/weights-5-3-1.png docs/screenshot.png
+# The views beyond the default four charts, each on the preset whose lesson it shows.
+export XDG_CONFIG_HOME=$(mktemp -d)  # no remembered window layout
+trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
+"$loadlab" --preset weights-5-3-1 --clock 10x --latency-view mean --autostart --quit-after 8 \
+  --screenshot docs/screenshots/latency-per-node.png 2> /dev/null
+"$loadlab" --preset slow-node --clock 10x --latency-view distribution --autostart --quit-after 8 \
+  --screenshot docs/screenshots/latency-distribution.png 2> /dev/null
+"$loadlab" --preset weights-5-3-1 --proxy-config nginx --autostart --quit-after 4 \
+  --screenshot docs/screenshots/proxy-configuration.png 2> /dev/null
+echo docs/screenshots/latency-per-node.png docs/screenshots/latency-distribution.png docs/screenshots/proxy-configuration.png

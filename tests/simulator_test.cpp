@@ -225,6 +225,21 @@ TEST(Simulator, ThinkTimeChangesLiveInAClosedLoop) {
   EXPECT_THROW(sim.set_think_time(std::nan("")), std::invalid_argument);
 }
 
+TEST(Simulator, NodeLatencyHistogramIsTheDistributionBehindTheReport) {
+  Scenario s;
+  s.nodes = default_nodes(3);
+  s.workload.rate = 3000;
+  s.workload.requests = 20'000;
+  Simulator sim(s);
+  const RunReport r = sim.run_to_end();
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Histogram h = sim.node_latency_histogram(i);
+    EXPECT_EQ(h.count(), r.nodes[i].requests) << i;
+    EXPECT_DOUBLE_EQ(h.quantile(0.99) / 1000, r.nodes[i].p99_us) << i;  // the report reads the same histogram
+  }
+  EXPECT_THROW(sim.node_latency_histogram(3), std::invalid_argument);
+}
+
 TEST(Simulator, MaxModeHoldsTheWindow) {
   Scenario s = one_queue(0, 100, 50'000, 2);
   s.workload.mode = Workload::Mode::max;

@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -20,10 +21,13 @@
 
 #include "csv_table.h"
 #include "dashboard.h"
+#include "distribution_chart.h"
+#include "heatmap.h"
 #include "main_window.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
 #include "node_table.h"
+#include "proxy_config_panel.h"
 #include "share_bars.h"
 #include "time_chart.h"
 
@@ -462,6 +466,176 @@ TEST_F(Window, PerNodeLatencyShowsWhichNodeQueuesWithEachNodesModel) {
   view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::cluster));
   EXPECT_EQ(chart->series_count(), 4u);
   ASSERT_TRUE(wait_until([&] { return chart->reference_count() == 1; }, 3000));
+}
+
+TEST_F(Window, DistributionViewShowsASickNodesTailAsAShape) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  window_->set_clock_choice(2);  // virtual, 10x
+  QTest::mouseClick(window_->node_table()->sick_button(0), Qt::LeftButton);
+  auto* view = window_->findChild<QComboBox*>(QStringLiteral("latency_view_box"));
+  ASSERT_NE(view, nullptr);
+  view->setCurrentIndex(static_cast<int>(Dashboard::LatencyView::distribution));
+  DistributionChart* chart = window_->dashboard()->distribution_chart();
+  ASSERT_TRUE(chart->isVisibleTo(window_.get()));
+  EXPECT_FALSE(window_->latency_chart()->isVisibleTo(window_.get()));
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 30; }, 8000));
+  ASSERT_EQ(chart->series_count(), 3u);
+  EXPECT_EQ(chart->marker_count(), 6);  // p50 and p99 of each node
+  // The share of each node's requests answered within 10 ms: 5% of the sick node's take 20 ms
+  // longer, and behind each of those its one slot holds a queue (head-of-line blocking), so
+  // most of its requests wait past 10 ms; the healthy nodes answer (almost) all within it.
+  const auto within = [&](std::size_t node, double ms) {
+    double y = 0;
+    for (const QPointF& p : chart->points(node))
+      if (p.x() <= ms) y = p.y();
+    return y;
+  };
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(chart->points(i).back().y(), 100.0) << i;
+  EXPECT_LT(within(0, 10), 50.0);
+  EXPECT_GT(within(1, 10), 99.0);
+  EXPECT_GT(within(2, 10), 99.0);
+}
+
+TEST_F(Window, ProxyConfigurationFollowsTheModelAndSaysWhatItCannotExpress) {
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_FALSE(window_->proxy_config_dock()->isVisible());  // closed until asked for
+  window_->proxy_config_dock()->show();
+  window_->proxy_config_dock()->raise();  // a tab beside the scenario's explanation
+  ProxyConfigPanel* panel = window_->proxy_config_panel();
+  panel->set_product(QStringLiteral("nginx"));
+  panel->set_best_effort(false);
+  EXPECT_TRUE(panel->text().contains("weight=5")) << panel->text().toStdString();
+  // Dragging a weight rewrites the configuration at once.
+  window_->node_table()->weight_box(0)->setValue(2);
+  EXPECT_TRUE(panel->text().contains("weight=2")) << panel->text().toStdString();
+  EXPECT_FALSE(panel->text().contains("weight=5"));
+  // Maglev is Envoy's: nginx refuses it by name, and there is nothing to save.
+  auto* box = window_->findChild<QComboBox*>(QStringLiteral("balancer_box"));
+  box->setCurrentText(QStringLiteral("maglev"));
+  ASSERT_EQ(window_->scenario().balancer, "maglev");
+  EXPECT_TRUE(panel->text().isEmpty());
+  EXPECT_TRUE(panel->problem().contains("maglev")) << panel->problem().toStdString();
+  QString error;
+  QTemporaryDir dir;
+  EXPECT_FALSE(panel->save(dir.filePath("nginx.conf"), &error));
+  EXPECT_FALSE(error.isEmpty());
+  panel->set_product(QStringLiteral("envoy"));
+  EXPECT_TRUE(panel->text().contains("MAGLEV")) << panel->text().toStdString();
+  ASSERT_TRUE(panel->save(dir.filePath("envoy.yaml"), &error)) << error.toStdString();
+  std::ifstream in(dir.filePath("envoy.yaml").toStdString());
+  const std::string saved((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(saved, panel->text().toStdString());
+  EXPECT_FALSE(panel->save(dir.filePath("no/such/dir/x.yaml"), &error));
+  EXPECT_TRUE(error.contains("Could not write")) << error.toStdString();
+}
+
+TEST_F(Window, HeatmapsReplaceTheLinesAt64NodesAndNotAt4) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  EXPECT_FALSE(window_->dashboard()->heatmaps_shown());
+  EXPECT_TRUE(window_->hit_chart()->isVisibleTo(window_.get()));
+  ASSERT_TRUE(window_->open_preset("many-nodes"));
+  ASSERT_EQ(window_->scenario().nodes.size(), 64u);
+  EXPECT_TRUE(window_->dashboard()->heatmaps_shown());
+  Heatmap* hit = window_->dashboard()->hit_heatmap();
+  EXPECT_TRUE(hit->isVisibleTo(window_.get()));
+  EXPECT_FALSE(window_->hit_chart()->isVisibleTo(window_.get()));
+  window_->set_clock_choice(2);  // virtual, 10x
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 20; }, 8000));
+  ASSERT_TRUE(wait_until([&] { return hit->grid().columns >= 20; }, 3000));
+  EXPECT_EQ(hit->grid().rows, 64u);
+  EXPECT_DOUBLE_EQ(hit->scale_max(), 100.0);
+  EXPECT_GT(hit->scale_min(), 0.0);  // the hit ratios here are all well above 0: the scale starts near them
+  EXPECT_LE(hit->scale_min(), hit->grid().quantile(0.01));
+  // Each cell is the node's hit ratio in that interval, as the snapshots have it.
+  const Snapshot& last = window_->history().latest();
+  const std::size_t column = hit->grid().columns - 1;
+  for (std::size_t i = 0; i < 64; ++i) {
+    const NodeSample& n = last.nodes[i];
+    const std::uint64_t lookups = n.interval_hits + n.interval_misses;
+    if (lookups == 0) continue;
+    EXPECT_NEAR(hit->grid().at(i, column), 100.0 * static_cast<double>(n.interval_hits) / lookups, 1e-9) << i;
+  }
+  EXPECT_EQ(window_->dashboard()->in_flight_heatmap()->grid().rows, 64u);
+  // Back to a few nodes: lines again.
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_FALSE(window_->dashboard()->heatmaps_shown());
+  EXPECT_TRUE(window_->hit_chart()->isVisibleTo(window_.get()));
+}
+
+TEST_F(Window, LoadBadgeSaysWhenTheModelIsPastSaturation) {
+  ASSERT_TRUE(window_->open_preset("hockey-stick"));  // one M/M/1 node: 1,000 req/s at most
+  QLabel* badge = window_->load_badge();
+  ASSERT_TRUE(badge->isVisibleTo(window_.get()));
+  EXPECT_FALSE(badge->text().contains("OVERLOADED")) << badge->text().toStdString();
+  auto* rate = window_->findChild<QDoubleSpinBox*>(QStringLiteral("rate_box"));
+  ASSERT_NE(rate, nullptr);
+  rate->setValue(2300);
+  EXPECT_TRUE(badge->text().contains("OVERLOADED")) << badge->text().toStdString();
+  EXPECT_TRUE(badge->text().contains("2.30")) << badge->text().toStdString();
+  // Past saturation there is no steady state: no M/G/1 line, although the node completes
+  // just under 1,000 req/s, which a model fed the measured rate would take for one.
+  window_->set_clock_choice(2);
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  EXPECT_EQ(window_->latency_chart()->reference_count(), 0u);
+  window_->reset();
+  rate->setValue(950);
+  EXPECT_TRUE(badge->text().contains("near saturation")) << badge->text().toStdString();
+  rate->setValue(500);
+  EXPECT_TRUE(badge->text().contains("0.50")) << badge->text().toStdString();
+  // Halving the node's speed halves its capacity: 500 req/s is then the limit itself.
+  window_->node_table()->speed_box(0)->setValue(0.25);
+  EXPECT_TRUE(badge->text().contains("OVERLOADED \u03c1 = 2.00")) << badge->text().toStdString();
+}
+
+TEST_F(Window, DemoTimelineMarksEveryChartRunsAndRoundTripsThroughTheFile) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+  FaultEvent kill;
+  kill.at_s = 2;
+  kill.node = 1;
+  kill.action = FaultEvent::Action::kill;
+  FaultEvent revive = kill;
+  revive.at_s = 4;
+  revive.action = FaultEvent::Action::revive;
+  ASSERT_TRUE(window_->schedule(kill));
+  ASSERT_TRUE(window_->schedule(revive));
+  for (TimeChart* c : {window_->hit_chart(), window_->latency_chart(), window_->in_flight_chart()}) {
+    ASSERT_EQ(c->mark_count(), 2u);
+    EXPECT_EQ(c->mark_label(0).toStdString(), "kill b");
+    EXPECT_EQ(c->mark_label(1).toStdString(), "revive b");
+  }
+  // A bad event is refused by name and changes nothing.
+  FaultEvent bad = kill;
+  bad.node = 7;
+  EXPECT_FALSE(window_->schedule(bad));
+  EXPECT_TRUE(window_->message().contains("faults")) << window_->message().toStdString();
+  EXPECT_EQ(window_->scenario().faults.size(), 2u);
+  // Saved with the scenario and back on every chart when it is opened again.
+  QTemporaryDir dir;
+  const QString file = dir.filePath("demo.json");
+  ASSERT_TRUE(window_->save_scenario(file));
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+  ASSERT_TRUE(window_->open_file(file));
+  ASSERT_EQ(window_->latency_chart()->mark_count(), 2u);
+  EXPECT_EQ(window_->latency_chart()->mark_label(0).toStdString(), "kill b");
+  // And the run does it: node b is down from 2 s to 4 s.
+  window_->set_clock_choice(2);
+  window_->start();
+  ASSERT_TRUE(
+      wait_until([&] { return !window_->history().empty() && window_->history().latest().t_ms >= 5000; }, 8000));
+  bool down_between = false, up_after = false;
+  for (const Snapshot& s : window_->history().all()) {
+    if (s.t_ms > 2100 && s.t_ms < 3900 && !s.nodes[1].up) down_between = true;
+    if (s.t_ms > 4100 && s.nodes[1].up) up_after = true;
+  }
+  EXPECT_TRUE(down_between);
+  EXPECT_TRUE(up_after);
+  window_->clear_schedule(1);
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QSignalBlocker>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include "balancers/balancer_registry.h"
@@ -80,7 +81,9 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent) {
   node_buttons->addWidget(add);
   node_buttons->addWidget(remove);
   v->addLayout(node_buttons);
-  setMinimumWidth(490);  // the node table fits without a horizontal scroll bar
+  // The node table fits without a horizontal scroll bar, also beside a vertical one (with
+  // more nodes than rows on screen).
+  setMinimumWidth(490 + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
 
   connect(balancer_box_, &QComboBox::currentTextChanged, this, &ControlPanel::balancer_chosen);
   connect(cache_box_, &QComboBox::currentTextChanged, this, &ControlPanel::cache_chosen);

@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
@@ -28,11 +29,13 @@
 #include "metrics/csv_export.h"
 #include "node_palette.h"
 #include "node_table.h"
+#include "proxy_config_panel.h"
 #include "scenario/scenario_json.h"
 #include "share_bars.h"
 #include "theme.h"
 #include "theory/cache_theory.h"
 #include "theory/key_movement.h"
+#include "theory/offered_load.h"
 #include "time_chart.h"
 
 namespace loadlab::ui {
@@ -104,6 +107,9 @@ void MainWindow::build_status_bar() {
   statusBar()->addWidget(status_rate_, 1);
   statusBar()->addWidget(status_requests_, 1);
   statusBar()->addWidget(status_balance_, 2);
+  load_badge_ = new QLabel;
+  load_badge_->setObjectName(QStringLiteral("load_badge"));
+  statusBar()->addPermanentWidget(load_badge_);
   statusBar()->addPermanentWidget(status_time_);
 }
 
@@ -133,6 +139,58 @@ void MainWindow::build_docks() {
   about_dock->setObjectName(QStringLiteral("about_dock"));
   about_dock->setWidget(about_panel);
   addDockWidget(Qt::LeftDockWidgetArea, about_dock);
+
+  // The model as a real proxy's configuration: closed until asked for (File > Export proxy
+  // configuration, or View).
+  proxy_panel_ = new ProxyConfigPanel;
+  proxy_dock_ = new QDockWidget(tr("Proxy configuration"), this);
+  proxy_dock_->setObjectName(QStringLiteral("proxy_dock"));
+  proxy_dock_->setWidget(proxy_panel_);
+  // A tab beside the scenario's explanation: the charts keep their width.
+  addDockWidget(Qt::LeftDockWidgetArea, proxy_dock_);
+  tabifyDockWidget(about_dock, proxy_dock_);
+  about_dock->raise();
+  proxy_dock_->hide();
+  connect(proxy_dock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+    if (visible) proxy_panel_->show_scenario(scenario());
+  });
+  connect(proxy_panel_, &ProxyConfigPanel::saved, this,
+          [this](const QString& file) { show_message(tr("Saved the proxy configuration to %1.").arg(file), false); });
+  connect(proxy_panel_, &ProxyConfigPanel::save_failed, this, [this](const QString& why) { show_message(why, true); });
+}
+
+void MainWindow::scenario_edited() {
+  update_load_badge();
+  if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(scenario());
+}
+
+// The model's capacity against the offered rate, always in view: past ρ = 1 queues grow
+// without end and latency with them, which the charts show only after a while.
+void MainWindow::update_load_badge() {
+  const OfferedLoad load = predict_offered_load(scenario());
+  dashboard_->set_overloaded(load.overloaded());
+  if (!load.applicable || !(load.capacity_rps > 0)) {
+    load_badge_->setVisible(false);
+    return;
+  }
+  load_badge_->setVisible(true);
+  const QString figures = tr("%1 req/s offered, the model serves at most %2")
+                              .arg(load.offered_rps, 0, 'f', 0)
+                              .arg(load.capacity_rps, 0, 'f', 0);
+  load_badge_->setToolTip(
+      tr("Offered load against the cluster's capacity from the model (slots, speeds, service times, Che's hit "
+         "ratio, the balancer's split): %1. Above 1 the queues grow for as long as the run goes on.")
+          .arg(figures));
+  if (load.overloaded()) {
+    load_badge_->setText(tr(" OVERLOADED ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QStringLiteral("QLabel { background: #D55E00; color: white; font-weight: bold; }"));
+  } else if (load.rho > 0.9) {
+    load_badge_->setText(tr(" near saturation ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QStringLiteral("QLabel { background: #E69F00; color: black; }"));
+  } else {
+    load_badge_->setText(tr(" load ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QString());
+  }
 }
 
 void MainWindow::connect_controls() {
@@ -142,6 +200,8 @@ void MainWindow::connect_controls() {
   connect(table, &NodeTable::cache_changed, this, &MainWindow::on_cache);
   connect(table, &NodeTable::kill_requested, this, &MainWindow::on_kill);
   connect(table, &NodeTable::sick_requested, this, &MainWindow::on_sick);
+  connect(table, &NodeTable::schedule_requested, this, &MainWindow::on_schedule);
+  connect(table, &NodeTable::clear_schedule_requested, this, &MainWindow::clear_schedule);
   connect(panel_, &ControlPanel::balancer_chosen, this, [this](const QString& name) {
     if (name.toStdString() == scenario().balancer) return;
     controller_->edit_scenario().balancer = name.toStdString();
@@ -155,6 +215,7 @@ void MainWindow::connect_controls() {
   connect(panel_, &ControlPanel::rate_chosen, this, [this](double rate) {
     try {
       controller_->set_rate(rate);
+      scenario_edited();
     } catch (const std::exception& e) {
       show_message(QString::fromUtf8(e.what()), true);
     }
@@ -211,6 +272,10 @@ void MainWindow::build_actions() {
         QFileDialog::getSaveFileName(this, tr("Export charts"), QStringLiteral("loadlab.png"), tr("PNG (*.png)"));
     if (!path.isEmpty()) export_png(path);
   });
+  file->addAction(tr("Export proxy &configuration..."), this, [this] {
+    proxy_dock_->show();
+    proxy_dock_->raise();
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -228,6 +293,11 @@ void MainWindow::build_actions() {
   }
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
+  QAction* show_proxy = proxy_dock_->toggleViewAction();
+  connect(show_proxy, &QAction::triggered, this, [this](bool on) {
+    if (on) proxy_dock_->raise();
+  });
+  view->addAction(show_proxy);
   dark_action_ = view->addAction(tr("&Dark theme"));
   dark_action_->setObjectName(QStringLiteral("dark_action"));
   dark_action_->setCheckable(true);
@@ -348,6 +418,7 @@ void MainWindow::set_scenario(Scenario scenario, const QString& origin) {
   show_message(tr("Opened %1.").arg(origin), false);
   redraw();
   update_actions();
+  scenario_edited();
 }
 
 bool MainWindow::save_scenario(const QString& file) {
@@ -372,6 +443,53 @@ void MainWindow::refresh_controls() {
   }
   dashboard_->set_nodes(names, colors);
   update_hit_model();
+  update_marks();
+}
+
+void MainWindow::update_marks() { dashboard_->set_marks(timeline_marks(scenario())); }
+
+void MainWindow::on_schedule(std::size_t node, FaultEvent::Action action, double speed) {
+  // A time a little ahead of the run's present, so "kill at..." during a demo is one Enter.
+  const double now = controller_->history().empty() ? 0.0 : controller_->history().latest().t_ms / 1000.0;
+  bool ok = false;
+  const double at = QInputDialog::getDouble(this, tr("Schedule an event"), tr("Seconds after the start of the run:"),
+                                            std::ceil(now) + 5, 0, 86'400, 1, &ok);
+  if (!ok) return;
+  FaultEvent e;
+  e.at_s = at;
+  e.node = node;
+  e.action = action;
+  e.speed = speed;
+  schedule(e);
+}
+
+bool MainWindow::schedule(const FaultEvent& event) {
+  Scenario next = scenario();
+  next.faults.push_back(event);
+  try {
+    validate(next);
+  } catch (const ScenarioError& e) {
+    show_message(tr("Not scheduled: %1").arg(QString::fromUtf8(e.what())), true);
+    return false;
+  }
+  controller_->edit_scenario().faults = std::move(next.faults);
+  update_marks();
+  show_message(tr("Scheduled at %1 s; it happens in every run from the next Start (Reset, then Start), and Save "
+                  "keeps it with the scenario.")
+                   .arg(event.at_s),
+               false);
+  return true;
+}
+
+void MainWindow::clear_schedule(std::size_t node) {
+  auto& faults = controller_->edit_scenario().faults;
+  const auto before = faults.size();
+  std::erase_if(faults, [node](const FaultEvent& f) { return f.node == node; });
+  update_marks();
+  show_message(tr("Removed %1 scheduled events of node %2 (from the next Start).")
+                   .arg(before - faults.size())
+                   .arg(to_q(scenario().nodes[node].name)),
+               false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,6 +537,7 @@ void MainWindow::reset() {
 }
 
 void MainWindow::restart_if_running(const QString& why) {
+  scenario_edited();  // every edit that restarts changes the model the configuration shows
   if (state() == State::idle) {
     show_message(why + QStringLiteral("."), false);
     return;
@@ -493,6 +612,7 @@ void MainWindow::on_weight(std::size_t node, double weight) {
   try {
     controller_->set_weight(node, weight);
     hit_model_dirty_ = true;  // coalesced into one update per tick while a slider is dragged
+    scenario_edited();
   } catch (const std::exception& e) {
     node_table()->show_weight(node, s.nodes[node].weight);
     show_message(QString::fromUtf8(e.what()), true);
@@ -528,6 +648,7 @@ void MainWindow::on_sick(std::size_t node, bool sick) {
 void MainWindow::on_speed(std::size_t node, double speed) {
   try {
     controller_->set_speed(node, speed);
+    scenario_edited();
   } catch (const std::exception& e) {
     show_message(QString::fromUtf8(e.what()), true);
   }
@@ -537,6 +658,7 @@ void MainWindow::on_cache(std::size_t node, std::size_t objects) {
   try {
     controller_->set_cache_capacity(node, objects);
     hit_model_dirty_ = true;
+    scenario_edited();
   } catch (const std::exception& e) {
     show_message(QString::fromUtf8(e.what()), true);
   }
@@ -625,6 +747,8 @@ void MainWindow::redraw() {
 
   const RecentCompletions recent =
       dashboard_->draw(history.all(), scenario, controller_->slow_motion() ? RunController::kSlowMotion : 1.0);
+  if (dashboard_->latency_view() == Dashboard::LatencyView::distribution)
+    dashboard_->show_distributions(controller_->latency_histograms());
   std::vector<double> shares(n, 0), expected(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
     shares[i] = recent.total > 0 ? recent.completed[i] / recent.total : 0;

@@ -161,6 +161,13 @@ bool RunController::take_snapshots() {
   return !fresh.empty();
 }
 
+std::vector<Histogram> RunController::latency_histograms() const {
+  std::vector<Histogram> out;
+  if (!run_) return out;
+  for (std::size_t i = 0; i < run_->scenario().nodes.size(); ++i) out.push_back(run_->node_latency_histogram(i));
+  return out;
+}
+
 void RunController::set_weight(std::size_t node, double weight) {
   check_node_index(node, scenario_.nodes.size());
   std::vector<double> weights;

@@ -61,6 +61,8 @@ class RunController : public QObject {
   // Moves what the run published into the history; true when anything arrived.
   bool take_snapshots();
   const RunHistory& history() const { return history_; }
+  // Each node's latency since the run started (empty with no run).
+  std::vector<Histogram> latency_histograms() const;
 
   // Live edits: applied to the run (scaled for slow motion) and kept in the scenario. They
   // throw std::invalid_argument naming the value the run rejects, and then change nothing.

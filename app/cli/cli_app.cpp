@@ -126,6 +126,9 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--sizes", sim.sizes,
                       "Cache sizes: object counts (1000) or fractions of the distinct keys (0.01)");
   sim_cmd->add_flag("--mrc", sim.mrc, "Miss-ratio curve: 16 sizes from 0.1% to 100% of the distinct keys");
+  sim_cmd->add_option("--sample-rate", sim.sample_rate,
+                      "SHARDS: simulate only this share of the keys (by hash), each size scaled by it (default 1: "
+                      "exact)");
   sim_cmd->add_option("--format", sim.format, "auto (by extension), text, csv or oracleGeneral");
   sim_cmd->add_option("--key-column", sim.key_column,
                       "CSV: the key column (default key, id or obj_id, else the first)");

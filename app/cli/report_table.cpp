@@ -33,11 +33,11 @@ void print_report(std::FILE* out, const RunReport& r) {
   for (const NodeSummary& s : r.nodes) row(out, s);
   fmt::print(out, "{}\n", std::string(98, '-'));
   row(out, r.total);
-  fmt::print(
-      out,
-      "\nissued {}  completed {}  failed {} (node down {}, no node {}, no quorum {}, cancelled {})  in flight {}\n",
-      r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.no_quorum,
-      r.failed.cancelled, r.in_flight);
+  fmt::print(out,
+             "\nissued {}  completed {}  failed {} (node down {}, no node {}, no quorum {}, queue full {}, queue "
+             "timeout {}, cancelled {})  in flight {}\n",
+             r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.no_quorum,
+             r.failed.queue_full, r.failed.queue_timeout, r.failed.cancelled, r.in_flight);
   if (r.retries > 0) fmt::print(out, "retries {} (each counted once above, under its original request)\n", r.retries);
   if (r.panic_s > 0 || r.issued_in_panic > 0)
     fmt::print(out, "panic {:.3f}s: {} requests issued with too few nodes available, picked among all of them\n",
@@ -50,6 +50,15 @@ void print_report(std::FILE* out, const RunReport& r) {
                r.target_rate);
   else
     fmt::print(out, "elapsed {:.2f}s  throughput {:.0f} req/s\n", r.elapsed_s, r.achieved_rps);
+  if (!std::isinf(r.deadline_ms)) {
+    // Goodput beside throughput: what answered within the deadline, total then per node.
+    std::string nodes;
+    for (const NodeSummary& s : r.nodes)
+      nodes += fmt::format("{}{} {:.0f} req/s ({})", nodes.empty() ? "" : ", ", s.name, s.goodput_rps,
+                           pct(s.goodput_fraction));
+    fmt::print(out, "goodput within {:g} ms: {} requests, {:.0f} req/s, {} of those issued; per node: {}\n",
+               r.deadline_ms, r.total.goodput, r.total.goodput_rps, pct(r.total.goodput_fraction), nodes);
+  }
   if (r.warmup_s > 0)
     fmt::print(out, "warm-up: the first {:.2f}s are left out of every figure above (elapsed is the time after)\n",
                r.warmup_s);
@@ -92,16 +101,19 @@ std::size_t busiest_node(const OfferedLoad& load) {
 }
 }  // namespace
 
-void print_overload_warning(std::FILE* out, const OfferedLoad& load, const std::vector<std::string>& node_names) {
+void print_overload_warning(std::FILE* out, const OfferedLoad& load, const std::vector<std::string>& node_names,
+                            bool bounded) {
   if (!load.overloaded()) return;
   const std::size_t b = busiest_node(load);
   fmt::print(out,
              "loadlab-cli: warning: overloaded: the offered load ({:.0f} req/s) is {:.2f}x what the cluster can "
-             "serve (about {:.0f} req/s{}); node {} at utilisation {:.2f}. Queues and latency grow for as long as "
-             "requests are issued, and the run ends only when the backlog has drained.\n",
+             "serve (about {:.0f} req/s{}); node {} at utilisation {:.2f}. {}\n",
              load.offered_rps, load.rho, load.capacity_rps,
              load.shares_fixed ? " at this balancer's split" : ", every node busy",
-             b < node_names.size() ? node_names[b] : "?", load.node_rho[b]);
+             b < node_names.size() ? node_names[b] : "?", load.node_rho[b],
+             bounded ? "The nodes' queue bounds shed the excess (failed: queue full, queue timeout)."
+                     : "Queues and latency grow for as long as requests are issued, and the run ends only when the "
+                       "backlog has drained (--queue-limit, --queue-timeout-ms bound them).");
 }
 
 void print_end_reason(std::FILE* out, const Workload& w, const RunReport& r, bool interrupted) {

@@ -18,7 +18,9 @@ void print_report(std::FILE* out, const RunReport& report);
 void print_theory(std::FILE* out, const Predictions& theory, const RunReport& report);
 // Before an open-loop run: a warning on `out` when the offered load exceeds what the model can
 // serve (ρ > 1), naming the busiest node; nothing otherwise.
-void print_overload_warning(std::FILE* out, const OfferedLoad& load, const std::vector<std::string>& node_names);
+// `bounded`: every node's queue has a limit or a timeout, so the excess is shed, not queued.
+void print_overload_warning(std::FILE* out, const OfferedLoad& load, const std::vector<std::string>& node_names,
+                            bool bounded = false);
 // Which limit ended issuing: the request count, the duration, or an interrupt.
 void print_end_reason(std::FILE* out, const Workload& workload, const RunReport& report, bool interrupted);
 // After the run: one line with the offered load ρ and the capacity it was computed from.

@@ -117,12 +117,30 @@ void write_run_json(const std::string& file, const RunReport& r, const RunMetric
   j["issued"] = r.issued;
   j["completed"] = r.completed;
   j["failed"] = r.failed.total();
+  j["failed_by_reason"] = {{"node_down", r.failed.node_down},         {"no_node", r.failed.no_node},
+                           {"no_quorum", r.failed.no_quorum},         {"queue_full", r.failed.queue_full},
+                           {"queue_timeout", r.failed.queue_timeout}, {"cancelled", r.failed.cancelled}};
   j["in_flight"] = r.in_flight;
   j["elapsed_s"] = r.elapsed_s;
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < kRunMetricCount; ++i)
     metrics[std::string(kRunMetrics[i].name)] = std::isfinite(m[i]) ? nlohmann::ordered_json(m[i]) : nullptr;
   j["metrics"] = metrics;
+  if (!std::isinf(r.deadline_ms)) {
+    nlohmann::ordered_json g;
+    auto number = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); };
+    g["deadline_ms"] = r.deadline_ms;
+    g["requests"] = r.total.goodput;
+    g["rps"] = number(r.total.goodput_rps);
+    g["fraction"] = number(r.total.goodput_fraction);
+    auto& nodes = g["nodes"] = nlohmann::ordered_json::array();
+    for (const NodeSummary& s : r.nodes)
+      nodes.push_back({{"node", s.name},
+                       {"requests", s.goodput},
+                       {"rps", number(s.goodput_rps)},
+                       {"fraction", number(s.goodput_fraction)}});
+    j["goodput"] = g;
+  }
   if (load.applicable) {
     nlohmann::ordered_json o;
     o["offered_rps"] = load.offered_rps;
@@ -162,7 +180,12 @@ int run_command(const RunOptions& options) {
   const OfferedLoad load = predict_offered_load(scenario);
   std::vector<std::string> names;
   for (const NodeSpec& n : scenario.nodes) names.push_back(n.name);
-  print_overload_warning(stderr, load, names);
+  bool bounded = true;
+  for (std::size_t i = 0; i < scenario.nodes.size(); ++i) {
+    const QueuePolicy q = scenario.queue_of(i);
+    bounded = bounded && (q.limited() || q.times_out());
+  }
+  print_overload_warning(stderr, load, names, bounded);
 
   const bool keep_snapshots = options.csv_dir || options.json || !assertions.empty();
   const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO), keep_snapshots);

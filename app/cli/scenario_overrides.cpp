@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <span>
 #include <sstream>
 
@@ -121,6 +123,28 @@ FaultEvent parse_fault(const std::string& text, const std::vector<NodeSpec>& nod
   return f;
 }
 
+// --queue-limit N|unlimited and --queue-timeout-ms MS|none: the range is validate()'s, so a
+// flag and a scenario file say the same about the same value.
+std::uint64_t parse_queue_limit(const std::string& text) {
+  if (text == "unlimited") return QueuePolicy::kUnlimited;
+  std::uint64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || v == 0 || v > kMaxQueueLimit)
+    throw ScenarioError("--queue-limit", fmt::format("must be a whole number from 1 to {} or 'unlimited' (got '{}')",
+                                                     kMaxQueueLimit, text));
+  return v;
+}
+
+// A time in ms > 0, or "none".
+double parse_ms_or_none(const char* flag, const std::string& text) {
+  if (text == "none") return std::numeric_limits<double>::infinity();
+  const auto v = to_number(text);
+  if (!v || !std::isfinite(*v) || *v <= 0 || *v > kMaxQueueTimeoutMs)
+    throw ScenarioError(
+        flag, fmt::format("must be a number of ms > 0 and <= {} or 'none' (got '{}')", kMaxQueueTimeoutMs, text));
+  return *v;
+}
+
 }  // namespace
 
 void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
@@ -202,6 +226,15 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--slow-start", slow_start, "Seconds over which a node that comes back ramps up its weight (0: off)");
   app.add_option("--seed", seed, "Random seed: the same seed gives the same keys and choices");
   app.add_option("--interval-ms", interval_ms, "Metrics interval in milliseconds (default 100)");
+  app.add_option("--queue-limit", queue_limit,
+                 "Requests each node lets wait for a slot, N or 'unlimited' (the default); the next one fails at "
+                 "once with reason queue_full (HAProxy's maxqueue)");
+  app.add_option("--queue-timeout-ms", queue_timeout_ms,
+                 "A request that waits this long for a slot fails with reason queue_timeout, MS or 'none' (the "
+                 "default; HAProxy's timeout queue)");
+  app.add_option("--deadline-ms", deadline_ms,
+                 "Requests answered within MS of their intended send time count as goodput, reported beside the "
+                 "throughput ('none': no deadline, the default)");
   app.add_option("--warmup", warmup,
                  "Leave the first SECONDS out of every figure of the report (caches warming, queues filling)");
 }
@@ -304,6 +337,16 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (seed) s.seed = *seed;
   if (interval_ms) s.interval_ms = *interval_ms;
   if (warmup) s.warmup_s = *warmup;
+  if (deadline_ms) s.deadline_ms = parse_ms_or_none("--deadline-ms", *deadline_ms);
+  // A flag sets every node's bound, as --cache-capacity sets every node's cache.
+  if (queue_limit) {
+    s.queue.limit = parse_queue_limit(*queue_limit);
+    for (NodeSpec& n : s.nodes) n.queue.limit.reset();
+  }
+  if (queue_timeout_ms) {
+    s.queue.timeout_ms = parse_ms_or_none("--queue-timeout-ms", *queue_timeout_ms);
+    for (NodeSpec& n : s.nodes) n.queue.timeout_ms.reset();
+  }
 }
 
 void ScenarioOverrides::apply_arrivals(Workload& w) const {

@@ -40,7 +40,9 @@ struct ScenarioOverrides {
   std::optional<std::string> rate_schedule, rate_shape, bursty;  // AT_S:RATE,...  steps|linear  ON:OFF:ON_S:OFF_S
   std::optional<double> rate_period;
   std::optional<std::string> clock;
-  std::optional<double> warmup;  // seconds
+  std::optional<double> warmup;                              // seconds
+  std::optional<std::string> queue_limit, queue_timeout_ms;  // N or "unlimited"; MS or "none"
+  std::optional<std::string> deadline_ms;                    // MS or "none"
 
   void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.

@@ -108,7 +108,8 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   RunOutcome outcome;
 };
 
-Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.faults), snapshots(scenario.nodes.size()) {
+Engine::State::State(Scenario s)
+    : scenario(std::move(s)), faults(scenario.faults), snapshots(scenario.nodes.size(), scenario.deadline_ms) {
   validate(scenario);
   const std::size_t n = scenario.nodes.size();
   std::vector<double> weights;
@@ -116,8 +117,8 @@ Engine::State::State(Scenario s) : scenario(std::move(s)), faults(scenario.fault
   for (std::size_t i = 0; i < n; ++i) {
     auto cache = caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i)});
     nodes.push_back(std::make_unique<Node>(
-        scenario.nodes[i], std::move(cache), scenario.service, derive_seed(scenario.seed, node_stream + i), clock,
-        [this](std::uint32_t client) { client_done(client); },
+        scenario.nodes[i], scenario.queue_of(i), scenario.deadline_ms, std::move(cache), scenario.service,
+        derive_seed(scenario.seed, node_stream + i), clock, [this](std::uint32_t client) { client_done(client); },
         [this, i](const Request& r) { return retry_elsewhere(r, i); }));
     counters.push_back(&nodes.back()->counters());
   }
@@ -229,6 +230,13 @@ void Engine::set_spikes(std::size_t node, double probability, double extra_us) {
 bool Engine::node_up(std::size_t node) const {
   check_node_index(node, state_->nodes.size());
   return state_->nodes[node]->up();
+}
+
+Histogram Engine::node_latency_histogram(std::size_t node) const {
+  check_node_index(node, state_->nodes.size());
+  Histogram h;
+  state_->counters[node]->latency.read_into(h);
+  return h;
 }
 
 bool Engine::node_available(std::size_t node) const {

@@ -6,9 +6,13 @@
 
 namespace loadlab {
 
-Node::Node(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service, std::uint64_t seed,
-           const EngineClock& clock, NodeModel::ClientDone client_done, NodeModel::Retry retry)
-    : clock_(clock), model_(spec, std::move(cache), service, seed, *this, std::move(client_done), std::move(retry)) {
+Node::Node(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
+           const ServiceModel& service, std::uint64_t seed, const EngineClock& clock, NodeModel::ClientDone client_done,
+           NodeModel::Retry retry)
+    : queue_timer_(io_),
+      clock_(clock),
+      model_(spec, queue, deadline_ms, std::move(cache), service, seed, *this, std::move(client_done),
+             std::move(retry)) {
   for (unsigned i = 0; i < spec.slots; ++i) timers_.push_back(std::make_unique<boost::asio::steady_timer>(io_));
 }
 
@@ -59,6 +63,18 @@ void Node::start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns
 }
 
 void Node::cancel(std::size_t slot) { timers_[slot]->cancel(); }
+
+void Node::wake(std::int64_t due_ns) {
+  queue_timer_.expires_at(clock_.at(due_ns));
+  queue_timer_.async_wait([this, due_ns](const boost::system::error_code& error) {
+    if (error) return;
+    // Requests still in the inbox arrived before this moment: they join the queue first, so
+    // the bound sees everything that is waiting.
+    take_inbox();
+    model_.wake(due_ns);
+    model_.pump(clock_.now_ns());
+  });
+}
 
 void Node::kill() {
   up_.store(false, std::memory_order_release);

@@ -28,8 +28,9 @@ namespace loadlab {
 
 class Node final : private ServiceTimers {
  public:
-  Node(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service, std::uint64_t seed,
-       const EngineClock& clock, NodeModel::ClientDone client_done, NodeModel::Retry retry = {});
+  Node(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
+       const ServiceModel& service, std::uint64_t seed, const EngineClock& clock, NodeModel::ClientDone client_done,
+       NodeModel::Retry retry = {});
   ~Node() override;
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -54,6 +55,7 @@ class Node final : private ServiceTimers {
  private:
   void start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns) override;
   void cancel(std::size_t slot) override;
+  void wake(std::int64_t due_ns) override;
   void drain_inbox();
   void take_inbox();  // moves what waits in the inbox into the model
 
@@ -61,6 +63,7 @@ class Node final : private ServiceTimers {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;
   std::vector<std::unique_ptr<boost::asio::steady_timer>> timers_;  // one per slot
+  boost::asio::steady_timer queue_timer_;                           // the queue timeout's wake-up
 
   std::mutex inbox_mutex_;
   std::vector<Request> inbox_;

@@ -17,7 +17,8 @@ double load_per_weight(double requests, double weight, bool honours_weights) {
 
 }  // namespace
 
-SnapshotBuilder::SnapshotBuilder(std::size_t nodes) : previous_(nodes), previous_samples_(nodes) {}
+SnapshotBuilder::SnapshotBuilder(std::size_t nodes, double deadline_ms)
+    : previous_(nodes), previous_samples_(nodes), has_deadline_(!std::isinf(deadline_ms)) {}
 
 Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const NodeState> nodes,
                                const std::function<ClusterCounts()>& read_cluster, double target_rate,
@@ -45,11 +46,14 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     f.reads_completed = c.completed.load(std::memory_order_acquire);
     f.cancelled = c.failed_cancelled.load(std::memory_order_acquire);
     n.failed_down = c.failed_down.load(std::memory_order_acquire);
+    n.failed_queue_full = c.failed_queue_full.load(std::memory_order_acquire);
+    n.failed_queue_timeout = c.failed_queue_timeout.load(std::memory_order_acquire);
     n.writes_completed = c.writes_completed.load(std::memory_order_acquire);
     f.writes_no_quorum = c.writes_failed_quorum.load(std::memory_order_acquire);
     f.writes_cancelled = c.writes_failed_cancelled.load(std::memory_order_acquire);
     f.write_copies_done = c.write_acks.load(std::memory_order_acquire) +
                           c.write_attempts_down.load(std::memory_order_acquire) +
+                          c.write_attempts_shed.load(std::memory_order_acquire) +
                           c.write_attempts_cancelled.load(std::memory_order_acquire);
     n.retried_out = c.retried_out.load(std::memory_order_acquire);
   }
@@ -59,6 +63,7 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     const Finished& f = finished[i];
     n.hits = c.hits.load(std::memory_order_relaxed);
     n.misses = c.misses.load(std::memory_order_relaxed);
+    n.within_deadline = c.within_deadline.load(std::memory_order_relaxed);
     n.queue_length = c.queue_length.load(std::memory_order_relaxed);
     n.in_service = c.in_service.load(std::memory_order_relaxed);
     n.issued = c.issued.load(std::memory_order_acquire);
@@ -66,7 +71,7 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     const std::uint64_t write_copies = c.write_attempts.load(std::memory_order_acquire);
     // A retry counted in here may not yet be counted out at its old node: for that moment it
     // is in flight at both, which the cluster figures below do not double count.
-    const std::uint64_t reads_failed = f.cancelled + n.failed_down;
+    const std::uint64_t reads_failed = f.cancelled + n.failed_down + n.failed_queue_full + n.failed_queue_timeout;
     n.in_flight =
         n.issued + n.retried_in + write_copies - f.reads_completed - reads_failed - n.retried_out - f.write_copies_done;
     n.completed = f.reads_completed + n.writes_completed;  // reads served here, and writes it decided
@@ -84,6 +89,9 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     n.interval_hits = n.hits - prev.hits;
     n.interval_misses = n.misses - prev.misses;
     n.rps = s.interval_s > 0 ? static_cast<double>(n.interval_completed) / s.interval_s : 0.0;
+    n.goodput_rps = !has_deadline_     ? kNaN
+                    : s.interval_s > 0 ? static_cast<double>(n.within_deadline - prev.within_deadline) / s.interval_s
+                                       : 0.0;
     // Sum and histogram are read one after the other without a lock: at the interval's edge
     // the mean may count a request or two in one interval that the histogram puts in the next.
     n.latency_sum_ns = c.latency_sum_ns.load(std::memory_order_relaxed);
@@ -107,8 +115,11 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     s.failed.cancelled += f.cancelled + f.writes_cancelled;
     s.failed.node_down += n.failed_down;
     s.failed.no_quorum += f.writes_no_quorum;
+    s.failed.queue_full += n.failed_queue_full;
+    s.failed.queue_timeout += n.failed_queue_timeout;
     s.issued += n.issued;
     s.rps += n.rps;
+    s.goodput_rps += n.goodput_rps;
   }
   const ClusterCounts cluster = read_cluster();
   s.failed.no_node = cluster.no_node;
@@ -149,9 +160,11 @@ CountersBaseline capture_baseline(std::int64_t now_ns, std::span<const NodeState
     n.failed_cancelled = c.failed_cancelled.load(), n.writes_failed_cancelled = c.writes_failed_cancelled.load();
     n.writes_failed_quorum = c.writes_failed_quorum.load(), n.failed_down = c.failed_down.load();
     n.hits = c.hits.load(), n.misses = c.misses.load(), n.latency_sum_ns = c.latency_sum_ns.load();
+    n.failed_queue_full = c.failed_queue_full.load(), n.failed_queue_timeout = c.failed_queue_timeout.load();
+    n.within_deadline = c.within_deadline.load();
     c.latency.read_into(n.latency);
     b.finished += n.completed + n.writes_completed + n.failed_cancelled + n.writes_failed_cancelled +
-                  n.writes_failed_quorum + n.failed_down;
+                  n.writes_failed_quorum + n.failed_down + n.failed_queue_full + n.failed_queue_timeout;
   }
   b.cluster = cluster;
   b.finished += cluster.no_node;
@@ -206,9 +219,12 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
         c.failed_cancelled.load() + c.writes_failed_cancelled.load() - b.failed_cancelled - b.writes_failed_cancelled;
     const std::uint64_t no_quorum = c.writes_failed_quorum.load() - b.writes_failed_quorum;
     s.failed_down = c.failed_down.load() - b.failed_down;
-    s.failed = cancelled + s.failed_down + no_quorum;
+    s.failed_queue_full = c.failed_queue_full.load() - b.failed_queue_full;
+    s.failed_queue_timeout = c.failed_queue_timeout.load() - b.failed_queue_timeout;
+    s.failed = cancelled + s.failed_down + no_quorum + s.failed_queue_full + s.failed_queue_timeout;
     s.failed_cancelled = cancelled;
     s.failed_no_quorum = no_quorum;
+    s.goodput = c.within_deadline.load() - b.within_deadline;
     s.hits = c.hits.load() - b.hits;
     s.misses = c.misses.load() - b.misses;
     if (!context.partitions_held.empty()) {
@@ -234,6 +250,8 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
     r.failed.cancelled += cancelled;
     r.failed.node_down += s.failed_down;
     r.failed.no_quorum += no_quorum;
+    r.failed.queue_full += s.failed_queue_full;
+    r.failed.queue_timeout += s.failed_queue_timeout;
     r.total.hits += s.hits;
     r.total.misses += s.misses;
     r.nodes.push_back(std::move(s));
@@ -260,11 +278,29 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
   r.total.failed_cancelled = r.failed.cancelled;
   r.total.failed_no_quorum = r.failed.no_quorum;
   r.total.failed_no_node = r.failed.no_node;
+  r.total.failed_queue_full = r.failed.queue_full;
+  r.total.failed_queue_timeout = r.failed.queue_timeout;
   const std::uint64_t accesses = r.total.hits + r.total.misses;
   r.total.hit_ratio = accesses > 0 ? static_cast<double>(r.total.hits) / static_cast<double>(accesses) : kNaN;
   fill_latency(r.total, all, sum_ns, max_ns);
   r.target_rate = context.target_rate;
   r.achieved_rps = r.elapsed_s > 0 ? static_cast<double>(r.completed) / r.elapsed_s : 0.0;
+  r.deadline_ms = context.deadline_ms;
+  // Goodput: per second of the measured time, and as a share of what ended there.
+  const bool has_deadline = !std::isinf(context.deadline_ms);
+  auto fill_goodput = [&](NodeSummary& s, std::uint64_t ended) {
+    if (!has_deadline) {
+      s.goodput_rps = s.goodput_fraction = kNaN;
+      return;
+    }
+    s.goodput_rps = r.elapsed_s > 0 ? static_cast<double>(s.goodput) / r.elapsed_s : kNaN;
+    s.goodput_fraction = ended > 0 ? static_cast<double>(s.goodput) / static_cast<double>(ended) : kNaN;
+  };
+  for (NodeSummary& s : r.nodes) {
+    r.total.goodput += s.goodput;
+    fill_goodput(s, s.requests + s.failed);
+  }
+  fill_goodput(r.total, r.issued);
   return r;
 }
 

@@ -3,6 +3,7 @@
 // built here, from the same counters, whichever driver ran the model.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,7 +39,8 @@ struct ClusterCounts {
 
 class SnapshotBuilder {
  public:
-  explicit SnapshotBuilder(std::size_t nodes);
+  // `deadline_ms`: infinite when the scenario has none (goodput figures are NaN then).
+  explicit SnapshotBuilder(std::size_t nodes, double deadline_ms = std::numeric_limits<double>::infinity());
   // Figures since the previous call, and cumulative ones. `cluster` is read after the nodes'
   // counters (a request seen completed must also be seen issued). `honours_weights` judges
   // imbalance per unit of weight.
@@ -50,12 +52,14 @@ class SnapshotBuilder {
   Histogram interval_, merged_;
   std::vector<NodeSample> previous_samples_;
   std::int64_t previous_ns_ = 0;
+  bool has_deadline_;
 };
 
 // What the report says of the run itself.
 struct ReportContext {
   std::string scenario, balancer, cache_policy, placement;
   std::uint64_t seed = 0;
+  double deadline_ms = std::numeric_limits<double>::infinity();  // the scenario's; infinite: none
   std::vector<std::string> names;
   std::vector<std::uint64_t> partitions_held;  // empty without partitioning
   std::vector<double> key_share_held;
@@ -72,6 +76,7 @@ struct CountersBaseline {
   struct Node {
     std::uint64_t completed = 0, writes_completed = 0, failed_cancelled = 0, writes_failed_cancelled = 0;
     std::uint64_t writes_failed_quorum = 0, failed_down = 0, hits = 0, misses = 0, latency_sum_ns = 0;
+    std::uint64_t failed_queue_full = 0, failed_queue_timeout = 0, within_deadline = 0;
     Histogram latency;
   };
   std::vector<Node> nodes;

@@ -30,13 +30,20 @@ struct NodeCounters {
   std::atomic<std::uint64_t> failed_cancelled{0};  // queued or in service when the run stopped
   std::atomic<std::uint64_t> failed_down{0};       // sent to the node while it was down, or lost when it was killed
   std::atomic<std::uint64_t> retried_out{0};       // failed here and forwarded to another node to retry
-  // Replica copies of writes: acknowledged, or failed (node down, or cancelled at the end).
-  std::atomic<std::uint64_t> write_acks{0}, write_attempts_down{0}, write_attempts_cancelled{0};
+  // Shed by the node's queue bound (model/queue_policy.h): turned away because the queue was
+  // full, or given up after waiting too long for a slot.
+  std::atomic<std::uint64_t> failed_queue_full{0}, failed_queue_timeout{0};
+  // Replica copies of writes: acknowledged, or failed (node down, shed by the queue bound, or
+  // cancelled at the end).
+  std::atomic<std::uint64_t> write_acks{0}, write_attempts_down{0}, write_attempts_shed{0}, write_attempts_cancelled{0};
   // Writes this node decided: its acknowledgement made the quorum, or its failure made the
   // quorum impossible (the reason is that of the deciding failure).
   std::atomic<std::uint64_t> writes_completed{0}, writes_failed_quorum{0}, writes_failed_cancelled{0};
   std::atomic<std::uint64_t> hits{0};
   std::atomic<std::uint64_t> misses{0};
+  // Completed (reads, and writes whose quorum this node completed) within the scenario's
+  // deadline of their intended send time: goodput. Counted only when there is a deadline.
+  std::atomic<std::uint64_t> within_deadline{0};
   std::atomic<std::uint64_t> latency_sum_ns{0};
   std::atomic<std::uint64_t> latency_max_ns{0};
   std::atomic<std::uint64_t> queue_length{0};  // gauge: waiting for a slot
@@ -45,12 +52,14 @@ struct NodeCounters {
 
   // Requests that left the node, completed or failed; load before `issued` (see above).
   std::uint64_t failed() const {
-    return failed_cancelled.load(std::memory_order_acquire) + failed_down.load(std::memory_order_acquire);
+    return failed_cancelled.load(std::memory_order_acquire) + failed_down.load(std::memory_order_acquire) +
+           failed_queue_full.load(std::memory_order_acquire) + failed_queue_timeout.load(std::memory_order_acquire);
   }
   // Requests that left the node: completed, failed for good, or handed to another node.
   std::uint64_t finished() const {
     return completed.load(std::memory_order_acquire) + failed() + retried_out.load(std::memory_order_acquire) +
            write_acks.load(std::memory_order_acquire) + write_attempts_down.load(std::memory_order_acquire) +
+           write_attempts_shed.load(std::memory_order_acquire) +
            write_attempts_cancelled.load(std::memory_order_acquire);
   }
   // Requests that arrived: from the dispatcher or retried here from another node. A retry is

@@ -19,6 +19,7 @@ struct NodeSummary {
   std::uint64_t failed = 0;       // all reasons
   std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t failed_cancelled = 0, failed_no_quorum = 0, failed_no_node = 0;  // the other reasons
+  std::uint64_t failed_queue_full = 0, failed_queue_timeout = 0;                 // shed by the queue bound
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   double hit_ratio = 0;          // NaN when the node saw no request
@@ -26,6 +27,11 @@ struct NodeSummary {
   double key_share = std::numeric_limits<double>::quiet_NaN();         // popularity of the keys it holds
   double mean_us = 0, p50_us = 0, p95_us = 0, p99_us = 0, max_us = 0;  // NaN when empty
   double p999_us = 0;                                                  // NaN when empty
+  // Goodput (with a deadline; NaN figures without): requests completed within the deadline,
+  // as a count, per second of the measured time, and as a fraction of the requests that
+  // ended here (completed + failed; for the total row, of every request issued).
+  std::uint64_t goodput = 0;
+  double goodput_rps = 0, goodput_fraction = 0;
 };
 
 struct RunReport {
@@ -53,6 +59,7 @@ struct RunReport {
   double warmup_s = 0;     // left out of every figure: the counters were read at its end and subtracted
   double target_rate = 0;  // open loop; 0 otherwise
   double achieved_rps = 0;
+  double deadline_ms = std::numeric_limits<double>::infinity();  // what counts as goodput; infinite: none
   bool stopped_early = false;
   Imbalance imbalance;
   bool honours_weights = false;  // whether imbalance is per unit of weight  // of requests per node in rotation (per

@@ -30,7 +30,8 @@ struct NodeSample {
   std::uint64_t completed = 0;    // reads served here, and writes whose quorum this node completed
   std::uint64_t failed = 0;       // all reasons: reads failed here, and writes it decided that failed
   std::uint64_t failed_down = 0;  // of which: the node was down
-  std::uint64_t in_flight = 0;    // arrived - completed - failed - retried out: in transit, queued or in service
+  std::uint64_t failed_queue_full = 0, failed_queue_timeout = 0;  // of which: shed by the queue bound
+  std::uint64_t in_flight = 0;  // arrived - completed - failed - retried out: in transit, queued or in service
   std::uint64_t retried_in = 0, retried_out = 0;  // retries that came here from, and left for, other nodes
   std::uint64_t writes_completed = 0;             // writes whose quorum this node's acknowledgement completed
   std::uint64_t writes_failed = 0;                // of `failed`: writes it decided failed (no quorum, cancelled)
@@ -41,11 +42,13 @@ struct NodeSample {
   std::uint64_t in_service = 0;
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
+  std::uint64_t within_deadline = 0;  // completed within the scenario's deadline (0 without one)
   // this interval
   std::uint64_t interval_completed = 0;
   std::uint64_t interval_hits = 0;
   std::uint64_t interval_misses = 0;
   double rps = 0;
+  double goodput_rps = 0;                     // completed within the deadline, per second; NaN without a deadline
   double p50_us = 0, p95_us = 0, p99_us = 0;  // NaN when nothing completed in the interval
   double mean_us = 0;                         // NaN when nothing completed in the interval
   std::uint64_t latency_sum_ns = 0;           // cumulative, for the interval mean
@@ -56,7 +59,11 @@ struct FailureCounts {
   std::uint64_t no_node = 0;    // the balancer had no node to offer (all weights 0, or all marked down)
   std::uint64_t node_down = 0;  // sent to a node that was down, or lost when it was killed
   std::uint64_t no_quorum = 0;  // writes that too many replicas failed to acknowledge
-  std::uint64_t total() const { return cancelled + no_node + node_down + no_quorum; }
+  // Shed by a node's queue bound (model/queue_policy.h): the queue was full when the request
+  // came, or it waited its queue timeout for a slot.
+  std::uint64_t queue_full = 0;
+  std::uint64_t queue_timeout = 0;
+  std::uint64_t total() const { return cancelled + no_node + node_down + no_quorum + queue_full + queue_timeout; }
 };
 
 struct Snapshot {
@@ -75,6 +82,7 @@ struct Snapshot {
   double panic_s = 0;
   std::uint64_t issued_in_panic = 0;
   double rps = 0;
+  double goodput_rps = 0;  // NaN without a deadline
   double target_rate = 0;
   double p50_us = 0, p95_us = 0, p99_us = 0;
   double mean_us = 0;   // of the requests completed in the interval; NaN when none

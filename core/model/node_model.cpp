@@ -7,9 +7,16 @@
 
 namespace loadlab {
 
-NodeModel::NodeModel(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service,
-                     std::uint64_t seed, ServiceTimers& timers, ClientDone client_done, Retry retry)
-    : slots_(spec.slots),
+NodeModel::NodeModel(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
+                     const ServiceModel& service, std::uint64_t seed, ServiceTimers& timers, ClientDone client_done,
+                     Retry retry)
+    : queue_limit_(queue.limit),
+      queue_timeout_ns_(queue.times_out()
+                            ? std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(queue.timeout_ms * 1e6)))
+                            : kNoWake),
+      wake_due_ns_(kNoWake),
+      deadline_ns_(std::isinf(deadline_ms) ? kNoWake : static_cast<std::int64_t>(std::llround(deadline_ms * 1e6))),
+      slots_(spec.slots),
       cache_(std::move(cache)),
       service_(service),
       speed_(spec.speed),
@@ -28,11 +35,43 @@ void NodeModel::arrive(const Request& r, std::int64_t now_ns) {
     fail(r);
   else if (queue_.empty() && !free_slots_.empty())
     serve(r, now_ns);  // what pump() would do at once, without the trip through the queue
-  else
+  else if (queue_.size() >= queue_limit_)
+    shed(r, Shed::queue_full);
+  else {
     queue_.push_back(Waiting{r, now_ns});
+    ask_for_wake();
+  }
+}
+
+void NodeModel::ask_for_wake() {
+  // The oldest request's timeout is the first due: one wake-up at a time is enough, and a
+  // wake-up asked for an older request (since served) comes earlier than any still waiting.
+  if (queue_timeout_ns_ == kNoWake || queue_.empty() || wake_due_ns_ != kNoWake) return;
+  wake_due_ns_ = queue_.front().arrived_ns + queue_timeout_ns_;
+  timers_.wake(wake_due_ns_);
+}
+
+void NodeModel::wake(std::int64_t due_ns) {
+  if (due_ns != wake_due_ns_) return;
+  wake_due_ns_ = kNoWake;
+  expire(due_ns);
+  publish_gauges();
+  ask_for_wake();
+}
+
+void NodeModel::expire(std::int64_t now_ns) {
+  if (queue_timeout_ns_ == kNoWake) return;
+  // A request that has waited its whole timeout gives up, even when a slot frees at that
+  // same moment: the order of events at one instant does not decide its fate.
+  while (!queue_.empty() && queue_.front().arrived_ns + queue_timeout_ns_ <= now_ns) {
+    const Request r = queue_.front().request;
+    queue_.pop_front();
+    shed(r, Shed::queue_timeout);
+  }
 }
 
 void NodeModel::pump(std::int64_t now_ns) {
+  expire(now_ns);
   while (!queue_.empty() && !free_slots_.empty()) {
     const Waiting w = queue_.front();
     queue_.pop_front();
@@ -40,6 +79,7 @@ void NodeModel::pump(std::int64_t now_ns) {
     serve(w.request, std::max(now_ns, w.arrived_ns));
   }
   publish_gauges();
+  ask_for_wake();
 }
 
 void NodeModel::serve(const Request& r, std::int64_t start_ns) {
@@ -80,6 +120,7 @@ void NodeModel::finish(std::size_t index, std::uint64_t generation, std::int64_t
 void NodeModel::record_latency(std::int64_t intended_ns, std::int64_t now_ns) {
   const auto latency = static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_ns - intended_ns));
   counters_.latency.record(latency);
+  if (deadline_ns_ != kNoWake && latency <= static_cast<std::uint64_t>(deadline_ns_)) bump(counters_.within_deadline);
   bump(counters_.latency_sum_ns, latency);
   if (latency > counters_.latency_max_ns.load(std::memory_order_relaxed))
     counters_.latency_max_ns.store(latency, std::memory_order_relaxed);
@@ -87,7 +128,7 @@ void NodeModel::record_latency(std::int64_t intended_ns, std::int64_t now_ns) {
 
 void NodeModel::complete(const Request& r, std::int64_t now_ns) {
   if (r.write) {
-    write_reported(r, true, false, now_ns);
+    write_reported(r, CopyOutcome::acknowledged, now_ns);
     return;
   }
   record_latency(r.intended_ns, now_ns);
@@ -95,13 +136,14 @@ void NodeModel::complete(const Request& r, std::int64_t now_ns) {
   if (r.client != kNoClient && client_done_) client_done_(r.client);
 }
 
-void NodeModel::write_reported(const Request& r, bool acknowledged, bool cancelled, std::int64_t now_ns) {
+void NodeModel::write_reported(const Request& r, CopyOutcome outcome, std::int64_t now_ns) {
   WriteState* w = r.write;
   // Read what is needed before reporting: once this node's report is in, another replica's
   // thread may be the last one and free the state.
   const unsigned replicas = w->replicas;
   bool decided_here = false;
-  if (acknowledged) {
+  const bool cancelled = outcome == CopyOutcome::cancelled;
+  if (outcome == CopyOutcome::acknowledged) {
     bump(counters_.write_acks, 1, std::memory_order_release);
     if (w->acks.fetch_add(1, std::memory_order_acq_rel) + 1 == w->quorum) {
       record_latency(w->intended_ns, now_ns);  // a write's latency is its quorum's
@@ -109,7 +151,10 @@ void NodeModel::write_reported(const Request& r, bool acknowledged, bool cancell
       decided_here = true;
     }
   } else {
-    bump(cancelled ? counters_.write_attempts_cancelled : counters_.write_attempts_down, 1, std::memory_order_release);
+    bump(cancelled                      ? counters_.write_attempts_cancelled
+         : outcome == CopyOutcome::shed ? counters_.write_attempts_shed
+                                        : counters_.write_attempts_down,
+         1, std::memory_order_release);
     if (w->fails.fetch_add(1, std::memory_order_acq_rel) + 1 == w->replicas - w->quorum + 1) {
       bump(cancelled ? counters_.writes_failed_cancelled : counters_.writes_failed_quorum, 1,
            std::memory_order_release);
@@ -122,14 +167,14 @@ void NodeModel::write_reported(const Request& r, bool acknowledged, bool cancell
 
 void NodeModel::cancel(const Request& r) {
   if (r.write)
-    write_reported(r, false, true, 0);
+    write_reported(r, CopyOutcome::cancelled, 0);
   else
     bump(counters_.failed_cancelled, 1, std::memory_order_release);
 }
 
 void NodeModel::fail(const Request& r) {
   if (r.write) {  // a replica copy: the quorum decides, no retry
-    write_reported(r, false, false, 0);
+    write_reported(r, CopyOutcome::down, 0);
     return;
   }
   if (retry_ && retry_(r)) {
@@ -137,6 +182,16 @@ void NodeModel::fail(const Request& r) {
     return;
   }
   bump(counters_.failed_down, 1, std::memory_order_release);
+  if (r.client != kNoClient && client_done_) client_done_(r.client);
+}
+
+void NodeModel::shed(const Request& r, Shed why) {
+  if (r.write) {  // a replica copy: the quorum decides
+    write_reported(r, CopyOutcome::shed, 0);
+    return;
+  }
+  bump(why == Shed::queue_full ? counters_.failed_queue_full : counters_.failed_queue_timeout, 1,
+       std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
 }
 

@@ -1,9 +1,18 @@
 #pragma once
-// A backend node as a model: its FIFO queue, its slots, its cache, the service time of each
-// request and its counters. It knows nothing of who drives time: every call carries `now`,
-// and a request that starts service asks the driver (ServiceTimers) to call finish() when its
-// service time is over. The real-thread engine answers with an Asio timer on the node's own
-// thread (engine/node.h); the virtual-time simulator with an event on its queue (sim/).
+// A backend node as a model: its FIFO queue and the queue's bound, its slots, its cache, the
+// service time of each request and its counters. It knows nothing of who drives time: every
+// call carries `now`, and a request that starts service asks the driver (ServiceTimers) to
+// call finish() when its service time is over; with a queue timeout, the node also asks to be
+// woken when the oldest waiting request's time is up. The real-thread engine answers with Asio
+// timers on the node's own thread (engine/node.h); the virtual-time simulator with events on
+// its queue (sim/).
+//
+// The queue bound (model/queue_policy.h, HAProxy's maxqueue and timeout queue): a request
+// that finds `limit` others waiting fails at once (queue_full); one that has waited
+// `timeout_ms` for a slot fails at that moment (queue_timeout), counted when the driver's
+// wake-up comes, not later when a slot would have been free. Neither is retried on another
+// node: shedding is what the bound is for, and sending the excess elsewhere would carry an
+// overload from node to node (Envoy does not retry its own overflow answers unless told to).
 //
 // Threading: a NodeModel is touched by one thread at a time — the node's thread in the real
 // engine, the simulator's only thread on the virtual clock. Its counters are atomics so other
@@ -11,12 +20,14 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <vector>
 
 #include "base/random.h"
 #include "caches/cache.h"
 #include "metrics/node_counters.h"
+#include "model/queue_policy.h"
 #include "model/request.h"
 #include "scenario/scenario.h"
 #include "workload/service_time.h"
@@ -25,28 +36,33 @@ namespace loadlab {
 
 // What the driver does for a node's slots: call finish(slot, generation, due_ns) at `due_ns`,
 // the moment the slot's service ends. The generation tells a completion that was already on
-// its way when the slot was emptied (kill, cancel) from the slot's next request.
+// its way when the slot was emptied (kill, cancel) from the slot's next request. And for the
+// queue timeout: call wake(due_ns) at `due_ns` (the node asks for one wake-up at a time).
 class ServiceTimers {
  public:
   virtual ~ServiceTimers() = default;
   virtual void start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns) = 0;
   virtual void cancel(std::size_t slot) = 0;
+  virtual void wake(std::int64_t due_ns) = 0;
 };
 
 class NodeModel {
  public:
+  static constexpr std::int64_t kNoWake = std::numeric_limits<std::int64_t>::max();
   // A closed-loop client's request is done (completed or failed for good).
   using ClientDone = std::function<void(std::uint32_t client)>;
   // A request failed because the node is down: true when it was handed to another node to
   // retry (and counted in there).
   using Retry = std::function<bool(const Request& request)>;
 
-  NodeModel(const NodeSpec& spec, std::unique_ptr<Cache> cache, const ServiceModel& service, std::uint64_t seed,
-            ServiceTimers& timers, ClientDone client_done, Retry retry = {});
+  // `deadline_ms`: what counts as goodput (Scenario::deadline_ms; infinite: none).
+  NodeModel(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
+            const ServiceModel& service, std::uint64_t seed, ServiceTimers& timers, ClientDone client_done,
+            Retry retry = {});
 
   // A request reaches the node: it starts service in a free slot, waits in the queue, or fails
-  // at once if the node is down (or the run is ending). Call pump() after a batch of arrivals
-  // (it also publishes the queue and slot gauges).
+  // at once if the node is down (or the run is ending) or its queue is full. Call pump() after
+  // a batch of arrivals (it also publishes the queue and slot gauges).
   void arrive(const Request& request, std::int64_t now_ns);
   // Moves queued requests into free slots and starts their service.
   void pump(std::int64_t now_ns);
@@ -54,6 +70,9 @@ class NodeModel {
   // time it was due, not when a late timer got round to it: the next request's service starts
   // from there, so a driver's timer lag never adds up from one request to the next.
   void finish(std::size_t slot, std::uint64_t generation, std::int64_t due_ns);
+  // The wake-up asked for with ServiceTimers::wake(due_ns): requests that have waited their
+  // queue timeout fail now. A wake-up the node no longer waits for is ignored.
+  void wake(std::int64_t due_ns);
 
   // Kill: what is queued or in service fails with reason node_down, and so does everything
   // that arrives until revive(); the cache is lost (a restarted process is cold).
@@ -87,17 +106,27 @@ class NodeModel {
     Request request;
     std::int64_t arrived_ns;
   };
+  // How a replica's copy of a write ended.
+  enum class CopyOutcome { acknowledged, down, shed, cancelled };
+  enum class Shed { queue_full, queue_timeout };
   void serve(const Request& request, std::int64_t start_ns);
   void complete(const Request& request, std::int64_t now_ns);
   void fail(const Request& request);
   void cancel(const Request& request);
+  void shed(const Request& request, Shed why);
+  void expire(std::int64_t now_ns);  // fails the requests whose queue timeout is up
+  void ask_for_wake();               // for the oldest waiting request's timeout, unless already asked
   template <class Drop>
   void drop_everything(Drop drop);
-  void write_reported(const Request& request, bool acknowledged, bool cancelled, std::int64_t now_ns);
+  void write_reported(const Request& request, CopyOutcome outcome, std::int64_t now_ns);
   void record_latency(std::int64_t intended_ns, std::int64_t now_ns);
   void publish_gauges();
 
-  std::deque<Waiting> queue_;
+  std::deque<Waiting> queue_;  // oldest first
+  std::uint64_t queue_limit_;
+  std::int64_t queue_timeout_ns_;  // kNoWake: none
+  std::int64_t wake_due_ns_;       // the wake-up asked for; kNoWake: none
+  std::int64_t deadline_ns_;       // kNoWake: no deadline
   std::vector<Slot> slots_;
   std::vector<std::size_t> free_slots_;
   std::uint64_t busy_slots_ = 0;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/histogram.h"
 #include "metrics/run_report.h"
 #include "metrics/snapshot.h"
 #include "scenario/scenario.h"
@@ -57,6 +58,9 @@ class Run {
   virtual void set_spikes(std::size_t node, double probability, double extra_us) = 0;
   virtual bool node_up(std::size_t node) const = 0;
   virtual bool node_available(std::size_t node) const = 0;  // what health checking believes
+  // The latency of every request the node completed since the run started (the warm-up
+  // included), read without stopping the run: the distribution behind the percentiles.
+  virtual Histogram node_latency_histogram(std::size_t node) const = 0;
   // Pause stops issuing (the queues still drain on the real clock; the virtual clock stops);
   // resume continues the arrival schedule shifted by the pause.
   virtual void pause() = 0;

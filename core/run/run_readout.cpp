@@ -11,6 +11,7 @@ ReportContext report_context_for(const Scenario& scenario, const Dispatcher& dis
   c.balancer = scenario.balancer;
   c.cache_policy = scenario.cache_policy;
   c.seed = scenario.seed;
+  c.deadline_ms = scenario.deadline_ms;
   for (const NodeSpec& spec : scenario.nodes) c.names.push_back(spec.name);
   c.honours_weights = dispatcher.balancer().honours_weights();
   if (const Placement* p = dispatcher.placement()) {

@@ -23,6 +23,19 @@ void require_range(double value, double low, double high, const std::string& fie
           fmt::format("must be a number from {} to {} (got {})", low, high, value));
 }
 
+// A queue bound: a count of at least one, or unlimited; a timeout above zero, or none.
+void require_queue_limit(std::uint64_t limit, const std::string& field) {
+  if (limit == QueuePolicy::kUnlimited) return;
+  require(limit >= 1 && limit <= kMaxQueueLimit, field,
+          fmt::format("must be a whole number from 1 to {} or \"unlimited\" (got {})", kMaxQueueLimit, limit));
+}
+
+void require_queue_timeout(double ms, const std::string& field) {
+  if (ms == QueuePolicy::kNoTimeout) return;
+  require(std::isfinite(ms) && ms > 0 && ms <= kMaxQueueTimeoutMs, field,
+          fmt::format("must be a number of ms > 0 and <= {} or \"none\" (got {})", kMaxQueueTimeoutMs, ms));
+}
+
 }  // namespace
 
 std::string default_node_name(std::size_t index) {
@@ -152,8 +165,16 @@ void validate(const Scenario& s) {
       require(parse_host_port(n.url, &why).has_value(), at + ".url",
               fmt::format("'{}' is not http://host:port: {}", n.url, why));
     }
+    if (n.queue.limit) require_queue_limit(*n.queue.limit, at + ".queue.limit");
+    if (n.queue.timeout_ms) require_queue_timeout(*n.queue.timeout_ms, at + ".queue.timeout_ms");
     weight_sum += n.weight;
   }
+  if (s.has_deadline())
+    require(
+        std::isfinite(s.deadline_ms) && s.deadline_ms > 0 && s.deadline_ms <= kMaxQueueTimeoutMs, "deadline_ms",
+        fmt::format("must be a number of ms > 0 and <= {} or \"none\" (got {})", kMaxQueueTimeoutMs, s.deadline_ms));
+  require_queue_limit(s.queue.limit, "queue.limit");
+  require_queue_timeout(s.queue.timeout_ms, "queue.timeout_ms");
   require(weight_sum > 0, "nodes[].weight", "all weights are 0, so no node could take a request");
 
   const Workload& w = s.workload;

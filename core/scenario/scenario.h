@@ -1,9 +1,11 @@
 #pragma once
 // A scenario: the cluster (nodes, balancer, caches), the traffic and the service model.
 // The CLI, the GUI and the preset files all describe a run with this one structure.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -12,6 +14,7 @@
 #include "balancers/balancer_params.h"
 #include "model/health.h"
 #include "model/placement.h"
+#include "model/queue_policy.h"
 #include "workload/arrivals.h"
 #include "workload/key_distribution.h"
 #include "workload/service_time.h"
@@ -42,6 +45,7 @@ struct NodeSpec {
   // Where a real backend for this node listens ("http://host:port"): what an exported proxy
   // configuration points at. Empty: the exporter assigns 127.0.0.1 and consecutive ports.
   std::string url;
+  QueueOverrides queue;  // fields given replace the scenario's queue settings for this node
 };
 
 struct Workload {
@@ -110,7 +114,15 @@ struct Scenario {
   Partitioning partitioning;
   std::vector<FaultEvent> faults;
   Clock clock = Clock::real;
+  // Every node's queue bound (model/queue_policy.h); a node's own fields replace these.
+  QueuePolicy queue;
+  // A request answered within this many ms of its intended send time counts as goodput (the
+  // latency a client would still wait for); kNoDeadline: no deadline, no goodput figures.
+  static constexpr double kNoDeadline = std::numeric_limits<double>::infinity();
+  double deadline_ms = kNoDeadline;
+  bool has_deadline() const { return !std::isinf(deadline_ms); }
 
+  QueuePolicy queue_of(std::size_t node) const { return nodes[node].queue.over(queue); }
   std::size_t cache_capacity_of(std::size_t node) const { return nodes[node].cache_capacity.value_or(cache_capacity); }
 };
 

@@ -117,6 +117,44 @@ class ObjectReader {
   std::set<std::string> known_;
 };
 
+// "queue": {"limit": 100 or "unlimited", "timeout_ms": 250 or "none"}, for the cluster or one node.
+QueueOverrides read_queue(const json& value, const std::string& path) {
+  ObjectReader r(value, path);
+  QueueOverrides q;
+  if (const json* v = r.find("limit")) {
+    if (v->is_string() && v->get<std::string>() == "unlimited")
+      q.limit = QueuePolicy::kUnlimited;
+    else if (v->is_number_unsigned() || (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
+                                         v->get<double>() >= 0 && v->get<double>() < 1.8e19))
+      q.limit = v->is_number_unsigned() ? v->get<std::uint64_t>() : static_cast<std::uint64_t>(v->get<double>());
+    else
+      throw ScenarioError(r.field("limit"),
+                          fmt::format("expected a whole number >= 1 or \"unlimited\" (got {})", shown(*v)));
+  }
+  if (const json* v = r.find("timeout_ms")) {
+    if (v->is_string() && v->get<std::string>() == "none")
+      q.timeout_ms = QueuePolicy::kNoTimeout;
+    else if (v->is_number())
+      q.timeout_ms = v->get<double>();
+    else
+      throw ScenarioError(r.field("timeout_ms"),
+                          fmt::format("expected a number of ms > 0 or \"none\" (got {})", shown(*v)));
+  }
+  r.reject_unknown();
+  return q;
+}
+
+nlohmann::ordered_json queue_to_json(const QueueOverrides& q) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  if (q.limit)
+    j["limit"] =
+        *q.limit == QueuePolicy::kUnlimited ? nlohmann::ordered_json("unlimited") : nlohmann::ordered_json(*q.limit);
+  if (q.timeout_ms)
+    j["timeout_ms"] =
+        std::isinf(*q.timeout_ms) ? nlohmann::ordered_json("none") : nlohmann::ordered_json(*q.timeout_ms);
+  return j;
+}
+
 void read_nodes(const json& value, Scenario& s) {
   if (value.is_number()) {  // "nodes": 3 is short for three default nodes
     const std::uint64_t count = whole_number("nodes", value);
@@ -140,6 +178,7 @@ void read_nodes(const json& value, Scenario& s) {
     r.read_count("slots", n.slots);
     if (const json* c = r.find("cache_capacity")) n.cache_capacity = r.whole_number("cache_capacity", *c);
     r.read("url", n.url);
+    if (const json* q = r.find("queue")) n.queue = read_queue(*q, r.field("queue"));
     r.reject_unknown();
     s.nodes.push_back(std::move(n));
   }
@@ -220,6 +259,16 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
   r.read("warmup_s", s.warmup_s);
   r.read_choice("clock", s.clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
+  if (const json* queue = r.find("queue")) s.queue = read_queue(*queue, "queue").over(s.queue);
+  if (const json* deadline = r.find("deadline_ms")) {
+    if (deadline->is_string() && deadline->get<std::string>() == "none")
+      s.deadline_ms = Scenario::kNoDeadline;
+    else if (deadline->is_number())
+      s.deadline_ms = deadline->get<double>();
+    else
+      throw ScenarioError("deadline_ms",
+                          fmt::format("expected a number of ms > 0 or \"none\" (got {})", shown(*deadline)));
+  }
 
   if (const json* cache = r.find("cache")) {
     ObjectReader c(*cache, "cache");
@@ -406,6 +455,7 @@ std::string scenario_to_json(const Scenario& s) {
     nlohmann::ordered_json node{{"name", n.name}, {"weight", n.weight}, {"speed", n.speed}, {"slots", n.slots}};
     if (n.cache_capacity) node["cache_capacity"] = *n.cache_capacity;
     if (!n.url.empty()) node["url"] = n.url;
+    if (!n.queue.empty()) node["queue"] = queue_to_json(n.queue);
     nodes.push_back(std::move(node));
   }
   const Workload& w = s.workload;
@@ -459,6 +509,9 @@ std::string scenario_to_json(const Scenario& s) {
       service["file"] = m.file;
       break;
   }
+  if (s.queue.limited() || s.queue.times_out())
+    j["queue"] = queue_to_json(QueueOverrides{s.queue.limit, s.queue.timeout_ms});
+  if (s.has_deadline()) j["deadline_ms"] = s.deadline_ms;
   j["clock"] = to_string(s.clock);
   j["interval_ms"] = s.interval_ms;
   if (s.warmup_s > 0) j["warmup_s"] = s.warmup_s;

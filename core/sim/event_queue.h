@@ -15,11 +15,11 @@
 namespace loadlab {
 
 struct SimEvent {
-  enum class Kind : std::uint8_t { arrival, client_ready, completion, fault, health, tick, warmup_end };
+  enum class Kind : std::uint8_t { arrival, client_ready, completion, queue_wake, fault, health, tick, warmup_end };
   std::int64_t at_ns = 0;
   std::uint64_t sequence = 0;
   Kind kind = Kind::arrival;
-  std::uint32_t node = 0;        // completion: the node; client_ready: the client
+  std::uint32_t node = 0;        // completion, queue_wake: the node; client_ready: the client
   std::uint32_t slot = 0;        // completion
   std::uint64_t generation = 0;  // completion: the slot's
 };

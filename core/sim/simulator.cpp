@@ -50,8 +50,9 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
         : model(m),
           index(i),
           node(
-              m.scenario.nodes[i], std::move(cache), m.scenario.service, derive_seed(m.scenario.seed, node_stream + i),
-              *this, [&m](std::uint32_t client) { m.client_done(client); },
+              m.scenario.nodes[i], m.scenario.queue_of(i), m.scenario.deadline_ms, std::move(cache), m.scenario.service,
+              derive_seed(m.scenario.seed, node_stream + i), *this,
+              [&m](std::uint32_t client) { m.client_done(client); },
               [&m, i](const Request& r) { return m.retry_elsewhere(r, i); }) {}
     void start(std::size_t slot, std::uint64_t generation, std::int64_t due_ns) override {
       model.schedule({due_ns, 0, SimEvent::Kind::completion, index, static_cast<std::uint32_t>(slot), generation});
@@ -59,6 +60,9 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
     }
     // The completion event stays in the queue and arrives stale (ignored); it no longer counts.
     void cancel(std::size_t) override { --model.pending_completions; }
+    // No count: a request waits in a queue only while slots are busy, so the run is not over
+    // while a wake-up matters, and one left behind at the end is never handled.
+    void wake(std::int64_t due_ns) override { model.schedule({due_ns, 0, SimEvent::Kind::queue_wake, index, 0, 0}); }
     Model& model;
     std::uint32_t index;
     std::atomic<bool> up{true};
@@ -165,7 +169,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
 Simulator::Model::Model(Scenario s)
     : scenario(std::move(s)),
       faults(scenario.faults),
-      snapshots(scenario.nodes.size()),
+      snapshots(scenario.nodes.size(), scenario.deadline_ms),
       arrival_rng(derive_seed(scenario.seed, arrivals_stream)) {
   scenario.clock = Scenario::Clock::virtual_time;  // whatever the file said, this run is virtual
   validate(scenario);
@@ -333,6 +337,10 @@ void Simulator::Model::handle(const SimEvent& e) {
       if (!nodes[e.node]->node.serving(e.slot, e.generation)) break;  // emptied by a kill or the end
       --pending_completions;
       nodes[e.node]->node.finish(e.slot, e.generation, now);
+      dispatcher->load_changed(e.node);
+      break;
+    case SimEvent::Kind::queue_wake:
+      nodes[e.node]->node.wake(now);
       dispatcher->load_changed(e.node);
       break;
     case SimEvent::Kind::fault:
@@ -612,6 +620,13 @@ void Simulator::set_spikes(std::size_t node, double probability, double extra_us
 bool Simulator::node_up(std::size_t node) const {
   check_node_index(node, model_->nodes.size());
   return model_->nodes[node]->up.load();
+}
+
+Histogram Simulator::node_latency_histogram(std::size_t node) const {
+  check_node_index(node, model_->nodes.size());
+  Histogram h;
+  model_->counters[node]->latency.read_into(h);
+  return h;
 }
 
 bool Simulator::node_available(std::size_t node) const {

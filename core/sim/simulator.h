@@ -57,6 +57,7 @@ class Simulator final : public Run {
   void set_spikes(std::size_t node, double probability, double extra_us) override;
   bool node_up(std::size_t node) const override;
   bool node_available(std::size_t node) const override;
+  Histogram node_latency_histogram(std::size_t node) const override;
   void pause() override;
   void resume() override;
   bool paused() const override;

@@ -61,6 +61,8 @@ RunMetricValues compute_run_metrics(const Scenario& scenario, const RunReport& r
   const OfferedLoad load = predict_offered_load(scenario);
   set("capacity_rps", load.applicable ? load.capacity_rps : kNaN);
   set("offered_rho", load.applicable ? load.rho : kNaN);
+  set("goodput_rps", r.total.goodput_rps);
+  set("goodput_fraction", r.total.goodput_fraction);
   return m;
 }
 

@@ -19,7 +19,7 @@ struct MetricInfo {
   std::string_view summary;
 };
 
-inline constexpr std::array<MetricInfo, 19> kRunMetrics{{
+inline constexpr std::array<MetricInfo, 21> kRunMetrics{{
     {"throughput_rps", "completed requests per second of the measured time"},
     {"share_error", "largest |measured − expected share| over the nodes (empty where theory has no share)"},
     {"imbalance_max_mean", "requests per unit of weight: most loaded node / mean"},
@@ -39,6 +39,8 @@ inline constexpr std::array<MetricInfo, 19> kRunMetrics{{
     {"theory_lru_hit_ratio", "LRU hit ratio by Che's approximation at these capacities (the reference for any policy)"},
     {"capacity_rps", "most the cluster can serve at the balancer's split (open loop; theory/offered_load.h)"},
     {"offered_rho", "offered load / capacity_rps: above 1 the cluster is overloaded and queues grow without end"},
+    {"goodput_rps", "requests completed within the deadline (--deadline-ms) per second of the measured time"},
+    {"goodput_fraction", "requests completed within the deadline / requests issued (empty without a deadline)"},
 }};
 inline constexpr std::size_t kRunMetricCount = kRunMetrics.size();
 

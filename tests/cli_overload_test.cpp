@@ -1,0 +1,169 @@
+// Overload from the command line: the queue bound's flags, their bad input, and the failure
+// reasons in every output (the summary, summary.csv, timeseries.csv and --json).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_harness.h"
+#include "csv_table.h"
+
+namespace fs = std::filesystem;
+using loadlab::test::Cli;
+using loadlab::test::cli;
+using loadlab::test::read_csv;
+using loadlab::test::Result;
+using loadlab::test::slurp;
+
+namespace {
+
+// One node, one slot, 1 ms per request, arrivals every 0.5 ms on the virtual clock: with at
+// most 2 waiting, exactly 3 of 10 requests find the queue full (tests/queue_bound_test.cpp
+// works the sequence out by hand).
+const std::string kClockwork =
+    "run --nodes 1 --cache none --service fixed --hit-us 1000 --miss-us 1000 --arrival constant --rate 2000 "
+    "--requests 10 --clock virtual";
+
+TEST_F(Cli, QueueLimitRejectionsAppearWithTheirReasonEverywhere) {
+  const Result r = cli(kClockwork + " --queue-limit 2 --csv " + path("out") + " --json " + path("run.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("failed 3 (node down 0, no node 0, no quorum 0, queue full 3, queue timeout 0, cancelled 0)"),
+            std::string::npos)
+      << r.output;
+  const auto summary = read_csv(path("out/summary.csv"));
+  ASSERT_EQ(summary.rows.size(), 2u);
+  for (const auto& row : summary.rows) {
+    EXPECT_EQ(row.at("failed_queue_full"), "3");
+    EXPECT_EQ(row.at("failed_queue_timeout"), "0");
+    EXPECT_EQ(row.at("requests"), "7");
+    EXPECT_EQ(row.at("failed"), "3");
+  }
+  const auto series = read_csv(path("out/timeseries.csv"));
+  ASSERT_FALSE(series.rows.empty());
+  EXPECT_EQ(series.rows.back().at("failed_queue_full_total"), "3");
+  EXPECT_EQ(series.rows.back().at("failed_total"), "3");
+  const auto json = nlohmann::json::parse(slurp(path("run.json")));
+  EXPECT_EQ(json.at("failed"), 3);
+  EXPECT_EQ(json.at("failed_by_reason").at("queue_full"), 3);
+  EXPECT_EQ(json.at("failed_by_reason").at("queue_timeout"), 0);
+  EXPECT_EQ(json.at("completed"), 7);
+}
+
+TEST_F(Cli, QueueTimeoutFromTheCommandLine) {
+  // 100 ms per request every 50 ms with 120 ms to wait: 4 of 10 give up (queue_bound_test.cpp).
+  const Result r =
+      cli("run --nodes 1 --cache none --service fixed --hit-us 100000 --miss-us 100000 --arrival constant --rate 20 "
+          "--requests 10 --clock virtual --queue-timeout-ms 120 --json " +
+          path("run.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto json = nlohmann::json::parse(slurp(path("run.json")));
+  EXPECT_EQ(json.at("failed_by_reason").at("queue_timeout"), 4);
+  EXPECT_EQ(json.at("completed"), 6);
+}
+
+TEST_F(Cli, OverloadWarningSaysWhetherTheQueuesAreBounded) {
+  const std::string overload = "run --nodes 2 --rate 50000 --requests 20000 --clock virtual";
+  const Result unbounded = cli(overload);
+  ASSERT_EQ(unbounded.exit_code, 0) << unbounded.output;
+  EXPECT_NE(unbounded.output.find("the run ends only when the backlog has drained"), std::string::npos);
+  const Result bounded = cli(overload + " --queue-limit 100");
+  ASSERT_EQ(bounded.exit_code, 0) << bounded.output;
+  EXPECT_NE(bounded.output.find("queue bounds shed the excess"), std::string::npos) << bounded.output;
+}
+
+TEST_F(Cli, QueueFlagsSavedInTheScenarioAndReadBack) {
+  ASSERT_EQ(cli(kClockwork + " --queue-limit 2 --queue-timeout-ms 2.5 --save-scenario " + path("s.json") + " --quiet")
+                .exit_code,
+            0);
+  const auto saved = nlohmann::json::parse(slurp(path("s.json")));
+  EXPECT_EQ(saved.at("queue").at("limit"), 2);
+  EXPECT_EQ(saved.at("queue").at("timeout_ms"), 2.5);
+  const Result again = cli("run " + path("s.json") + " --json " + path("run.json"));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  // A flag given beside the file replaces the file's bound: unlimited keeps all 10.
+  const Result unlimited =
+      cli("run " + path("s.json") + " --queue-limit unlimited --queue-timeout-ms none --json " + path("u.json"));
+  ASSERT_EQ(unlimited.exit_code, 0) << unlimited.output;
+  EXPECT_EQ(nlohmann::json::parse(slurp(path("u.json"))).at("completed"), 10);
+}
+
+TEST_F(Cli, BadQueueBoundsExitTwoNameTheFlagAndValueAndWriteNothing) {
+  struct BadCase {
+    std::string args, message;
+  };
+  const std::vector<BadCase> cases = {
+      {"--queue-limit 0", "--queue-limit: must be a whole number from 1 to 100000000 or 'unlimited' (got '0')"},
+      {"--queue-limit=-4", "--queue-limit: must be a whole number from 1 to 100000000 or 'unlimited' (got '-4')"},
+      {"--queue-limit nan", "--queue-limit: must be a whole number from 1 to 100000000 or 'unlimited' (got 'nan')"},
+      {"--queue-limit lots", "(got 'lots')"},
+      {"--queue-limit 2.5", "(got '2.5')"},
+      {"--queue-limit 99999999999999999999", "(got '99999999999999999999')"},
+      {"--queue-timeout-ms 0", "--queue-timeout-ms: must be a number of ms > 0 and <= 3600000 or 'none' (got '0')"},
+      {"--queue-timeout-ms=-5", "--queue-timeout-ms: must be a number of ms > 0 and <= 3600000 or 'none' (got '-5')"},
+      {"--queue-timeout-ms nan", "(got 'nan')"},
+      {"--queue-timeout-ms inf", "(got 'inf')"},
+      {"--queue-timeout-ms soon", "(got 'soon')"},
+  };
+  for (const BadCase& c : cases) {
+    const Result r = cli(kClockwork + " " + c.args + " --csv " + path("never") + " --json " + path("never.json"));
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << c.args << "\n" << r.output;
+    EXPECT_FALSE(fs::exists(path("never"))) << c.args;
+    EXPECT_FALSE(fs::exists(path("never.json"))) << c.args;
+  }
+  // In a scenario file, the field's path.
+  const std::string file = write("bad.json", R"({"nodes": [{"name": "a", "queue": {"limit": 0}}]})");
+  const Result r = cli("run " + file + " --requests 10 --csv " + path("never"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("nodes[0].queue.limit: must be a whole number from 1"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path("never")));
+}
+
+TEST_F(Cli, DeadlineGivesGoodputInEveryOutput) {
+  // Unbounded, request k is answered 1 + 0.5k ms after its intended time: within 3 ms, 5 of 10.
+  const Result r = cli(kClockwork + " --deadline-ms 3 --csv " + path("out") + " --json " + path("run.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("goodput within 3 ms: 5 requests, 500 req/s, 50.0% of those issued; per node: a 500 req/s "
+                          "(50.0%)"),
+            std::string::npos)
+      << r.output;
+  const auto summary = read_csv(path("out/summary.csv"));
+  ASSERT_EQ(summary.rows.size(), 2u);
+  EXPECT_EQ(summary.rows[1].at("goodput"), "5");
+  EXPECT_EQ(summary.rows[1].at("goodput_rps"), "500.0");
+  EXPECT_EQ(summary.rows[1].at("goodput_fraction"), "0.500000");
+  const auto series = read_csv(path("out/timeseries.csv"));
+  ASSERT_FALSE(series.rows.empty());
+  EXPECT_FALSE(series.rows.back().at("goodput_rps").empty());
+  const auto json = nlohmann::json::parse(slurp(path("run.json")));
+  EXPECT_EQ(json.at("goodput").at("requests"), 5);
+  EXPECT_EQ(json.at("goodput").at("fraction"), 0.5);
+  EXPECT_EQ(json.at("goodput").at("nodes").at(0).at("rps"), 500.0);
+  EXPECT_EQ(json.at("metrics").at("goodput_rps"), 500.0);
+  EXPECT_EQ(json.at("metrics").at("goodput_fraction"), 0.5);
+  // Without a deadline: no goodput line, empty cells, null metrics.
+  const Result plain = cli(kClockwork + " --csv " + path("plain") + " --json " + path("plain.json"));
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_EQ(plain.output.find("goodput"), std::string::npos);
+  EXPECT_EQ(read_csv(path("plain/summary.csv")).rows[1].at("goodput"), "");
+  const auto plain_json = nlohmann::json::parse(slurp(path("plain.json")));
+  EXPECT_FALSE(plain_json.contains("goodput"));
+  EXPECT_TRUE(plain_json.at("metrics").at("goodput_rps").is_null());
+}
+
+TEST_F(Cli, BadDeadlineExitsTwo) {
+  for (const std::string value : {"0", "-3", "nan", "inf", "soon", "1e12"}) {
+    const Result r = cli(kClockwork + " --deadline-ms=" + value + " --csv " + path("never"));
+    EXPECT_EQ(r.exit_code, 2) << value << "\n" << r.output;
+    EXPECT_NE(r.output.find("--deadline-ms: must be a number of ms > 0 and <= 3600000 or 'none' (got '" + value + "')"),
+              std::string::npos)
+        << r.output;
+    EXPECT_FALSE(fs::exists(path("never")));
+  }
+  const std::string file = write("bad.json", R"({"deadline_ms": 0})");
+  const Result r = cli("run " + file + " --csv " + path("never"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("deadline_ms: must be a number of ms > 0"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path("never")));
+}
+
+}  // namespace
