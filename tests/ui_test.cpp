@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -636,6 +637,39 @@ TEST_F(Window, DemoTimelineMarksEveryChartRunsAndRoundTripsThroughTheFile) {
   EXPECT_TRUE(up_after);
   window_->clear_schedule(1);
   EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+}
+
+TEST_F(Window, DefaultQueueLimitKeepsAnOverloadedRunFlatAndUnlimitedIsAllowedWithAWarning) {
+  ASSERT_TRUE(window_->open_preset("hockey-stick"));  // one node, 1,000 req/s at most
+  auto* queue = window_->findChild<QSpinBox*>(QStringLiteral("queue_box"));
+  ASSERT_NE(queue, nullptr);
+  EXPECT_EQ(queue->value(), static_cast<int>(RunController::kDefaultQueueLimit));
+  EXPECT_EQ(window_->controller().queue_limit(), RunController::kDefaultQueueLimit);
+  // 3x overload with a bound of 200: in flight never passes 200 waiting + 1 in service, and
+  // the excess fails as queue_full.
+  queue->setValue(200);
+  Q_EMIT queue->editingFinished();
+  EXPECT_EQ(window_->controller().queue_limit(), 200u);
+  window_->findChild<QDoubleSpinBox*>(QStringLiteral("rate_box"))->setValue(3000);
+  window_->set_clock_choice(3);  // virtual, 100x: a minute of overload in under a second
+  window_->start();
+  ASSERT_TRUE(
+      wait_until([&] { return !window_->history().empty() && window_->history().latest().t_ms > 30'000; }, 8000));
+  std::uint64_t peak = 0;
+  for (const Snapshot& s : window_->history().all()) peak = std::max(peak, s.nodes[0].in_flight);
+  EXPECT_LE(peak, 201u);
+  EXPECT_GE(peak, 150u);  // it does fill
+  const Snapshot& last = window_->history().latest();
+  EXPECT_GT(last.failed.queue_full, last.completed);  // two in three are turned away
+  // Unlimited: allowed, with a warning, and the scenario keeps it.
+  queue->setValue(0);
+  EXPECT_EQ(queue->text().toStdString(), "unlimited");
+  Q_EMIT queue->editingFinished();
+  EXPECT_EQ(window_->controller().queue_limit(), QueuePolicy::kUnlimited);
+  EXPECT_TRUE(window_->message().contains("grow")) << window_->message().toStdString();
+  // A new scenario starts with the window's default again.
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_EQ(queue->value(), static_cast<int>(RunController::kDefaultQueueLimit));
 }
 
 }  // namespace

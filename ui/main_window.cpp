@@ -229,6 +229,7 @@ void MainWindow::connect_controls() {
   connect(panel_, &ControlPanel::slow_motion_chosen, this, &MainWindow::set_slow_motion);
   connect(panel_, &ControlPanel::clock_chosen, this, &MainWindow::set_clock_choice);
   connect(dashboard_, &Dashboard::latency_view_changed, this, &MainWindow::redraw);
+  connect(panel_, &ControlPanel::queue_limit_chosen, this, &MainWindow::on_queue_limit);
   connect(panel_, &ControlPanel::add_node_clicked, this, &MainWindow::on_add_node);
   connect(panel_, &ControlPanel::remove_node_clicked, this, &MainWindow::on_remove_node);
 }
@@ -435,6 +436,7 @@ bool MainWindow::save_scenario(const QString& file) {
 
 void MainWindow::refresh_controls() {
   panel_->show_scenario(scenario());
+  panel_->show_queue_limit(controller_->queue_limit());
   std::vector<QString> names;
   std::vector<QColor> colors;
   for (std::size_t i = 0; i < scenario().nodes.size(); ++i) {
@@ -444,6 +446,25 @@ void MainWindow::refresh_controls() {
   dashboard_->set_nodes(names, colors);
   update_hit_model();
   update_marks();
+}
+
+void MainWindow::on_queue_limit(std::uint64_t limit) {
+  if (limit == controller_->queue_limit()) return;
+  if (limit != QueuePolicy::kUnlimited && limit > kMaxQueueLimit) {
+    show_message(tr("Queue limit at most %1 requests (got %2).").arg(kMaxQueueLimit).arg(limit), true);
+    panel_->show_queue_limit(controller_->queue_limit());
+    return;
+  }
+  controller_->set_queue_limit(limit);
+  if (limit != QueuePolicy::kUnlimited) {
+    restart_if_running(tr("Queue limit set to %1 waiting requests per node").arg(limit));
+    return;
+  }
+  restart_if_running(tr("Queue limit: unlimited"));
+  // Allowed, and said plainly: past saturation the backlog then grows for as long as it runs.
+  show_message(tr("Queue limit: unlimited. Past saturation (the load badge says OVERLOADED) the queues, the latency "
+                  "and the window's memory grow for as long as the run goes on."),
+               true);
 }
 
 void MainWindow::update_marks() { dashboard_->set_marks(timeline_marks(scenario())); }

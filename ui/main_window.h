@@ -119,6 +119,7 @@ class MainWindow : public QMainWindow {
   void on_kill(std::size_t node, bool kill);
   void on_sick(std::size_t node, bool sick);
   void on_add_node();
+  void on_queue_limit(std::uint64_t limit);
   void on_schedule(std::size_t node, FaultEvent::Action action, double speed);
   void update_marks();
   void scenario_edited();  // the load badge and the proxy configuration follow the model

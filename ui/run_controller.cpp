@@ -19,6 +19,7 @@ void RunController::set_scenario(Scenario scenario) {
   history_.clear();
   killed_.clear();
   sick_.clear();
+  unlimited_chosen_ = false;
   fit_node_faults();
   state_ = State::idle;
   Q_EMIT state_changed();
@@ -30,6 +31,7 @@ Scenario RunController::run_scenario() const {
   s.workload.requests = 0;
   s.workload.duration_s = 0;
   s.clock = virtual_clock_ ? Scenario::Clock::virtual_time : Scenario::Clock::real;
+  s.queue.limit = queue_limit();  // nodes with their own bound keep it (NodeSpec::queue)
   if (slow_motion_) {
     s.workload.rate /= kSlowMotion;
     s.workload.think_ms *= kSlowMotion;
@@ -149,6 +151,16 @@ void RunController::set_slow_motion(bool slow) {
   if (w.mode == Workload::Mode::open) run_->set_rate(w.rate * f);
   if (w.mode == Workload::Mode::closed) run_->set_think_time(w.think_ms / f);
   for (std::size_t i = 0; i < scenario_.nodes.size(); ++i) run_->set_speed(i, scenario_.nodes[i].speed * f);
+}
+
+std::uint64_t RunController::queue_limit() const {
+  if (scenario_.queue.limited() || unlimited_chosen_) return scenario_.queue.limit;
+  return kDefaultQueueLimit;
+}
+
+void RunController::set_queue_limit(std::uint64_t limit) {
+  scenario_.queue.limit = limit;
+  unlimited_chosen_ = limit == QueuePolicy::kUnlimited;
 }
 
 bool RunController::take_snapshots() {
