@@ -75,6 +75,7 @@ free_port() {
   fail "no free port found"
 }
 
+started=$(date +%s%N)  # munged, slurmctld and slurmd up: how long it takes is printed
 mkdir -p "$tmp"/{munge,state,spool,log,work}
 chown munge:munge "$tmp/munge"
 chmod 755 "$tmp/munge"  # munged wants its socket directory searchable by all
@@ -132,7 +133,8 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 $up || fail "the one-node cluster did not come up within 20 s"
-echo "cluster up: slurmctld on port $ctld_port, slurmd on $slurmd_port, node $host with $(nproc) CPUs"
+echo "cluster up in $((($(date +%s%N) - started) / 1000000)) ms: slurmctld on port $ctld_port, slurmd on" \
+  "$slurmd_port, node $host with $(nproc) CPUs"
 
 queue_is_empty() { [[ -z $(squeue -h -o %i) ]]; }
 sweep=(sweep --nodes 3 --requests 3000 --hit-us 50 --miss-us 400 --vary rate=1000:3000:1000

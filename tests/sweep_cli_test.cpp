@@ -280,6 +280,26 @@ TEST_F(Cli, BadExecutorInputExits2AndSubmitsNothing) {
   EXPECT_FALSE(fs::exists(path("slurm-calls.txt"))) << slurp(path("slurm-calls.txt"));
 }
 
+TEST_F(Cli, SbatchArgsReachSbatchInOrderAndARefusalLeavesNoDefaultWorkDirectory) {
+  const std::string env = "cd " + dir_.string() + " && " + fake_slurm_path(dir_);
+  const Result r = cli_env(env,
+                           "sweep --executor slurm --sbatch-arg=--partition=short --sbatch-arg --time=5 "
+                           "--sbatch-arg=-A --sbatch-arg 'proj 42' --nodes 3 --requests 1000 --vary rate=1000,2000 "
+                           "--jobs 2 --csv " +
+                               path("o.csv"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("sbatch --test-only refused the job, nothing was submitted"), std::string::npos) << r.output;
+  // One call, the check: the executor's own arguments, then the user's as given, then the script.
+  const std::string calls = slurp(path("slurm-calls.txt"));
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), '\n'), 1) << calls;
+  EXPECT_EQ(calls.rfind("sbatch --parsable --test-only --array=0-1 --job-name=loadlab-sweep --chdir=", 0), 0u) << calls;
+  EXPECT_NE(calls.find("/logs/shard-%a.log --partition=short --time=5 -A proj 42 "), std::string::npos) << calls;
+  EXPECT_NE(calls.find("/sweep-shard.sh\n"), std::string::npos) << calls;
+  for (const auto& entry : fs::directory_iterator(dir_))
+    EXPECT_EQ(entry.path().filename().string().rfind("loadlab-sweep-", 0), std::string::npos) << entry.path();
+  EXPECT_FALSE(fs::exists(path("o.csv")));
+}
+
 TEST_F(Cli, SlurmExecutorWithoutSbatchOnPathNamesThePackage) {
   fs::create_directories(path("empty-bin"));
   const Result r =

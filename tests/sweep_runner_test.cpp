@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "run_harness.h"
+#include "scenario/scenario_json.h"
 #include "sim/simulator.h"
 #include "sweep/replication_stats.h"
 #include "sweep/sweep_csv.h"
@@ -204,6 +205,26 @@ TEST(SweepCsv, MeansReadBackAreTheRunnersToNineDigitsWhateverTheParameterCells) 
   // The last row's offered_rho (the cell before its _ci95).
   broken.replace(broken.rfind(',', broken.rfind(',') - 1) + 1, 0, "x");
   EXPECT_THROW(read_sweep_csv_means(broken), std::runtime_error);
+}
+
+// A shard on another machine runs the scenario from the JSON the Slurm executor wrote
+// (scenario_to_json): every preset's sweep must come out the same through it, byte for byte.
+TEST(SweepRunner, EveryPresetThroughItsJsonRunsTheSameSweep) {
+  std::size_t presets = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(LOADLAB_PRESETS_DIR)) {
+    Scenario s = load_scenario(entry.path());
+    s.clock = Scenario::Clock::virtual_time;
+    s.workload.requests = 1500;
+    s.workload.duration_s = 0;
+    validate(s);
+    const Scenario again = parse_scenario(scenario_to_json(s));
+    SweepDefinition d;
+    d.parameters.push_back(parse_sweep_parameter("balancer=round-robin,least-connections"));
+    d.seeds = 1;
+    EXPECT_EQ(sweep_csv(s, d, 2), sweep_csv(again, d, 2)) << entry.path();
+    ++presets;
+  }
+  EXPECT_GE(presets, 8u);
 }
 
 TEST(SweepRunner, ReplicationZeroIsTheRunItself) {

@@ -94,8 +94,13 @@ int main(int argc, char** argv) {
                         "Where the runs happen: local (this process, the default) or slurm (one array job)");
   sweep_cmd->add_option("--jobs", sweep.jobs,
                         "--executor slurm: array tasks, each a shard of the grid (default one per point, at most 100)");
-  sweep_cmd->add_option("--sbatch-arg", sweep.sbatch_args,
-                        "--executor slurm: an argument for sbatch, e.g. --sbatch-arg=--partition=short (repeatable)");
+  // One value per --sbatch-arg, so a scenario file after it stays the scenario.
+  sweep_cmd
+      ->add_option("--sbatch-arg", sweep.sbatch_args,
+                   "--executor slurm: an argument for sbatch, e.g. --sbatch-arg=--partition=short (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sweep_cmd->add_option("--workdir", sweep.workdir,
                         "--executor slurm: the work directory, on storage every node shares (default "
                         "./loadlab-sweep-DATE-TIME-PID)");

@@ -263,7 +263,7 @@ class SlurmSweepRun {
         return kInterrupted;
       }
       if (rejected) {
-        fmt::print(stderr, "loadlab-cli: error: --sbatch-arg: sbatch rejected the job, nothing was submitted:\n{}\n",
+        fmt::print(stderr, "loadlab-cli: error: sbatch --test-only refused the job, nothing was submitted:\n{}\n",
                    indented(*rejected));
         return kBadInput;
       }
@@ -403,6 +403,14 @@ class SlurmSweepRun {
 
   SlurmShardBoard board() const { return SlurmShardBoard(submission_.shards, to_run_); }
 
+  // Nothing was submitted: a work directory of the default name, made by this command for
+  // this sweep, goes again (one the user named stays, for another try).
+  void forget_unsubmitted() const {
+    if (options_.workdir || options_.resume) return;
+    std::error_code ignored;
+    fs::remove_all(dir_.root(), ignored);
+  }
+
  private:
   void prepare_new() {
     submission_.shards = std::min<std::size_t>(options_.jobs.value_or(kDefaultMaxShards), grid_);
@@ -480,7 +488,10 @@ int SlurmSweepExecutor::run(const SweepPlan& plan) {
   }
   InterruptGuard interrupt_guard;
   if (!sweep.nothing_to_run()) {
-    if (const std::optional<int> not_submitted = sweep.submit()) return *not_submitted;
+    if (const std::optional<int> not_submitted = sweep.submit()) {
+      sweep.forget_unsubmitted();
+      return *not_submitted;
+    }
     SlurmShardBoard board = sweep.board();
     switch (sweep.watch(board)) {
       case SlurmSweepRun::Watched::interrupted:
