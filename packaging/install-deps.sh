@@ -13,6 +13,7 @@ packages=(
   desktop-file-utils appstream help2man dpkg-dev file
   clang-14 libclang-rt-14-dev clang-format-14
   nginx-light haproxy wrk
+  slurm-wlm munge
 )
 
 missing=()
@@ -31,8 +32,9 @@ else
   sudo=
 fi
 echo "install-deps: installing ${missing[*]}"
-# nginx and HAProxy are programs the tests start themselves, on ports the OS picks; their
-# packages would start system-wide daemons on ports 80 and 8080 (or fail to, without an init
+# nginx, HAProxy and Slurm (slurmctld, slurmd and munged, for the one-node cluster of
+# tests/slurm_sweep_test.sh) are programs the tests start themselves, on ports they pick;
+# their packages would start system-wide daemons on fixed ports (or fail to, without an init
 # system). A policy-rc.d that says "no" keeps the packages from starting anything.
 policy=/usr/sbin/policy-rc.d
 own_policy=false

@@ -4,13 +4,14 @@
 // tests replay the same trace through these and through core/caches and require the same
 // number of misses, to the request.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <list>
 #include <map>
 #include <unordered_map>
 
-#include "caches/frequency_sketch.h"
+#include "caches/xxh64.h"
 
 namespace loadlab::test {
 
@@ -230,57 +231,217 @@ struct RefS3Fifo {
   }
 };
 
+// Caffeine's FrequencySketch written out plainly: counter (slot, nibble) as one small
+// integer each, halving counter by counter.
+struct RefCaffeineSketch {
+  std::vector<std::uint8_t> counter;  // 16 per slot
+  std::size_t slots = 0;
+  std::uint64_t sample = 0, size = 0;
+  bool ready() const { return slots != 0; }
+  void init(std::uint64_t maximum_size) {
+    const std::uint64_t maximum = std::max<std::uint64_t>(std::min<std::uint64_t>(maximum_size, 0x3FFFFFFF), 256);
+    slots = 1;
+    while (slots < maximum) slots *= 2;
+    counter.assign(16 * slots, 0);
+    sample = 10 * maximum;
+    size = 0;
+  }
+  // The four (slot, nibble) places of a key.
+  std::array<std::pair<std::size_t, std::size_t>, 4> places(Key k) const {
+    std::uint32_t x = static_cast<std::uint32_t>(k) ^ static_cast<std::uint32_t>(k >> 32);  // Long.hashCode
+    x ^= x >> 17, x *= 0xed5ad4bbU, x ^= x >> 11, x *= 0xac4c1b51U, x ^= x >> 15;           // spread
+    std::uint32_t y = x * 0x31848babU;
+    y ^= y >> 14;  // rehash
+    const std::size_t block = (x & ((slots >> 3) - 1)) * 8;
+    std::array<std::pair<std::size_t, std::size_t>, 4> out{};
+    for (std::size_t i = 0; i < 4; ++i) {
+      const std::uint32_t h = y >> (8 * i);
+      out[i] = {block + 2 * i + (h & 1), (h >> 1) & 15};
+    }
+    return out;
+  }
+  unsigned frequency(Key k) const {
+    if (!ready()) return 0;
+    unsigned f = 15;
+    for (auto [slot, nibble] : places(k)) f = std::min<unsigned>(f, counter[slot * 16 + nibble]);
+    return f;
+  }
+  void increment(Key k) {
+    if (!ready()) return;
+    bool added = false;
+    for (auto [slot, nibble] : places(k))
+      if (counter[slot * 16 + nibble] < 15) ++counter[slot * 16 + nibble], added = true;
+    if (added && ++size == sample) {
+      std::uint64_t odd = 0;
+      for (auto& c : counter) odd += c & 1, c = static_cast<std::uint8_t>(c / 2);
+      size = (size - odd / 4) / 2;
+    }
+  }
+};
+
+// W-TinyLFU as Caffeine's BoundedLocalCache runs it with each access maintained at once.
+// With weights of 1 and one access at a time, a miss on a full cache overflows the window by
+// exactly one entry, and evictFromMain reduces to one duel: that candidate against
+// probation's LRU entry (or itself, when probation holds nothing else).
 struct RefWTinyLfu {
   std::size_t c, window_cap, protected_cap;
   Queue window, probation, prot;
-  FrequencySketch sketch;
-  explicit RefWTinyLfu(std::size_t capacity) : c(capacity) {
-    window_cap = capacity ? std::max<std::size_t>(
-                                1, static_cast<std::size_t>(std::llround(0.01 * static_cast<double>(capacity))))
-                          : 0;
-    protected_cap = static_cast<std::size_t>(std::llround(0.8 * static_cast<double>(capacity - window_cap)));
-    sketch.reset(capacity);
+  RefCaffeineSketch sketch;
+  std::uint64_t rng;
+  explicit RefWTinyLfu(std::size_t capacity, std::uint64_t seed = 0x5EEDCAFEULL) : c(capacity), rng(seed) {
+    window_cap = capacity - static_cast<std::size_t>(0.99 * static_cast<double>(capacity));
+    protected_cap = static_cast<std::size_t>(0.8 * static_cast<double>(capacity - window_cap));
+  }
+  std::size_t size() const { return window.size() + probation.size() + prot.size(); }
+  std::uint32_t next_random() {  // splitmix64, low 32 bits
+    std::uint64_t z = (rng += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return static_cast<std::uint32_t>(z ^ (z >> 31));
+  }
+  void demote() {
+    while (prot.size() > protected_cap) probation.push_front(prot.pop_back());
   }
   bool access(Key k) {
+    if (window.has(k) || probation.has(k) || prot.has(k)) {
+      sketch.increment(k);
+      if (window.has(k)) {
+        window.erase(k);
+        window.push_front(k);
+      } else if (prot.has(k)) {
+        prot.erase(k);
+        prot.push_front(k);
+      } else {
+        probation.erase(k);
+        (protected_cap == 0 ? probation : prot).push_front(k);
+      }
+      demote();
+      return true;
+    }
+    if (c == 0) return false;
+    window.push_front(k);
+    if (size() >= c / 2 && !sketch.ready()) sketch.init(c);
     sketch.increment(k);
+    if (window.size() > window_cap) {
+      const Key candidate = window.pop_back();
+      probation.push_front(candidate);
+      if (size() > c) {
+        const Key victim = probation.items.back();
+        if (victim == candidate) {
+          probation.erase(candidate);
+        } else {
+          const unsigned cf = sketch.frequency(candidate), vf = sketch.frequency(victim);
+          const bool admit = cf > vf || (cf >= 6 && (next_random() & 127) == 0);
+          probation.erase(admit ? victim : candidate);
+        }
+      }
+    }
+    demote();
+    return false;
+  }
+};
+
+// libCacheSim's minimalIncrementCBF, plainly: ten positions (a + i·b) mod n from two XXH64s.
+struct RefCbf {
+  std::vector<std::uint32_t> counter;
+  int hashes;
+  explicit RefCbf(std::int64_t entries) {
+    const double bpe = -std::log(0.001) / 0.480453013918201;
+    hashes = static_cast<int>(std::ceil(0.693147180559945 * bpe));
+    int n = static_cast<int>(std::ceil(bpe * static_cast<double>(entries)));
+    if (n < hashes) n = 2 * hashes;
+    counter.assign(static_cast<std::size_t>(n), 0);
+  }
+  std::vector<std::size_t> places(Key k) const {
+    const auto a = static_cast<std::uint32_t>(xxh64_of_u64(k, 0x12345678));
+    const auto b = static_cast<std::uint32_t>(xxh64_of_u64(k, 0x12344321));
+    std::vector<std::size_t> out;
+    for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(hashes); ++i)
+      out.push_back(static_cast<std::uint32_t>(a + i * b) % static_cast<std::uint32_t>(counter.size()));
+    return out;
+  }
+  std::uint32_t estimate(Key k) const {
+    std::uint32_t m = ~0u;
+    for (std::size_t p : places(k)) m = std::min(m, counter[p]);
+    return m;
+  }
+  void add(Key k) {
+    for (std::size_t p : places(k)) ++counter[p];
+  }
+  void decay() {
+    for (auto& x : counter) x /= 2;
+  }
+};
+
+// libCacheSim's WTinyLFU (window LRU + SLRU "1:4" main + RefCbf), straight from WTinyLFU.c,
+// SLRU.c and cache_get_base for objects of size 1.
+struct RefWTinyLfuLibCacheSim {
+  std::int64_t c, w, m, seg_max[2];
+  Queue window, seg[2];
+  RefCbf cbf;
+  std::int64_t main_hits = 0;
+  explicit RefWTinyLfuLibCacheSim(std::size_t capacity)
+      : c(static_cast<std::int64_t>(capacity)),
+        w(static_cast<std::int64_t>(static_cast<double>(capacity) * 0.01)),
+        m(c - w),
+        seg_max{static_cast<std::int64_t>(0.2 * static_cast<double>(m)),
+                static_cast<std::int64_t>(0.8 * static_cast<double>(m))},
+        cbf(m) {}
+  std::int64_t main_n() const { return static_cast<std::int64_t>(seg[0].size() + seg[1].size()); }
+  Key main_victim() const { return seg[0].size() ? seg[0].items.back() : seg[1].items.back(); }
+  void main_evict() { (seg[0].size() ? seg[0] : seg[1]).pop_back(); }
+  void main_insert(Key k) {
+    for (int i = 0; i < 2; ++i)
+      if (static_cast<std::int64_t>(seg[i].size()) + 1 <= seg_max[i]) return seg[i].push_front(k);
+    while (main_n() + 1 > m) main_evict();
+    seg[0].push_front(k);
+  }
+  void evict() {
+    for (;;) {
+      if (window.size() == 0) return main_evict();
+      const Key v = window.items.back();
+      bool done = false;
+      if (main_n() + 1 <= m) {
+        window.erase(v);
+        main_insert(v);
+      } else if (cbf.estimate(v) > cbf.estimate(main_victim())) {
+        main_evict();
+        window.erase(v);
+        main_insert(v);
+      } else {
+        window.erase(v);
+        done = true;
+      }
+      cbf.add(v);
+      if (done) return;
+    }
+  }
+  bool access(Key k) {
     if (window.has(k)) {
       window.erase(k);
       window.push_front(k);
       return true;
     }
-    if (probation.has(k)) {
-      probation.erase(k);
-      prot.push_front(k);
-      if (prot.size() > protected_cap) probation.push_front(prot.pop_back());
-      return true;
-    }
-    if (prot.has(k)) {
-      prot.erase(k);
-      prot.push_front(k);
-      return true;
-    }
-    if (c == 0) return false;
-    window.push_front(k);
-    if (window.size() > window_cap) {
-      const Key candidate = window.pop_back();
-      probation.push_front(candidate);
-      if (window.size() + probation.size() + prot.size() > c) {
-        Key victim = probation.items.back();
-        bool victim_protected = false;
-        if (victim == candidate) {
-          if (prot.size() == 0) {
-            probation.erase(candidate);
-            return false;
-          }
-          victim = prot.items.back();
-          victim_protected = true;
+    if (seg[0].has(k) || seg[1].has(k)) {
+      if (seg[1].has(k)) {
+        seg[1].erase(k);
+        seg[1].push_front(k);
+      } else {
+        seg[0].erase(k);
+        seg[1].push_front(k);
+        while (static_cast<std::int64_t>(seg[1].size()) > seg_max[1]) {
+          seg[0].push_front(seg[1].pop_back());
+          while (static_cast<std::int64_t>(seg[0].size()) > seg_max[0]) seg[0].pop_back();
         }
-        if (sketch.estimate(candidate) > sketch.estimate(victim))
-          (victim_protected ? prot : probation).erase(victim);
-        else
-          probation.erase(candidate);
       }
+      cbf.add(k);
+      if (++main_hits >= 32 * m) main_hits = 0, cbf.decay();
+      return true;
     }
+    if (w < 1 || seg_max[0] < 1) return false;  // WTinyLFU_can_insert
+    while (static_cast<std::int64_t>(window.size()) + main_n() + 1 > c) evict();
+    window.push_front(k);
+    cbf.add(k);
     return false;
   }
 };

@@ -119,6 +119,65 @@ TEST(ChartSeries, LatencyCdfRisesToAHundredAtTheLargestBucket) {
   EXPECT_GT(cdf[2].x(), 1.0);
   EXPECT_DOUBLE_EQ(cdf[3].y(), 100);
   EXPECT_NEAR(cdf[3].x(), 4.0, 4.0 / 128);
+  // A request answered in no time (a zero-time hit on the virtual clock): the curve still
+  // starts above 0, where a log axis can draw it.
+  Histogram zero;
+  zero.record(0);
+  EXPECT_GT(latency_cdf(zero).front().x(), 0.0);
+}
+
+TEST(ChartSeries, HeatGridIsNodeByIntervalWithGapsWhereThereIsNoValue) {
+  std::deque<Snapshot> all;
+  all.push_back(snapshot(100, {10, 0}, {5, 0}, {0.5, 0.5}));
+  all.push_back(snapshot(200, {4, 8}, {4, 2}, {0.5, 0.5}));
+  const HeatGrid hit = heat_grid(all, 2, 600, 100, HeatFigure::hit_ratio);
+  ASSERT_EQ(hit.rows, 2u);
+  ASSERT_EQ(hit.columns, 2u);
+  EXPECT_DOUBLE_EQ(hit.at(0, 0), 50);
+  EXPECT_TRUE(std::isnan(hit.at(1, 0)));  // no lookup in that interval
+  EXPECT_DOUBLE_EQ(hit.at(0, 1), 100);
+  EXPECT_DOUBLE_EQ(hit.at(1, 1), 25);
+  EXPECT_DOUBLE_EQ(hit.max(), 100);
+  EXPECT_DOUBLE_EQ(hit.quantile(0), 25);
+  EXPECT_DOUBLE_EQ(hit.quantile(1), 100);
+  EXPECT_DOUBLE_EQ(hit.quantile(0.5), 50);  // of 25, 50, 100
+  EXPECT_NEAR(hit.data_from, 0.0, 1e-12);
+  EXPECT_DOUBLE_EQ(hit.data_to, 0.2);
+  const HeatGrid rate = heat_grid(all, 2, 600, 100, HeatFigure::rate);
+  EXPECT_DOUBLE_EQ(rate.at(1, 1), 80);  // 8 requests in 0.1 s
+  const HeatGrid in_flight = heat_grid(all, 2, 1, 100, HeatFigure::in_flight);
+  ASSERT_EQ(in_flight.columns, 1u);  // only the newest span
+  EXPECT_DOUBLE_EQ(in_flight.at(1, 0), 2);
+}
+
+TEST(ChartSeries, TimelineMarksNameEachEventInTimeOrderAndShareAMoment) {
+  Scenario s;
+  s.nodes = default_nodes(3);
+  FaultEvent a;
+  a.at_s = 5;
+  a.node = 2;
+  a.action = FaultEvent::Action::speed;
+  a.speed = 0.5;
+  FaultEvent b;
+  b.at_s = 1;
+  b.node = 0;
+  b.action = FaultEvent::Action::kill;
+  FaultEvent c = b;
+  c.node = 1;
+  FaultEvent d;
+  d.at_s = 7;
+  d.node = 1;
+  d.action = FaultEvent::Action::spikes;
+  d.probability = 0.05;
+  s.faults = {a, b, c, d};
+  s.workload.rate_schedule.points = {{0, 1000}, {3, 4000}};
+  const auto marks = timeline_marks(s);
+  ASSERT_EQ(marks.size(), 4u);
+  EXPECT_DOUBLE_EQ(marks[0].t_s, 1);
+  EXPECT_EQ(marks[0].label.toStdString(), "kill a, kill b");
+  EXPECT_EQ(marks[1].label.toStdString(), "rate 4000");
+  EXPECT_EQ(marks[2].label.toStdString(), "c speed 0.5");
+  EXPECT_EQ(marks[3].label.toStdString(), "b sick 5%");
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // End to end: the real loadlab-cli binary in a child process, real files read back.
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cachesim/zstd_output.h"
 #include "cli_harness.h"
 #include "csv_table.h"
 #include "metrics/csv_export.h"
@@ -291,6 +295,175 @@ TEST_F(Cli, CachesimBadInputNamesTheLineOrValue) {
   EXPECT_EQ(cli("cachesim " + path("t.txt") + " --sizes 1.5").exit_code, 2);
   EXPECT_EQ(cli("cachesim " + path("t.txt") + " --policies lru,mru").exit_code, 2);
   EXPECT_EQ(cli("trace --zipf -1 --out " + path("x.csv")).exit_code, 2);
+}
+
+TEST_F(Cli, CachesimStreamsEveryFormatToTheSameMissesAndSaysWhatItReadTwice) {
+  ASSERT_EQ(
+      cli("trace --zipf 0.9 --keys 3000 --requests 60000 --seed 8 --out " + path("z.oracleGeneral.zst")).exit_code, 0);
+  ASSERT_EQ(cli("trace --zipf 0.9 --keys 3000 --requests 60000 --seed 8 --out " + path("z.txt")).exit_code, 0);
+  const std::string policies = " --policies lru,arc,wtinylfu,belady --sizes 30,0.1 --threads 2 --csv ";
+  const Result packed = cli("cachesim " + path("z.oracleGeneral.zst") + policies + path("a.csv"));
+  const Result text = cli("cachesim " + path("z.txt") + policies + path("b.csv"));
+  ASSERT_EQ(packed.exit_code, 0) << packed.output;
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  const auto a = read_csv(path("a.csv")), b = read_csv(path("b.csv"));
+  ASSERT_EQ(a.rows.size(), 8u);
+  ASSERT_EQ(b.rows.size(), 8u);
+  for (std::size_t i = 0; i < a.rows.size(); ++i) {
+    EXPECT_EQ(a.rows[i].at("misses"), b.rows[i].at("misses")) << a.rows[i].at("policy");
+    EXPECT_EQ(a.rows[i].at("model_miss_ratio"), b.rows[i].at("model_miss_ratio")) << a.rows[i].at("policy");
+  }
+  // Fractional sizes cost a counting pass, and belady on a text trace a next-access pass.
+  EXPECT_NE(text.output.find("one counting pass"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("belady: the trace has no next-access times"), std::string::npos) << text.output;
+  EXPECT_EQ(packed.output.find("belady: the trace has no next-access times"), std::string::npos) << packed.output;
+}
+
+TEST_F(Cli, CachesimBrokenStreamsExitTwoNamingTheByteOrLine) {
+  ASSERT_EQ(cli("trace --keys 500 --requests 20000 --out " + path("t.oracleGeneral.zst")).exit_code, 0);
+  const std::string whole = slurp(path("t.oracleGeneral.zst"));
+  write("cut.oracleGeneral.zst", whole.substr(0, whole.size() / 2));
+  const Result cut = cli("cachesim " + path("cut.oracleGeneral.zst") + " --sizes 10");
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.output.find(fmt::format("ends inside a frame at byte {}", whole.size() / 2)), std::string::npos)
+      << cut.output;
+  // A zstd file that holds something else: 20 bytes are not a 24-byte record, and a binary
+  // blob is not one key per line.
+  auto packed = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream out(path(name), std::ios::binary);
+    loadlab::ZstdOutput z(out);
+    z.write(bytes);
+    z.finish();
+  };
+  packed("words.oracleGeneral.zst", "this is not a trace\n");
+  const Result words = cli("cachesim " + path("words.oracleGeneral.zst") + " --sizes 10");
+  EXPECT_EQ(words.exit_code, 2);
+  EXPECT_NE(words.output.find("record 1 is cut short, at byte 0"), std::string::npos) << words.output;
+  packed("blob.txt.zst", std::string("GIF89a\x01\x00\x01\x00 \x80\n", 14));
+  const Result blob = cli("cachesim " + path("blob.txt.zst") + " --sizes 10");
+  EXPECT_EQ(blob.exit_code, 2);
+  EXPECT_NE(blob.output.find("blob.txt.zst:1: expected one key per line"), std::string::npos) << blob.output;
+  // No requests at all: an empty oracleGeneral file, a text file of comments, an empty frame.
+  write("empty.oracleGeneral", "");
+  write("comments.txt", "# nothing\n\n");
+  packed("nothing.oracleGeneral.zst", "");
+  for (const char* name : {"empty.oracleGeneral", "comments.txt", "nothing.oracleGeneral.zst"}) {
+    for (const char* sizes : {"10", "0.5"}) {
+      const Result r = cli("cachesim " + path(name) + " --sizes " + sizes);
+      EXPECT_EQ(r.exit_code, 2) << name << r.output;
+      EXPECT_NE(r.output.find("the trace holds no requests"), std::string::npos) << name << r.output;
+    }
+  }
+  // A record cut in half: the byte where it starts.
+  const std::string plain_records(24 * 3 + 12, '\x01');
+  write("half.oracleGeneral", plain_records);
+  const Result half = cli("cachesim " + path("half.oracleGeneral") + " --sizes 10 --policies lru,belady");
+  EXPECT_EQ(half.exit_code, 2);
+  EXPECT_NE(half.output.find("record 4 is cut short, at byte 72"), std::string::npos) << half.output;
+}
+
+TEST_F(Cli, CachesimSampleRateIsCheckedAndSaysItIsAnEstimate) {
+  ASSERT_EQ(cli("trace --keys 5000 --requests 50000 --out " + path("t.oracleGeneral")).exit_code, 0);
+  for (const char* bad : {"0", "-0.1", "1.5", "nan", "x"}) {
+    const Result r = cli("cachesim " + path("t.oracleGeneral") + " --sizes 100 --sample-rate " + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad << r.output;
+  }
+  EXPECT_NE(cli("cachesim " + path("t.oracleGeneral") + " --sizes 100 --sample-rate 2").output.find("--sample-rate"),
+            std::string::npos);
+  const Result r =
+      cli("cachesim " + path("t.oracleGeneral") + " --policies lru --mrc --sample-rate 0.1 --csv " + path("m.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("SHARDS: keys sampled at rate"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(estimated from the sample)"), std::string::npos) << r.output;
+  const auto rows = read_csv(path("m.csv")).rows;
+  ASSERT_GE(rows.size(), 10u);
+  for (std::size_t i = 1; i < rows.size(); ++i)  // a curve: larger caches miss no more
+    EXPECT_LE(std::stod(rows[i].at("miss_ratio")), std::stod(rows[i - 1].at("miss_ratio")) + 1e-9);
+}
+
+TEST_F(Cli, CachesimCtrlCPrintsWhatWasSimulatedSoFar) {
+  // The trace comes through a FIFO that this test feeds: 200,000 requests, then Ctrl-C,
+  // then up to 3 M more that the simulator must stop reading.
+  const std::string fifo = path("trace.txt");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    FILE* out = freopen(path("out.txt").c_str(), "w", stdout);
+    (void)out;
+    execl(LOADLAB_CLI, LOADLAB_CLI, "cachesim", fifo.c_str(), "--policies", "lru", "--sizes", "10", "--threads", "1",
+          "--csv", path("sim.csv").c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  signal(SIGPIPE, SIG_IGN);
+  const int fd = open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0);
+  std::string chunk;
+  for (int i = 0; i < 1000; ++i) chunk += std::to_string(i % 50) + "\n";
+  auto feed = [&](int chunks) {
+    for (int c = 0; c < chunks; ++c)
+      for (std::size_t at = 0; at < chunk.size();) {
+        const ssize_t n = ::write(fd, chunk.data() + at, chunk.size() - at);
+        if (n <= 0) return false;  // the reader has gone
+        at += static_cast<std::size_t>(n);
+      }
+    return true;
+  };
+  ASSERT_TRUE(feed(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(child, SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  feed(3000);
+  close(fd);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const std::string out = slurp(path("out.txt"));
+  EXPECT_NE(out.find("interrupted (Ctrl-C) after"), std::string::npos) << out;
+  const auto rows = read_csv(path("sim.csv")).rows;
+  ASSERT_EQ(rows.size(), 1u);
+  const auto requests = std::stoull(rows[0].at("requests"));
+  EXPECT_GE(requests, 196'608u);                            // the three whole batches before Ctrl-C at least
+  EXPECT_LT(requests, 600'000u);                            // and not the 3.2 M that were on offer
+  EXPECT_EQ(rows[0].at("misses"), rows[0].at("requests"));  // 50 keys cycled through an LRU of 10
+}
+
+TEST_F(Cli, CachesimShowsProgressOnATerminalOnly) {
+  // script(1) gives the simulator a terminal; the trace comes through a FIFO fed in two
+  // parts 0.8 s apart, so a progress line is due in between.
+  if (std::system("command -v script > /dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
+  const std::string fifo = path("trace.txt");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string part;
+  for (int i = 0; i < 70'000; ++i) part += std::to_string(i % 100) + "\n";
+  std::thread feeder([&] {
+    std::ofstream out(fifo);
+    out << part << std::flush;
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    out << part << std::flush;
+  });
+  Result tty;
+  {
+    const std::string command =
+        "script -qfec '" + std::string(LOADLAB_CLI) + " cachesim " + fifo + " --policies lru --sizes 10' /dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buffer[4096];
+    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) tty.output.append(buffer, n);
+    const int status = pclose(pipe);
+    tty.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  feeder.join();
+  EXPECT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_NE(tty.output.find(" requests, "), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find(" M/s"), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("trace " + fifo + ": 140000 requests"), std::string::npos) << tty.output;  // all read
+  // Not a terminal: no progress line.
+  write("t.txt", part);
+  const Result piped = cli("cachesim " + path("t.txt") + " --policies lru --sizes 10");
+  EXPECT_EQ(piped.output.find(" M/s"), std::string::npos) << piped.output;
+  EXPECT_EQ(piped.output.find('\r'), std::string::npos);
 }
 
 TEST_F(Cli, ScheduledKillIsCountedAndAvailabilityWritten) {

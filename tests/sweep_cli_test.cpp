@@ -13,6 +13,7 @@ namespace {
 
 using loadlab::test::Cli;
 using loadlab::test::cli;
+using loadlab::test::cli_env;
 using loadlab::test::read_csv;
 using loadlab::test::Result;
 using loadlab::test::slurp;
@@ -203,6 +204,112 @@ TEST_F(Cli, SweepOnTheRealClockSaysHowLongItWillTake) {
   EXPECT_NE(r.output.find("on the real clock"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("this will take about"), std::string::npos) << r.output;
   EXPECT_EQ(read_csv(path("real.csv")).rows.size(), 2u);
+}
+
+TEST_F(Cli, ADefinitionFileRunsTheSameSweepByteForByte) {
+  write("sweep.json", "{\"vary\": [\"rate=1000:3000:1000\", \"balancer=round-robin,p2c\"], \"seeds\": 3}");
+  ASSERT_EQ(cli(kSweep + " --csv " + path("flags.csv")).exit_code, 0);
+  const Result r = cli("sweep --nodes 3 --requests 3000 --hit-us 50 --miss-us 400 -q --definition " +
+                       path("sweep.json") + " --csv " + path("file.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(slurp(path("file.csv")), slurp(path("flags.csv")));
+  const Result both = cli("sweep --nodes 3 --definition " + path("sweep.json") + " --vary rate=1");
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.output.find("--definition: gives the sweep's --vary and --seeds"), std::string::npos) << both.output;
+  const Result neither = cli("sweep --nodes 3 --requests 100");
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.output.find("--vary: give at least one --vary"), std::string::npos) << neither.output;
+}
+
+// Stand-ins for sbatch, squeue and scancel that only record that they were called: whatever
+// the bad input, none of them may run.
+std::string fake_slurm_path(const fs::path& dir) {
+  const fs::path bin = dir / "fake-slurm";
+  fs::create_directories(bin);
+  for (const char* name : {"sbatch", "squeue", "scancel"}) {
+    std::ofstream(bin / name) << "#!/bin/sh\necho " << name << " \"$@\" >> " << (dir / "slurm-calls.txt").string()
+                              << "\nexit 1\n";
+    fs::permissions(bin / name, fs::perms::owner_all);
+  }
+  return "PATH=" + bin.string() + ":/usr/bin:/bin";
+}
+
+TEST_F(Cli, BadExecutorInputExits2AndSubmitsNothing) {
+  const std::string env = fake_slurm_path(dir_);
+  const std::string base = "sweep --nodes 3 --requests 1000 --vary rate=1000,2000 --seeds 2 --csv " + path("o.csv");
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"--executor kubernetes", "--executor: unknown executor 'kubernetes' (known: local, slurm)"},
+      {"--executor slurm --jobs 0", "--jobs: 0: the sweep needs at least one Slurm task"},
+      {"--executor slurm --jobs -3", "--jobs"},
+      {"--executor slurm --workdir " + path("o.csv") + "/wd", "--workdir: cannot create the directory"},
+      {"--executor slurm --shard 0/2", "--shard: is what --executor slurm gives each task"},
+      {"--executor slurm --json " + path("nowhere/o.json"), "--json: cannot write '" + path("nowhere/o.json")},
+      {"--executor slurm --csv-runs " + path("o.csv") + "/runs.csv", "--csv-runs: cannot write '" + path("o.csv")},
+      {"--executor slurm --sbatch-arg=--array=0-9", "--sbatch-arg: '--array=0-9': the executor sets the array"},
+      {"--executor slurm --sbatch-arg=-a1-3", "--sbatch-arg: '-a1-3': the executor sets the array"},
+      {"--executor slurm --sbatch-arg=--output=x.log", "'--output=x.log': the executor writes each shard's log"},
+      {"--executor slurm --sbatch-arg=-e --sbatch-arg=err.log", "'-e': the executor keeps each shard's errors"},
+      {"--executor slurm --sbatch-arg=--wrap=hostname", "'--wrap=hostname': the executor submits its own job script"},
+      {"--executor slurm --threads 4", "--threads: with --executor slurm each task uses the CPUs Slurm gives it"},
+      {"--executor slurm --assert 'p99_us<<5'", "is not a number"},
+      {"--jobs 4", "--jobs: is for --executor slurm"},
+      {"--sbatch-arg=--time=5", "--sbatch-arg: is for --executor slurm"},
+      {"--workdir " + path("wd"), "--workdir: is for --executor slurm"},
+      {"--executor local --resume " + path("wd"), "--resume: runs the sweep saved in"},
+  };
+  std::ofstream(path("o.csv")) << "a file where the work directory's parent should be";
+  for (const auto& [flags, message] : cases) {
+    const Result r = cli_env(env, base + " " + flags);
+    EXPECT_EQ(r.exit_code, 2) << flags << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << flags << "\n" << r.output;
+  }
+  const Result no_csv = cli_env(env, "sweep --nodes 3 --requests 1000 --vary rate=1000 --executor slurm");
+  EXPECT_EQ(no_csv.exit_code, 2);
+  EXPECT_NE(no_csv.output.find("--csv: --executor slurm merges the shards into one file: give --csv FILE"),
+            std::string::npos)
+      << no_csv.output;
+  const Result resume = cli_env(env, "sweep --resume " + path("nowhere"));
+  EXPECT_EQ(resume.exit_code, 2);
+  EXPECT_NE(resume.output.find("--resume: '" + path("nowhere") + "' is not a directory"), std::string::npos)
+      << resume.output;
+  fs::create_directories(path("empty"));
+  const Result resume_empty = cli_env(env, "sweep --resume " + path("empty"));
+  EXPECT_EQ(resume_empty.exit_code, 2);
+  EXPECT_NE(resume_empty.output.find("holds no submitted sweep (no submitted.json)"), std::string::npos)
+      << resume_empty.output;
+  EXPECT_FALSE(fs::exists(path("slurm-calls.txt"))) << slurp(path("slurm-calls.txt"));
+}
+
+TEST_F(Cli, SbatchArgsReachSbatchInOrderAndARefusalLeavesNoDefaultWorkDirectory) {
+  const std::string env = "cd " + dir_.string() + " && " + fake_slurm_path(dir_);
+  const Result r = cli_env(env,
+                           "sweep --executor slurm --sbatch-arg=--partition=short --sbatch-arg --time=5 "
+                           "--sbatch-arg=-A --sbatch-arg 'proj 42' --nodes 3 --requests 1000 --vary rate=1000,2000 "
+                           "--jobs 2 --csv " +
+                               path("o.csv"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("sbatch --test-only refused the job, nothing was submitted"), std::string::npos) << r.output;
+  // One call, the check: the executor's own arguments, then the user's as given, then the script.
+  const std::string calls = slurp(path("slurm-calls.txt"));
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), '\n'), 1) << calls;
+  EXPECT_EQ(calls.rfind("sbatch --parsable --test-only --array=0-1 --job-name=loadlab-sweep --chdir=", 0), 0u) << calls;
+  EXPECT_NE(calls.find("/logs/shard-%a.log --partition=short --time=5 -A proj 42 "), std::string::npos) << calls;
+  EXPECT_NE(calls.find("/sweep-shard.sh\n"), std::string::npos) << calls;
+  for (const auto& entry : fs::directory_iterator(dir_))
+    EXPECT_EQ(entry.path().filename().string().rfind("loadlab-sweep-", 0), std::string::npos) << entry.path();
+  EXPECT_FALSE(fs::exists(path("o.csv")));
+}
+
+TEST_F(Cli, SlurmExecutorWithoutSbatchOnPathNamesThePackage) {
+  fs::create_directories(path("empty-bin"));
+  const Result r =
+      cli_env("PATH=" + path("empty-bin"), "sweep --nodes 3 --requests 1000 --vary rate=1000 --executor slurm --csv " +
+                                               path("o.csv") + " --workdir " + path("wd"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("slurm needs 'sbatch', which is not on PATH"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("package slurm-client"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(path("wd")));
+  EXPECT_FALSE(fs::exists(path("o.csv")));
 }
 
 }  // namespace

@@ -1,9 +1,14 @@
 // Sweep definitions: the SPEC forms, the grid's order, shards, the parameters a point sets,
 // and the errors a bad spec gives (each naming the --vary and the value).
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "sweep/scenario_parameter.h"
 #include "sweep/sweep_definition.h"
+#include "sweep/sweep_definition_file.h"
 
 namespace loadlab {
 namespace {
@@ -223,6 +228,68 @@ TEST(SweepPlan, UnknownNodeAndBadPointsFailBeforeAnythingRuns) {
   }
   d.parameters = {parse_sweep_parameter("balancer=round-robin,nope")};
   EXPECT_THROW(plan_sweep(s, d), ScenarioError);
+}
+
+// The definition file another process runs the sweep from: the same grid, point for point.
+TEST(SweepDefinitionFile, RoundTripsToTheSameGrid) {
+  SweepDefinition d;
+  d.parameters.push_back(parse_sweep_parameter("rate=1000:3000:500"));
+  d.parameters.push_back(parse_sweep_parameter("cache-capacity=10:10000:x7"));
+  d.parameters.push_back(parse_sweep_parameter("balancer=round-robin,p2c"));
+  d.seeds = 4;
+  const std::string json = sweep_definition_to_json(d);
+  EXPECT_EQ(json,
+            "{\n  \"vary\": [\n    \"rate=1000:3000:500\",\n    \"cache-capacity=10:10000:x7\",\n"
+            "    \"balancer=round-robin,p2c\"\n  ],\n  \"seeds\": 4\n}\n");
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("loadlab_definition_" + std::to_string(getpid()) + ".json");
+  std::ofstream(file) << json;
+  const SweepDefinition back = load_sweep_definition(file);
+  std::filesystem::remove(file);
+  EXPECT_EQ(back.seeds, 4u);
+  ASSERT_EQ(grid_size(back), grid_size(d));
+  for (std::size_t k = 0; k < grid_size(d); ++k) {
+    const SweepPoint a = grid_point(d, k), b = grid_point(back, k);
+    ASSERT_EQ(a.values.size(), b.values.size());
+    for (std::size_t i = 0; i < a.values.size(); ++i) {
+      EXPECT_EQ(a.values[i].text, b.values[i].text) << k;
+      EXPECT_EQ(a.values[i].number, b.values[i].number) << k;
+    }
+  }
+}
+
+TEST(SweepDefinitionFile, BadFilesNameTheFileAndTheField) {
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("loadlab_bad_definition_" + std::to_string(getpid()) + ".json");
+  auto error_for = [&](const std::string& text) -> std::string {
+    std::ofstream(file) << text;
+    try {
+      load_sweep_definition(file);
+    } catch (const ScenarioError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string f = file.string();
+  EXPECT_NE(error_for("{\"vary\": [\"rate=1,2\"], \"seeds\": 2, \"colour\": 1}").find(f + ": colour: unknown field"),
+            std::string::npos);
+  EXPECT_NE(error_for("{\"vary\": [], \"seeds\": 2}").find(f + ": vary: expected a list"), std::string::npos);
+  EXPECT_NE(error_for("{\"vary\": [3], \"seeds\": 2}").find("expected a string (got 3)"), std::string::npos);
+  EXPECT_NE(error_for("{\"vary\": [\"rate=5:1:1\"], \"seeds\": 2}").find("lo 5 is greater than hi 1"),
+            std::string::npos);
+  EXPECT_NE(error_for("{\"vary\": [\"rate=1\"], \"seeds\": -1}").find(f + ": seeds: expected a whole number"),
+            std::string::npos);
+  EXPECT_NE(error_for("{\"vary\": [\"rate=1\"], \"seeds\": 0}").find("--seeds: 0"), std::string::npos);
+  EXPECT_NE(error_for("{\"vary\": [\"rate=1\"]").find("not valid JSON"), std::string::npos);
+  std::filesystem::remove(file);
+  EXPECT_NE(error_for("").find("not valid JSON"), std::string::npos);
+  std::filesystem::remove(file);
+  try {
+    load_sweep_definition(file);
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "run_harness.h"
+#include "scenario/scenario_json.h"
 #include "sim/simulator.h"
 #include "sweep/replication_stats.h"
 #include "sweep/sweep_csv.h"
@@ -117,6 +118,113 @@ TEST(SweepRunner, ShardsMergedAreTheWholeSweep) {
   files.push_back(files[0]);
   EXPECT_THROW(merge_sweep_csvs(files), std::runtime_error);  // a point twice
   for (const std::string& f : files) std::filesystem::remove(f);
+}
+
+TEST(SweepRunner, ShardsRunsCsvAndJsonMergedAreTheWholeSweeps) {
+  const Scenario base = small_cluster();
+  const SweepDefinition d = rate_by_balancer(2);
+  const auto temp = [](const std::string& name) {
+    return (std::filesystem::temp_directory_path() / ("loadlab_merge_" + std::to_string(getpid()) + "_" + name))
+        .string();
+  };
+  auto run = [&](Shard shard) {
+    SweepRunner runner(base, d, plan_sweep(base, d, shard), 1);
+    return runner.run();
+  };
+  const std::vector<PointResult> all = run({});
+  write_sweep_runs_csv(temp("whole.runs.csv"), d, all);
+  write_sweep_json(temp("whole.json"), d, all);
+  std::vector<std::string> runs, jsons;
+  for (std::size_t i = 0; i < 4; ++i) {  // 6 points in 4 shards: two of them hold one point
+    const std::vector<PointResult> part = run({i, 4});
+    runs.push_back(temp(std::to_string(i) + ".runs.csv"));
+    jsons.push_back(temp(std::to_string(i) + ".json"));
+    write_sweep_runs_csv(runs.back(), d, part);
+    write_sweep_json(jsons.back(), d, part);
+  }
+  std::swap(runs[0], runs[3]);
+  std::swap(jsons[1], jsons[2]);
+  const std::string merged_runs = merge_sweep_csvs(runs);
+  EXPECT_EQ(std::count(merged_runs.begin(), merged_runs.end(), '\n'), 1 + 6 * 2);
+  std::ifstream whole_runs(temp("whole.runs.csv"), std::ios::binary), whole_json(temp("whole.json"), std::ios::binary);
+  EXPECT_EQ(merged_runs, std::string(std::istreambuf_iterator<char>(whole_runs), {}));
+  EXPECT_EQ(merge_sweep_jsons(jsons), std::string(std::istreambuf_iterator<char>(whole_json), {}));
+  // A shard given twice, or left out.
+  EXPECT_THROW(merge_sweep_csvs({runs[0], runs[1], runs[2], runs[3], runs[0]}), std::runtime_error);
+  EXPECT_THROW(merge_sweep_jsons({jsons[0], jsons[1], jsons[0]}), std::runtime_error);
+  try {
+    merge_sweep_jsons({jsons[0], jsons[2], jsons[3]});  // leaves out shard 2 (jsons[1] after the swap)
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("is missing"), std::string::npos) << e.what();
+  }
+  // A JSON of another sweep.
+  SweepDefinition other = d;
+  other.seeds = 3;
+  write_sweep_json(temp("other.json"), other, run({1, 4}));
+  EXPECT_THROW(merge_sweep_jsons({jsons[0], temp("other.json")}), std::runtime_error);
+  for (const auto& f : {temp("whole.runs.csv"), temp("whole.json"), temp("other.json")}) std::filesystem::remove(f);
+  for (const auto& f : runs) std::filesystem::remove(f);
+  for (const auto& f : jsons) std::filesystem::remove(f);
+}
+
+TEST(SweepCsv, MeansReadBackAreTheRunnersToNineDigitsWhateverTheParameterCells) {
+  const Scenario base = small_cluster();
+  SweepDefinition d;
+  // A categorical value with a comma and a quote is quoted in the CSV; reading from the right
+  // must not care.
+  d.parameters.push_back(parse_sweep_parameter("rate=1000,2000"));
+  d.seeds = 2;
+  SweepRunner runner(base, d, plan_sweep(base, d), 1);
+  const std::vector<PointResult> results = runner.run();
+  std::string text = sweep_csv_header(d);
+  for (const PointResult& p : results) text += sweep_csv_row(d, p);
+  const std::vector<SweepCsvMeans> rows = read_sweep_csv_means(text);
+  ASSERT_EQ(rows.size(), results.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].point, results[i].point.index);
+    for (std::size_t m = 0; m < kRunMetricCount; ++m) {
+      const double expected = results[i].summary[m].mean;
+      if (std::isnan(expected))
+        EXPECT_TRUE(std::isnan(rows[i].means[m])) << kRunMetrics[m].name;
+      else
+        EXPECT_NEAR(rows[i].means[m], expected, 1e-8 * std::abs(expected)) << kRunMetrics[m].name;
+    }
+  }
+  // A quoted parameter cell with commas in it changes nothing.
+  std::string quoted = text;
+  const std::size_t row = quoted.find("\n0,1000,") + 1;
+  quoted.replace(row, 6, "0,\"a,\"\"b\"");  // 0,"a,""b" for 0,1000
+  const std::vector<SweepCsvMeans> again = read_sweep_csv_means(quoted);
+  ASSERT_EQ(again.size(), rows.size());
+  EXPECT_EQ(again[0].point, 0u);
+  EXPECT_EQ(again[0].means[run_metric_index("mean_us")], rows[0].means[run_metric_index("mean_us")]);
+  // Not a sweep CSV, or a cell that is not a number.
+  EXPECT_THROW(read_sweep_csv_means("point,rate\n0,1\n"), std::runtime_error);
+  std::string broken = text;
+  // The last row's offered_rho (the cell before its _ci95).
+  broken.replace(broken.rfind(',', broken.rfind(',') - 1) + 1, 0, "x");
+  EXPECT_THROW(read_sweep_csv_means(broken), std::runtime_error);
+}
+
+// A shard on another machine runs the scenario from the JSON the Slurm executor wrote
+// (scenario_to_json): every preset's sweep must come out the same through it, byte for byte.
+TEST(SweepRunner, EveryPresetThroughItsJsonRunsTheSameSweep) {
+  std::size_t presets = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(LOADLAB_PRESETS_DIR)) {
+    Scenario s = load_scenario(entry.path());
+    s.clock = Scenario::Clock::virtual_time;
+    s.workload.requests = 1500;
+    s.workload.duration_s = 0;
+    validate(s);
+    const Scenario again = parse_scenario(scenario_to_json(s));
+    SweepDefinition d;
+    d.parameters.push_back(parse_sweep_parameter("balancer=round-robin,least-connections"));
+    d.seeds = 1;
+    EXPECT_EQ(sweep_csv(s, d, 2), sweep_csv(again, d, 2)) << entry.path();
+    ++presets;
+  }
+  EXPECT_GE(presets, 8u);
 }
 
 TEST(SweepRunner, ReplicationZeroIsTheRunItself) {

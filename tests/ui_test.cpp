@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -22,6 +23,7 @@
 #include "csv_table.h"
 #include "dashboard.h"
 #include "distribution_chart.h"
+#include "heatmap.h"
 #include "main_window.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
@@ -527,6 +529,150 @@ TEST_F(Window, ProxyConfigurationFollowsTheModelAndSaysWhatItCannotExpress) {
   EXPECT_EQ(saved, panel->text().toStdString());
   EXPECT_FALSE(panel->save(dir.filePath("no/such/dir/x.yaml"), &error));
   EXPECT_TRUE(error.contains("Could not write")) << error.toStdString();
+}
+
+TEST_F(Window, HeatmapsReplaceTheLinesAt64NodesAndNotAt4) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  EXPECT_FALSE(window_->dashboard()->heatmaps_shown());
+  EXPECT_TRUE(window_->hit_chart()->isVisibleTo(window_.get()));
+  ASSERT_TRUE(window_->open_preset("many-nodes"));
+  ASSERT_EQ(window_->scenario().nodes.size(), 64u);
+  EXPECT_TRUE(window_->dashboard()->heatmaps_shown());
+  Heatmap* hit = window_->dashboard()->hit_heatmap();
+  EXPECT_TRUE(hit->isVisibleTo(window_.get()));
+  EXPECT_FALSE(window_->hit_chart()->isVisibleTo(window_.get()));
+  window_->set_clock_choice(2);  // virtual, 10x
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 20; }, 8000));
+  ASSERT_TRUE(wait_until([&] { return hit->grid().columns >= 20; }, 3000));
+  EXPECT_EQ(hit->grid().rows, 64u);
+  EXPECT_DOUBLE_EQ(hit->scale_max(), 100.0);
+  EXPECT_GT(hit->scale_min(), 0.0);  // the hit ratios here are all well above 0: the scale starts near them
+  EXPECT_LE(hit->scale_min(), hit->grid().quantile(0.01));
+  // Each cell is the node's hit ratio in that interval, as the snapshots have it.
+  const Snapshot& last = window_->history().latest();
+  const std::size_t column = hit->grid().columns - 1;
+  for (std::size_t i = 0; i < 64; ++i) {
+    const NodeSample& n = last.nodes[i];
+    const std::uint64_t lookups = n.interval_hits + n.interval_misses;
+    if (lookups == 0) continue;
+    EXPECT_NEAR(hit->grid().at(i, column), 100.0 * static_cast<double>(n.interval_hits) / lookups, 1e-9) << i;
+  }
+  EXPECT_EQ(window_->dashboard()->in_flight_heatmap()->grid().rows, 64u);
+  // Back to a few nodes: lines again.
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_FALSE(window_->dashboard()->heatmaps_shown());
+  EXPECT_TRUE(window_->hit_chart()->isVisibleTo(window_.get()));
+}
+
+TEST_F(Window, LoadBadgeSaysWhenTheModelIsPastSaturation) {
+  ASSERT_TRUE(window_->open_preset("hockey-stick"));  // one M/M/1 node: 1,000 req/s at most
+  QLabel* badge = window_->load_badge();
+  ASSERT_TRUE(badge->isVisibleTo(window_.get()));
+  EXPECT_FALSE(badge->text().contains("OVERLOADED")) << badge->text().toStdString();
+  auto* rate = window_->findChild<QDoubleSpinBox*>(QStringLiteral("rate_box"));
+  ASSERT_NE(rate, nullptr);
+  rate->setValue(2300);
+  EXPECT_TRUE(badge->text().contains("OVERLOADED")) << badge->text().toStdString();
+  EXPECT_TRUE(badge->text().contains("2.30")) << badge->text().toStdString();
+  // Past saturation there is no steady state: no M/G/1 line, although the node completes
+  // just under 1,000 req/s, which a model fed the measured rate would take for one.
+  window_->set_clock_choice(2);
+  window_->start();
+  ASSERT_TRUE(wait_until([&] { return window_->history().size() >= 10; }, 8000));
+  EXPECT_EQ(window_->latency_chart()->reference_count(), 0u);
+  window_->reset();
+  rate->setValue(950);
+  EXPECT_TRUE(badge->text().contains("near saturation")) << badge->text().toStdString();
+  rate->setValue(500);
+  EXPECT_TRUE(badge->text().contains("0.50")) << badge->text().toStdString();
+  // Halving the node's speed halves its capacity: 500 req/s is then the limit itself.
+  window_->node_table()->speed_box(0)->setValue(0.25);
+  EXPECT_TRUE(badge->text().contains("OVERLOADED \u03c1 = 2.00")) << badge->text().toStdString();
+}
+
+TEST_F(Window, DemoTimelineMarksEveryChartRunsAndRoundTripsThroughTheFile) {
+  ASSERT_TRUE(window_->open_preset("round-robin-equal"));
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+  FaultEvent kill;
+  kill.at_s = 2;
+  kill.node = 1;
+  kill.action = FaultEvent::Action::kill;
+  FaultEvent revive = kill;
+  revive.at_s = 4;
+  revive.action = FaultEvent::Action::revive;
+  ASSERT_TRUE(window_->schedule(kill));
+  ASSERT_TRUE(window_->schedule(revive));
+  for (TimeChart* c : {window_->hit_chart(), window_->latency_chart(), window_->in_flight_chart()}) {
+    ASSERT_EQ(c->mark_count(), 2u);
+    EXPECT_EQ(c->mark_label(0).toStdString(), "kill b");
+    EXPECT_EQ(c->mark_label(1).toStdString(), "revive b");
+  }
+  // A bad event is refused by name and changes nothing.
+  FaultEvent bad = kill;
+  bad.node = 7;
+  EXPECT_FALSE(window_->schedule(bad));
+  EXPECT_TRUE(window_->message().contains("faults")) << window_->message().toStdString();
+  EXPECT_EQ(window_->scenario().faults.size(), 2u);
+  // Saved with the scenario and back on every chart when it is opened again.
+  QTemporaryDir dir;
+  const QString file = dir.filePath("demo.json");
+  ASSERT_TRUE(window_->save_scenario(file));
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+  ASSERT_TRUE(window_->open_file(file));
+  ASSERT_EQ(window_->latency_chart()->mark_count(), 2u);
+  EXPECT_EQ(window_->latency_chart()->mark_label(0).toStdString(), "kill b");
+  // And the run does it: node b is down from 2 s to 4 s.
+  window_->set_clock_choice(2);
+  window_->start();
+  ASSERT_TRUE(
+      wait_until([&] { return !window_->history().empty() && window_->history().latest().t_ms >= 5000; }, 8000));
+  bool down_between = false, up_after = false;
+  for (const Snapshot& s : window_->history().all()) {
+    if (s.t_ms > 2100 && s.t_ms < 3900 && !s.nodes[1].up) down_between = true;
+    if (s.t_ms > 4100 && s.nodes[1].up) up_after = true;
+  }
+  EXPECT_TRUE(down_between);
+  EXPECT_TRUE(up_after);
+  // Cleared while running: the marks show what this run still does until the next start.
+  window_->clear_schedule(1);
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 2u);
+  window_->reset();
+  EXPECT_EQ(window_->hit_chart()->mark_count(), 0u);
+}
+
+TEST_F(Window, DefaultQueueLimitKeepsAnOverloadedRunFlatAndUnlimitedIsAllowedWithAWarning) {
+  ASSERT_TRUE(window_->open_preset("hockey-stick"));  // one node, 1,000 req/s at most
+  auto* queue = window_->findChild<QSpinBox*>(QStringLiteral("queue_box"));
+  ASSERT_NE(queue, nullptr);
+  EXPECT_EQ(queue->value(), static_cast<int>(RunController::kDefaultQueueLimit));
+  EXPECT_EQ(window_->controller().queue_limit(), RunController::kDefaultQueueLimit);
+  // 3x overload with a bound of 200: in flight never passes 200 waiting + 1 in service, and
+  // the excess fails as queue_full.
+  queue->setValue(200);
+  Q_EMIT queue->editingFinished();
+  EXPECT_EQ(window_->controller().queue_limit(), 200u);
+  window_->findChild<QDoubleSpinBox*>(QStringLiteral("rate_box"))->setValue(3000);
+  window_->set_clock_choice(3);  // virtual, 100x: a minute of overload in under a second
+  window_->start();
+  ASSERT_TRUE(
+      wait_until([&] { return !window_->history().empty() && window_->history().latest().t_ms > 30'000; }, 8000));
+  std::uint64_t peak = 0;
+  for (const Snapshot& s : window_->history().all()) peak = std::max(peak, s.nodes[0].in_flight);
+  EXPECT_LE(peak, 201u);
+  EXPECT_GE(peak, 150u);  // it does fill
+  const Snapshot& last = window_->history().latest();
+  EXPECT_GT(last.failed.queue_full, last.completed);  // two in three are turned away
+  // Unlimited: allowed, with a warning, and the scenario keeps it.
+  queue->setValue(0);
+  EXPECT_EQ(queue->text().toStdString(), "unlimited");
+  Q_EMIT queue->editingFinished();
+  EXPECT_EQ(window_->controller().queue_limit(), QueuePolicy::kUnlimited);
+  EXPECT_TRUE(window_->message().contains("grow")) << window_->message().toStdString();
+  // A new scenario starts with the window's default again.
+  ASSERT_TRUE(window_->open_preset("weights-5-3-1"));
+  EXPECT_EQ(queue->value(), static_cast<int>(RunController::kDefaultQueueLimit));
 }
 
 }  // namespace

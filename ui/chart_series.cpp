@@ -96,12 +96,104 @@ QList<QPointF> latency_cdf(const Histogram& latency_ns) {
   for (std::size_t b = 0; b < Histogram::kBucketCount; ++b) {
     const std::uint64_t n = latency_ns.bucket_count(b);
     if (n == 0) continue;
-    if (points.empty()) points.append({static_cast<double>(Histogram::bucket_low(b)) / 1e6, 0.0});
+    // From 1 ns at least: a log axis drops a whole series with a point at 0 (a zero-time hit).
+    if (points.empty())
+      points.append({static_cast<double>(std::max<std::uint64_t>(Histogram::bucket_low(b), 1)) / 1e6, 0.0});
     below += n;
     points.append({static_cast<double>(Histogram::bucket_high(b)) / 1e6,
                    100.0 * static_cast<double>(below) / static_cast<double>(total)});
   }
   return points;
+}
+
+double HeatGrid::max() const {
+  double m = 0;
+  for (double v : values)
+    if (std::isfinite(v)) m = std::max(m, v);
+  return m;
+}
+
+double HeatGrid::quantile(double q) const {
+  std::vector<double> finite;
+  finite.reserve(values.size());
+  for (double v : values)
+    if (std::isfinite(v)) finite.push_back(v);
+  if (finite.empty()) return 0;
+  const auto k = static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(finite.size() - 1));
+  std::nth_element(finite.begin(), finite.begin() + static_cast<std::ptrdiff_t>(k), finite.end());
+  return finite[k];
+}
+
+HeatGrid heat_grid(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span, double interval_ms,
+                   HeatFigure figure) {
+  HeatGrid g;
+  const std::size_t from = snapshots.size() > span ? snapshots.size() - span : 0;
+  g.rows = nodes;
+  g.columns = snapshots.size() - from;
+  g.values.assign(g.rows * g.columns, std::nan(""));
+  for (std::size_t k = from; k < snapshots.size(); ++k) {
+    const Snapshot& s = snapshots[k];
+    const std::size_t column = k - from;
+    for (std::size_t i = 0; i < nodes && i < s.nodes.size(); ++i) {
+      const NodeSample& n = s.nodes[i];
+      double v = std::nan("");
+      if (figure == HeatFigure::in_flight) {
+        v = static_cast<double>(n.in_flight);
+      } else if (figure == HeatFigure::rate) {
+        if (s.interval_s > 0) v = static_cast<double>(n.interval_completed) / s.interval_s;
+      } else if (const std::uint64_t lookups = n.interval_hits + n.interval_misses; lookups > 0) {
+        v = 100.0 * static_cast<double>(n.interval_hits) / static_cast<double>(lookups);
+      }
+      g.values[i * g.columns + column] = v;
+    }
+  }
+  if (!snapshots.empty()) {
+    const double t_end = static_cast<double>(snapshots.back().t_ms) / 1000.0;
+    g.x_from = std::max(0.0, t_end - static_cast<double>(span) * interval_ms / 1000.0);
+    g.x_to = std::max(t_end, g.x_from + 10);
+    g.data_to = t_end;
+    g.data_from = static_cast<double>(snapshots[from].t_ms) / 1000.0 - snapshots[from].interval_s;
+  }
+  return g;
+}
+
+std::vector<TimeMark> timeline_marks(const Scenario& scenario) {
+  std::vector<TimeMark> marks;
+  const auto name = [&](std::size_t node) {
+    return node < scenario.nodes.size() ? QString::fromStdString(scenario.nodes[node].name)
+                                        : QStringLiteral("#%1").arg(node);
+  };
+  for (const FaultEvent& f : scenario.faults) {
+    QString label;
+    switch (f.action) {
+      case FaultEvent::Action::kill:
+        label = QStringLiteral("kill %1").arg(name(f.node));
+        break;
+      case FaultEvent::Action::revive:
+        label = QStringLiteral("revive %1").arg(name(f.node));
+        break;
+      case FaultEvent::Action::speed:
+        label = QStringLiteral("%1 speed %2").arg(name(f.node)).arg(f.speed, 0, 'g', 3);
+        break;
+      case FaultEvent::Action::spikes:
+        label = f.probability > 0 ? QStringLiteral("%1 sick %2%").arg(name(f.node)).arg(100 * f.probability, 0, 'g', 3)
+                                  : QStringLiteral("%1 well").arg(name(f.node));
+        break;
+    }
+    marks.push_back({f.at_s, label});
+  }
+  const RateSchedule& rates = scenario.workload.rate_schedule;
+  for (std::size_t k = 1; k < rates.points.size(); ++k)  // the first point is the start
+    marks.push_back({rates.points[k].at_s, QStringLiteral("rate %1").arg(rates.points[k].rate, 0, 'f', 0)});
+  std::stable_sort(marks.begin(), marks.end(), [](const TimeMark& a, const TimeMark& b) { return a.t_s < b.t_s; });
+  std::vector<TimeMark> merged;
+  for (TimeMark& m : marks) {
+    if (!merged.empty() && std::abs(merged.back().t_s - m.t_s) < 1e-9)
+      merged.back().label += QStringLiteral(", ") + m.label;
+    else
+      merged.push_back(std::move(m));
+  }
+  return merged;
 }
 
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from) {

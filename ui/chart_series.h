@@ -10,6 +10,7 @@
 
 #include "metrics/histogram.h"
 #include "metrics/snapshot.h"
+#include "scenario/scenario.h"
 #include "theory/predictions.h"
 
 namespace loadlab::ui {
@@ -61,6 +62,33 @@ std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snaps
 // bucket's lower edge. Empty for an empty histogram. Bucket edges are exact to 1/128 of the
 // value (metrics/histogram.h), finer than a chart can show.
 QList<QPointF> latency_cdf(const Histogram& latency_ns);
+
+// Node × time as a grid for a heatmap: row = node, column = snapshot (the newest `span`),
+// NaN where the interval has no value (no lookup for a hit ratio).
+enum class HeatFigure { hit_ratio, in_flight, rate };
+struct HeatGrid {
+  std::size_t rows = 0, columns = 0;
+  std::vector<double> values;         // row-major: values[row * columns + column]
+  double x_from = 0, x_to = 10;       // the axis, in seconds, as TimeLines
+  double data_from = 0, data_to = 0;  // what the columns cover: the first interval's start to the last's end
+  double at(std::size_t row, std::size_t column) const { return values[row * columns + column]; }
+  double max() const;  // of the finite values; 0 when there are none
+  // The q-quantile of the finite values (0 when there are none): a colour scale set by the
+  // 99th percentile is not washed out by one interval's spike.
+  double quantile(double q) const;
+};
+HeatGrid heat_grid(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span, double interval_ms,
+                   HeatFigure figure);
+
+// The scenario's scheduled events as marks on the time axis of every chart: each fault
+// ("kill b", "revive b", "b speed 0.5", "b sick 5%") and each step of a rate schedule
+// ("rate 4000"), in time order. Events at the same moment share one mark. A repeating rate
+// schedule is marked over its first period only.
+struct TimeMark {
+  double t_s = 0;
+  QString label;
+};
+std::vector<TimeMark> timeline_marks(const Scenario& scenario);
 
 // Each node's arrival rate and hit ratio from snapshot `from` on: what the M/G/1 model is fed.
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from);

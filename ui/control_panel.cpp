@@ -6,10 +6,13 @@
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QSignalBlocker>
+#include <QSpinBox>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include "balancers/balancer_registry.h"
 #include "caches/cache_registry.h"
+#include "model/queue_policy.h"
 #include "node_table.h"
 
 namespace loadlab::ui {
@@ -65,6 +68,22 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Cache"), cache_box_);
   form->addRow(tr("Rate"), rate_box_);
   form->addRow(tr("Key skew"), skew_box_);
+  queue_box_ = new QSpinBox;
+  queue_box_->setObjectName(QStringLiteral("queue_box"));
+  // 0 shows as "unlimited": a bound of no requests at all is not a queue anyone wants.
+  queue_box_->setRange(0, static_cast<int>(std::min<std::uint64_t>(kMaxQueueLimit, 100'000'000)));
+  queue_box_->setSpecialValueText(tr("unlimited"));
+  queue_box_->setSingleStep(1000);
+  queue_box_->setSuffix(tr(" waiting"));
+  queue_box_->setToolTip(
+      tr("Per-node queue bound (HAProxy maxqueue): at most this many requests wait for a slot and the next "
+         "fails at once as queue_full. The window's default, 10000, changes nothing below saturation and keeps "
+         "memory flat past it; 0 is unlimited. Changing it restarts the run"));
+  connect(queue_box_, &QSpinBox::editingFinished, this, [this] {
+    const int v = queue_box_->value();
+    Q_EMIT queue_limit_chosen(v == 0 ? QueuePolicy::kUnlimited : static_cast<std::uint64_t>(v));
+  });
+  form->addRow(tr("Queue limit"), queue_box_);
   form->addRow(tr("Speed"), speed_box_);
   form->addRow(tr("Clock"), clock_box_);
   v->addLayout(form);
@@ -80,7 +99,9 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent) {
   node_buttons->addWidget(add);
   node_buttons->addWidget(remove);
   v->addLayout(node_buttons);
-  setMinimumWidth(490);  // the node table fits without a horizontal scroll bar
+  // The node table fits without a horizontal scroll bar, also beside a vertical one (with
+  // more nodes than rows on screen).
+  setMinimumWidth(490 + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
 
   connect(balancer_box_, &QComboBox::currentTextChanged, this, &ControlPanel::balancer_chosen);
   connect(cache_box_, &QComboBox::currentTextChanged, this, &ControlPanel::cache_chosen);
@@ -106,6 +127,12 @@ void ControlPanel::show_scenario(const Scenario& scenario) {
   const KeyPopularity& keys = scenario.workload.keys;
   skew_box_->setValue(keys.kind == KeyPopularity::Kind::zipf ? keys.zipf_s : 0.0);
   table_->set_nodes(scenario.nodes, scenario.cache_capacity);
+}
+
+void ControlPanel::show_queue_limit(std::uint64_t limit) {
+  const QSignalBlocker block(queue_box_);
+  queue_box_->setValue(
+      limit == QueuePolicy::kUnlimited ? 0 : static_cast<int>(std::min<std::uint64_t>(limit, 100'000'000)));
 }
 
 void ControlPanel::show_slow_motion(bool slow) {

@@ -8,6 +8,7 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QSpinBox;
 
 namespace loadlab::ui {
 
@@ -29,6 +30,8 @@ class ControlPanel : public QWidget {
   void show_clock_choice(int index);
   int clock_choice() const;
   QString clock_choice_text() const;
+  // The per-node queue bound shown (QueuePolicy::kUnlimited: unlimited).
+  void show_queue_limit(std::uint64_t limit);
   NodeTable* table() const { return table_; }
 
  Q_SIGNALS:
@@ -38,6 +41,7 @@ class ControlPanel : public QWidget {
   void skew_chosen(double zipf_s);  // 0: every key equally popular
   void slow_motion_chosen(bool slow);
   void clock_chosen(int index);
+  void queue_limit_chosen(std::uint64_t limit);  // QueuePolicy::kUnlimited for unlimited
   void add_node_clicked();
   void remove_node_clicked();
 
@@ -48,6 +52,7 @@ class ControlPanel : public QWidget {
   QComboBox* clock_box_;
   QDoubleSpinBox* rate_box_;
   QDoubleSpinBox* skew_box_;
+  QSpinBox* queue_box_;
   NodeTable* table_;
 };
 

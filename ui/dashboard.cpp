@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "distribution_chart.h"
+#include "heatmap.h"
 #include "share_bars.h"
 #include "theory/predictions.h"
 #include "time_chart.h"
@@ -54,8 +55,17 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
   show_latency_series();
   grid->addWidget(bars_, 0, 0);
   grid->addWidget(latency_panel, 0, 1);
-  grid->addWidget(hit_chart_, 1, 0);
-  grid->addWidget(in_flight_chart_, 1, 1);
+  hit_heatmap_ = new Heatmap(tr("Cache hit ratio per node, %"), QStringLiteral("%"));
+  hit_heatmap_->set_scale(Heatmap::Scale::percent);
+  in_flight_heatmap_ = new Heatmap(tr("In flight per node (queued + in service)"), tr("requests"));
+  hit_stack_ = new QStackedWidget;
+  hit_stack_->addWidget(hit_chart_);
+  hit_stack_->addWidget(hit_heatmap_);
+  in_flight_stack_ = new QStackedWidget;
+  in_flight_stack_->addWidget(in_flight_chart_);
+  in_flight_stack_->addWidget(in_flight_heatmap_);
+  grid->addWidget(hit_stack_, 1, 0);
+  grid->addWidget(in_flight_stack_, 1, 1);
   for (int k = 0; k < 2; ++k) {
     grid->setRowStretch(k, 1);
     grid->setColumnStretch(k, 1);
@@ -67,6 +77,10 @@ void Dashboard::set_nodes(const std::vector<QString>& names, const std::vector<Q
   colors_ = colors;
   hit_chart_->set_series(names, colors);
   in_flight_chart_->set_series(names, colors);
+  hit_heatmap_->set_row_names(names);
+  in_flight_heatmap_->set_row_names(names);
+  hit_stack_->setCurrentWidget(heatmaps_shown() ? static_cast<QWidget*>(hit_heatmap_) : hit_chart_);
+  in_flight_stack_->setCurrentWidget(heatmaps_shown() ? static_cast<QWidget*>(in_flight_heatmap_) : in_flight_chart_);
   show_latency_series();
 }
 
@@ -106,6 +120,8 @@ void Dashboard::show_empty(std::size_t nodes) {
   std::vector<QList<QPointF>> none_nodes(nodes), none_latency(latency_chart_->series_count());
   hit_chart_->set_points(none_nodes, 0, 60, 100);
   in_flight_chart_->set_points(none_nodes, 0, 60);
+  hit_heatmap_->set_grid({});
+  in_flight_heatmap_->set_grid({});
   latency_chart_->set_references({}, QString());
   latency_chart_->set_points(none_latency, 0, 60);
   distribution_chart_->set_series(names_, colors_);
@@ -129,8 +145,13 @@ RecentCompletions Dashboard::draw(const std::deque<Snapshot>& snapshots, const S
   if (snapshots.empty()) return recent;
   bars_->set_bars(ui::share_bars(recent, snapshots.back(), names_, colors_));
   const TimeLines lines = time_lines(snapshots, n, kChartSnapshots, scenario.interval_ms);
-  hit_chart_->set_points(lines.hit, lines.x_from, lines.x_to, 100);
-  in_flight_chart_->set_points(lines.in_flight, lines.x_from, lines.x_to);
+  if (heatmaps_shown()) {
+    hit_heatmap_->set_grid(heat_grid(snapshots, n, kChartSnapshots, scenario.interval_ms, HeatFigure::hit_ratio));
+    in_flight_heatmap_->set_grid(heat_grid(snapshots, n, kChartSnapshots, scenario.interval_ms, HeatFigure::in_flight));
+  } else {
+    hit_chart_->set_points(lines.hit, lines.x_from, lines.x_to, 100);
+    in_flight_chart_->set_points(lines.in_flight, lines.x_from, lines.x_to);
+  }
   update_latency_model(snapshots, recent.from, scenario, time_scale);
   if (latency_view_ == LatencyView::distribution) {
     // drawn from the run's histograms (show_distributions)
@@ -156,8 +177,8 @@ void Dashboard::set_hit_model(const std::vector<double>& hit_ratios) {
 // where the model's assumptions hold; hidden while any node is saturated (ρ ≥ 1).
 void Dashboard::update_latency_model(const std::deque<Snapshot>& snapshots, std::size_t from, const Scenario& scenario,
                                      double time_scale) {
-  if (latency_view_ != LatencyView::cluster && latency_view_ != LatencyView::node_mean) {
-    latency_chart_->set_references({}, QString());  // the model predicts means, not percentiles
+  if (overloaded_ || (latency_view_ != LatencyView::cluster && latency_view_ != LatencyView::node_mean)) {
+    latency_chart_->set_references({}, QString());  // no steady state; or a percentile, the model has means
     return;
   }
   const LatencyPrediction p =
@@ -178,17 +199,25 @@ void Dashboard::update_latency_model(const std::deque<Snapshot>& snapshots, std:
   latency_chart_->set_references({p.mean_us / 1000}, tr("M/G/1 mean"));  // short: the legend shares the chart's width
 }
 
+void Dashboard::set_marks(const std::vector<TimeMark>& marks) {
+  for (TimeChart* c : {hit_chart_, latency_chart_, in_flight_chart_}) c->set_marks(marks);
+}
+
 void Dashboard::set_hint(const QString& hint) { bars_->set_hint(hint); }
 
 void Dashboard::set_dark(bool dark) {
   for (TimeChart* c : {hit_chart_, latency_chart_, in_flight_chart_}) c->set_dark(dark);
   distribution_chart_->set_dark(dark);
   bars_->update();
+  hit_heatmap_->update();
+  in_flight_heatmap_->update();
 }
 
 void Dashboard::set_fonts(const QFont& font) {
   for (TimeChart* c : {hit_chart_, latency_chart_, in_flight_chart_}) c->set_fonts(font);
   distribution_chart_->set_fonts(font);
+  hit_heatmap_->setFont(font);
+  in_flight_heatmap_->setFont(font);
   bars_->setFont(font);
 }
 

@@ -17,6 +17,7 @@ class QStackedWidget;
 namespace loadlab::ui {
 
 class DistributionChart;
+class Heatmap;
 class ShareBars;
 class TimeChart;
 
@@ -25,6 +26,9 @@ class Dashboard : public QWidget {
  public:
   static constexpr std::size_t kChartSnapshots = 600;  // 60 s at the default interval
   static constexpr std::size_t kBarSnapshots = 10;     // bars average the last second
+  // Above this many nodes, hit ratio and in flight are heatmaps (node × time): 64 coloured
+  // lines on one chart cannot be told apart, a 64-row picture can.
+  static constexpr std::size_t kHeatmapNodes = 16;
 
   explicit Dashboard(QWidget* parent = nullptr);
 
@@ -45,6 +49,14 @@ class Dashboard : public QWidget {
   // Each node's latency histogram (ns) for the distribution view; nothing else uses them.
   void show_distributions(const std::vector<Histogram>& latency_ns);
 
+  // The model says the offered load exceeds the capacity: no M/G/1 line (the measured
+  // completions are capped at the capacity, and a model fed them would draw a steady state
+  // that does not exist).
+  void set_overloaded(bool overloaded) { overloaded_ = overloaded; }
+
+  // The scenario's scheduled events on every time chart.
+  void set_marks(const std::vector<TimeMark>& marks);
+
   // Che's per-node LRU hit ratios (empty when the cluster has no cache).
   void set_hit_model(const std::vector<double>& hit_ratios);
   void set_hint(const QString& hint);
@@ -56,6 +68,9 @@ class Dashboard : public QWidget {
   TimeChart* latency_chart() const { return latency_chart_; }
   TimeChart* in_flight_chart() const { return in_flight_chart_; }
   DistributionChart* distribution_chart() const { return distribution_chart_; }
+  Heatmap* hit_heatmap() const { return hit_heatmap_; }
+  Heatmap* in_flight_heatmap() const { return in_flight_heatmap_; }
+  bool heatmaps_shown() const { return names_.size() > kHeatmapNodes; }
 
  Q_SIGNALS:
   // The user chose another latency view: the window redraws from its history.
@@ -73,9 +88,14 @@ class Dashboard : public QWidget {
   TimeChart* latency_chart_;
   TimeChart* in_flight_chart_;
   DistributionChart* distribution_chart_;
+  Heatmap* hit_heatmap_;
+  Heatmap* in_flight_heatmap_;
+  QStackedWidget* hit_stack_;
+  QStackedWidget* in_flight_stack_;
   QStackedWidget* latency_stack_;
   QComboBox* latency_view_box_;
   LatencyView latency_view_ = LatencyView::cluster;
+  bool overloaded_ = false;
 };
 
 }  // namespace loadlab::ui

@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
@@ -34,6 +35,7 @@
 #include "theme.h"
 #include "theory/cache_theory.h"
 #include "theory/key_movement.h"
+#include "theory/offered_load.h"
 #include "time_chart.h"
 
 namespace loadlab::ui {
@@ -105,6 +107,9 @@ void MainWindow::build_status_bar() {
   statusBar()->addWidget(status_rate_, 1);
   statusBar()->addWidget(status_requests_, 1);
   statusBar()->addWidget(status_balance_, 2);
+  load_badge_ = new QLabel;
+  load_badge_->setObjectName(QStringLiteral("load_badge"));
+  statusBar()->addPermanentWidget(load_badge_);
   statusBar()->addPermanentWidget(status_time_);
 }
 
@@ -147,7 +152,7 @@ void MainWindow::build_docks() {
   about_dock->raise();
   proxy_dock_->hide();
   connect(proxy_dock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-    if (visible) proxy_panel_->show_scenario(scenario());
+    if (visible) proxy_panel_->show_scenario(exported_scenario());
   });
   connect(proxy_panel_, &ProxyConfigPanel::saved, this,
           [this](const QString& file) { show_message(tr("Saved the proxy configuration to %1.").arg(file), false); });
@@ -155,7 +160,44 @@ void MainWindow::build_docks() {
 }
 
 void MainWindow::scenario_edited() {
-  if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(scenario());
+  update_load_badge();
+  if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(exported_scenario());
+}
+
+// What the window runs, as a proxy would need it: with the queue bound the window applies.
+Scenario MainWindow::exported_scenario() const {
+  Scenario s = scenario();
+  s.queue.limit = controller_->queue_limit();
+  return s;
+}
+
+// The model's capacity against the offered rate, always in view: past ρ = 1 queues grow
+// without end and latency with them, which the charts show only after a while.
+void MainWindow::update_load_badge() {
+  const OfferedLoad load = predict_offered_load(scenario());
+  dashboard_->set_overloaded(load.overloaded());
+  if (!load.applicable || !(load.capacity_rps > 0)) {
+    load_badge_->setVisible(false);
+    return;
+  }
+  load_badge_->setVisible(true);
+  const QString figures = tr("%1 req/s offered, the model serves at most %2")
+                              .arg(load.offered_rps, 0, 'f', 0)
+                              .arg(load.capacity_rps, 0, 'f', 0);
+  load_badge_->setToolTip(
+      tr("Offered load against the cluster's capacity from the model (slots, speeds, service times, Che's hit "
+         "ratio, the balancer's split): %1. Above 1 the queues grow for as long as the run goes on.")
+          .arg(figures));
+  if (load.overloaded()) {
+    load_badge_->setText(tr(" OVERLOADED ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QStringLiteral("QLabel { background: #D55E00; color: white; font-weight: bold; }"));
+  } else if (load.rho > 0.9) {
+    load_badge_->setText(tr(" near saturation ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QStringLiteral("QLabel { background: #E69F00; color: black; }"));
+  } else {
+    load_badge_->setText(tr(" load ρ = %1 ").arg(load.rho, 0, 'f', 2));
+    load_badge_->setStyleSheet(QString());
+  }
 }
 
 void MainWindow::connect_controls() {
@@ -165,6 +207,8 @@ void MainWindow::connect_controls() {
   connect(table, &NodeTable::cache_changed, this, &MainWindow::on_cache);
   connect(table, &NodeTable::kill_requested, this, &MainWindow::on_kill);
   connect(table, &NodeTable::sick_requested, this, &MainWindow::on_sick);
+  connect(table, &NodeTable::schedule_requested, this, &MainWindow::on_schedule);
+  connect(table, &NodeTable::clear_schedule_requested, this, &MainWindow::clear_schedule);
   connect(panel_, &ControlPanel::balancer_chosen, this, [this](const QString& name) {
     if (name.toStdString() == scenario().balancer) return;
     controller_->edit_scenario().balancer = name.toStdString();
@@ -178,6 +222,7 @@ void MainWindow::connect_controls() {
   connect(panel_, &ControlPanel::rate_chosen, this, [this](double rate) {
     try {
       controller_->set_rate(rate);
+      scenario_edited();
     } catch (const std::exception& e) {
       show_message(QString::fromUtf8(e.what()), true);
     }
@@ -191,6 +236,7 @@ void MainWindow::connect_controls() {
   connect(panel_, &ControlPanel::slow_motion_chosen, this, &MainWindow::set_slow_motion);
   connect(panel_, &ControlPanel::clock_chosen, this, &MainWindow::set_clock_choice);
   connect(dashboard_, &Dashboard::latency_view_changed, this, &MainWindow::redraw);
+  connect(panel_, &ControlPanel::queue_limit_chosen, this, &MainWindow::on_queue_limit);
   connect(panel_, &ControlPanel::add_node_clicked, this, &MainWindow::on_add_node);
   connect(panel_, &ControlPanel::remove_node_clicked, this, &MainWindow::on_remove_node);
 }
@@ -328,6 +374,7 @@ void MainWindow::rebuild_recent_menu() {
 void MainWindow::apply_dark(bool dark) {
   apply_theme(*qApp, dark ? Theme::dark : Theme::light);
   dashboard_->set_dark(dark);
+  dashboard_->set_fonts(QApplication::font());  // a chart theme resets the fonts (projector size)
   banner_->setStyleSheet(QString());
 }
 
@@ -397,6 +444,7 @@ bool MainWindow::save_scenario(const QString& file) {
 
 void MainWindow::refresh_controls() {
   panel_->show_scenario(scenario());
+  panel_->show_queue_limit(controller_->queue_limit());
   std::vector<QString> names;
   std::vector<QColor> colors;
   for (std::size_t i = 0; i < scenario().nodes.size(); ++i) {
@@ -405,6 +453,76 @@ void MainWindow::refresh_controls() {
   }
   dashboard_->set_nodes(names, colors);
   update_hit_model();
+  update_marks();
+}
+
+void MainWindow::on_queue_limit(std::uint64_t limit) {
+  if (limit == controller_->queue_limit()) return;
+  if (limit != QueuePolicy::kUnlimited && limit > kMaxQueueLimit) {
+    show_message(tr("Queue limit at most %1 requests (got %2).").arg(kMaxQueueLimit).arg(limit), true);
+    panel_->show_queue_limit(controller_->queue_limit());
+    return;
+  }
+  controller_->set_queue_limit(limit);
+  if (limit != QueuePolicy::kUnlimited) {
+    restart_if_running(tr("Queue limit set to %1 waiting requests per node").arg(limit));
+    return;
+  }
+  restart_if_running(tr("Queue limit: unlimited"));
+  // Allowed, and said plainly: past saturation the backlog then grows for as long as it runs.
+  show_message(tr("Queue limit: unlimited. Past saturation (the load badge says OVERLOADED) the queues, the latency "
+                  "and the window's memory grow for as long as the run goes on."),
+               true);
+}
+
+// The events the running run carries out (scheduled ones apply from the next start), or the
+// scenario's when there is no run.
+void MainWindow::update_marks() { dashboard_->set_marks(timeline_marks(engine() ? engine()->scenario() : scenario())); }
+
+void MainWindow::on_schedule(std::size_t node, FaultEvent::Action action, double speed) {
+  // A time a little ahead of the run's present, so "kill at..." during a demo is one Enter.
+  const double now = controller_->history().empty() ? 0.0 : controller_->history().latest().t_ms / 1000.0;
+  bool ok = false;
+  const double at = QInputDialog::getDouble(this, tr("Schedule an event"), tr("Seconds after the start of the run:"),
+                                            std::ceil(now) + 5, 0, 86'400, 1, &ok);
+  if (!ok) return;
+  FaultEvent e;
+  e.at_s = at;
+  e.node = node;
+  e.action = action;
+  e.speed = speed;
+  schedule(e);
+}
+
+bool MainWindow::schedule(const FaultEvent& event) {
+  Scenario next = scenario();
+  next.faults.push_back(event);
+  try {
+    validate(next);
+  } catch (const ScenarioError& e) {
+    show_message(tr("Not scheduled: %1").arg(QString::fromUtf8(e.what())), true);
+    return false;
+  }
+  controller_->edit_scenario().faults = std::move(next.faults);
+  update_marks();
+  show_message(state() == State::idle
+                   ? tr("Scheduled at %1 s of every run; Save keeps it with the scenario.").arg(event.at_s)
+                   : tr("Scheduled at %1 s of every run from the next Start (Reset, then Start; the marks show it "
+                        "then); Save keeps it with the scenario.")
+                         .arg(event.at_s),
+               false);
+  return true;
+}
+
+void MainWindow::clear_schedule(std::size_t node) {
+  auto& faults = controller_->edit_scenario().faults;
+  const auto before = faults.size();
+  std::erase_if(faults, [node](const FaultEvent& f) { return f.node == node; });
+  update_marks();
+  show_message(tr("Removed %1 scheduled events of node %2 (from the next Start).")
+                   .arg(before - faults.size())
+                   .arg(to_q(scenario().nodes[node].name)),
+               false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,6 +555,7 @@ void MainWindow::started() {
                             .arg(100 * moved->ideal_on_remove, 0, 'f', 1)
                       : QString();
   update_hit_model();
+  update_marks();
   redraw();  // the node table shows what the new run starts with
   tick_timer_->start();
 }
@@ -448,6 +567,7 @@ void MainWindow::step() { controller_->step(); }
 void MainWindow::reset() {
   tick_timer_->stop();
   controller_->reset();
+  update_marks();
   redraw();
 }
 
@@ -563,6 +683,7 @@ void MainWindow::on_sick(std::size_t node, bool sick) {
 void MainWindow::on_speed(std::size_t node, double speed) {
   try {
     controller_->set_speed(node, speed);
+    scenario_edited();
   } catch (const std::exception& e) {
     show_message(QString::fromUtf8(e.what()), true);
   }
@@ -572,6 +693,7 @@ void MainWindow::on_cache(std::size_t node, std::size_t objects) {
   try {
     controller_->set_cache_capacity(node, objects);
     hit_model_dirty_ = true;
+    scenario_edited();
   } catch (const std::exception& e) {
     show_message(QString::fromUtf8(e.what()), true);
   }
@@ -604,6 +726,8 @@ void MainWindow::on_remove_node() {
     return;
   }
   const QString name = to_q(s.nodes.back().name);
+  const std::size_t removed = s.nodes.size() - 1;
+  std::erase_if(s.faults, [removed](const FaultEvent& f) { return f.node == removed; });  // its events go with it
   s.nodes.pop_back();
   refresh_controls();
   restart_if_running(tr("Removed node %1").arg(name));

@@ -55,6 +55,11 @@ class MainWindow : public QMainWindow {
   void set_clock_choice(int index);
   int clock_choice() const;
 
+  // Puts an event on the scenario's timeline (from the next start of a run; saved with the
+  // scenario). False, with the reason in the banner, when the scenario would be invalid.
+  bool schedule(const FaultEvent& event);
+  void clear_schedule(std::size_t node);
+
   bool export_csv(const QString& directory);
   bool export_png(const QString& file);
   bool save_scenario(const QString& file);
@@ -75,6 +80,7 @@ class MainWindow : public QMainWindow {
   TimeChart* in_flight_chart() const;
   // "Press Start (Space)...": shown only while there is no run (idle), hidden once one starts.
   QLabel* start_hint() const { return start_hint_; }
+  QLabel* load_badge() const { return load_badge_; }
   QString message() const;
   struct TickStats {
     std::size_t ticks = 0;
@@ -113,7 +119,12 @@ class MainWindow : public QMainWindow {
   void on_kill(std::size_t node, bool kill);
   void on_sick(std::size_t node, bool sick);
   void on_add_node();
-  void scenario_edited();  // the proxy configuration follows the model
+  void on_queue_limit(std::uint64_t limit);
+  void on_schedule(std::size_t node, FaultEvent::Action action, double speed);
+  void update_marks();
+  void scenario_edited();  // the load badge and the proxy configuration follow the model
+  void update_load_badge();
+  Scenario exported_scenario() const;
   void on_remove_node();
 
   RunController* controller_;
@@ -135,6 +146,7 @@ class MainWindow : public QMainWindow {
   QLabel* status_requests_;
   QLabel* status_time_;
   QLabel* status_balance_;
+  QLabel* load_badge_;  // the offered load against the model's capacity
   QAction* start_action_;
   QAction* step_action_;
   QAction* reset_action_;

@@ -1,5 +1,7 @@
 #include "node_table.h"
 
+#include <QMenu>
+
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -35,6 +37,8 @@ NodeTable::NodeTable(QWidget* parent) : QTableWidget(parent) {
   setSelectionMode(QAbstractItemView::NoSelection);
   setEditTriggers(QAbstractItemView::NoEditTriggers);
   setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+  setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(this, &QWidget::customContextMenuRequested, this, &NodeTable::show_context_menu);
   horizontalHeaderItem(name_column)->setToolTip(tr("The node, in its colour in every chart"));
   horizontalHeaderItem(weight_column)
       ->setToolTip(tr("How much traffic a weighted balancer sends here; 0 takes the node out"));
@@ -76,6 +80,27 @@ void fit_to(QPushButton* button, const QStringList& texts) {
   button->setMaximumWidth(widest + 2 * button->fontMetrics().averageCharWidth() + 8);
 }
 }  // namespace
+
+void NodeTable::show_context_menu(const QPoint& at) {
+  const int row = rowAt(at.y());
+  if (row < 0) return;
+  const auto node = static_cast<std::size_t>(row);
+  const QString name = item(row, name_column) ? item(row, name_column)->text() : QString();
+  QMenu menu(this);
+  menu.addSection(tr("Demo timeline: node %1").arg(name));
+  menu.addAction(tr("Kill at..."), this,
+                 [this, node] { Q_EMIT schedule_requested(node, FaultEvent::Action::kill, 1); });
+  menu.addAction(tr("Revive at..."), this,
+                 [this, node] { Q_EMIT schedule_requested(node, FaultEvent::Action::revive, 1); });
+  menu.addAction(tr("Half speed at..."), this,
+                 [this, node] { Q_EMIT schedule_requested(node, FaultEvent::Action::speed, 0.5); });
+  menu.addAction(tr("Full speed at..."), this,
+                 [this, node] { Q_EMIT schedule_requested(node, FaultEvent::Action::speed, 1); });
+  menu.addSeparator();
+  menu.addAction(tr("Remove this node's scheduled events"), this,
+                 [this, node] { Q_EMIT clear_schedule_requested(node); });
+  menu.exec(viewport()->mapToGlobal(at));
+}
 
 void NodeTable::fit_share_column() {
   const QFontMetrics fm = fontMetrics();

@@ -44,12 +44,16 @@ class NodeTable : public QTableWidget {
   void cache_changed(std::size_t node, std::size_t objects);
   void kill_requested(std::size_t node, bool kill);
   void sick_requested(std::size_t node, bool sick);
+  // Right-click on a node: put an event on the scenario's timeline (the time is asked next).
+  void schedule_requested(std::size_t node, FaultEvent::Action action, double speed);
+  void clear_schedule_requested(std::size_t node);
 
  protected:
   void changeEvent(QEvent* event) override;
 
  private:
   void fit_share_column();
+  void show_context_menu(const QPoint& at);
 };
 
 }  // namespace loadlab::ui

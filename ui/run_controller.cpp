@@ -2,6 +2,7 @@
 
 #include <QTimer>
 #include <algorithm>
+#include <cmath>
 
 #include "engine/engine.h"
 #include "sim/simulator.h"
@@ -19,6 +20,7 @@ void RunController::set_scenario(Scenario scenario) {
   history_.clear();
   killed_.clear();
   sick_.clear();
+  unlimited_chosen_ = false;
   fit_node_faults();
   state_ = State::idle;
   Q_EMIT state_changed();
@@ -30,15 +32,31 @@ Scenario RunController::run_scenario() const {
   s.workload.requests = 0;
   s.workload.duration_s = 0;
   s.clock = virtual_clock_ ? Scenario::Clock::virtual_time : Scenario::Clock::real;
+  s.queue.limit = queue_limit();  // nodes with their own bound keep it (NodeSpec::queue)
   if (slow_motion_) {
+    // Every clock in the model ten times slower: arrivals, thinking, service, scheduled speed
+    // changes and spikes, and the times a request is willing to wait (each kept within what
+    // validation accepts).
+    const auto stretch = [](double ms, double max) { return std::isinf(ms) ? ms : std::min(ms * kSlowMotion, max); };
     s.workload.rate /= kSlowMotion;
-    s.workload.think_ms *= kSlowMotion;
-    for (NodeSpec& n : s.nodes) n.speed /= kSlowMotion;
+    s.workload.think_ms = stretch(s.workload.think_ms, 3'600'000);
+    for (NodeSpec& n : s.nodes) {
+      n.speed /= kSlowMotion;
+      if (n.queue.timeout_ms) n.queue.timeout_ms = stretch(*n.queue.timeout_ms, kMaxQueueTimeoutMs);
+    }
+    s.queue.timeout_ms = stretch(s.queue.timeout_ms, kMaxQueueTimeoutMs);
+    if (s.has_deadline()) s.deadline_ms = stretch(s.deadline_ms, kMaxQueueTimeoutMs);
+    for (FaultEvent& f : s.faults) {
+      if (f.action == FaultEvent::Action::speed) f.speed /= kSlowMotion;
+      if (f.action == FaultEvent::Action::spikes) f.extra_us = std::min(f.extra_us * kSlowMotion, 60e6);
+    }
   }
   return s;
 }
 
-void RunController::start() {
+void RunController::start() { start_run(false); }
+
+void RunController::start_run(bool paused) {
   if (state_ == State::paused && run_) {
     step_pending_->store(false);
     real_step_ = false;
@@ -67,9 +85,12 @@ void RunController::start() {
     feed->push(s);
     if (step->exchange(false)) run->pause();
   });
-  run_->start();
+  // Before the run's clock starts: the user's faults from its first moment, and a restart of
+  // a paused run restarts paused, not after a moment of running.
   apply_node_faults();
-  state_ = State::running;
+  if (paused) run_->pause();
+  run_->start();
+  state_ = paused ? State::paused : State::running;
   Q_EMIT state_changed();
 }
 
@@ -115,8 +136,7 @@ void RunController::restart() {
   const bool was_paused = state_ == State::paused;
   stop_run();
   state_ = State::idle;
-  start();
-  if (was_paused) pause();
+  start_run(was_paused);
 }
 
 void RunController::stop_run() {
@@ -142,13 +162,30 @@ bool RunController::set_clock(bool virtual_clock, double pace) {
 
 void RunController::set_slow_motion(bool slow) {
   if (slow == slow_motion_) return;
-  slow_motion_ = slow;
-  if (!run_) return;
   const double f = slow ? 1 / kSlowMotion : 1.0;
   const Workload& w = scenario_.workload;
+  // Checked before anything changes, so a refused value leaves the run as it was.
+  if (w.mode == Workload::Mode::closed) check_think_time(std::min(w.think_ms / f, 3'600'000.0));
+  slow_motion_ = slow;
+  if (!run_) return;
   if (w.mode == Workload::Mode::open) run_->set_rate(w.rate * f);
-  if (w.mode == Workload::Mode::closed) run_->set_think_time(w.think_ms / f);
-  for (std::size_t i = 0; i < scenario_.nodes.size(); ++i) run_->set_speed(i, scenario_.nodes[i].speed * f);
+  if (w.mode == Workload::Mode::closed) run_->set_think_time(std::min(w.think_ms / f, 3'600'000.0));
+  // Live: rate, think time, the nodes' speeds and the sick nodes' spikes. A queue timeout and
+  // a deadline are the run's settings: they follow at the next start.
+  for (std::size_t i = 0; i < scenario_.nodes.size(); ++i) {
+    run_->set_speed(i, scenario_.nodes[i].speed * f);
+    if (sick(i)) run_->set_spikes(i, kSickProbability, kSickExtraUs / f);
+  }
+}
+
+std::uint64_t RunController::queue_limit() const {
+  if (scenario_.queue.limited() || unlimited_chosen_) return scenario_.queue.limit;
+  return kDefaultQueueLimit;
+}
+
+void RunController::set_queue_limit(std::uint64_t limit) {
+  scenario_.queue.limit = limit;
+  unlimited_chosen_ = limit == QueuePolicy::kUnlimited;
 }
 
 bool RunController::take_snapshots() {
@@ -214,7 +251,7 @@ void RunController::set_sick(std::size_t node, bool sick) {
   check_node_index(node, scenario_.nodes.size());
   fit_node_faults();
   sick_[node] = sick;
-  if (run_) run_->set_spikes(node, sick ? kSickProbability : 0.0, kSickExtraUs);
+  if (run_) run_->set_spikes(node, sick ? kSickProbability : 0.0, kSickExtraUs * (slow_motion_ ? kSlowMotion : 1.0));
 }
 
 void RunController::fit_node_faults() {
@@ -224,7 +261,7 @@ void RunController::fit_node_faults() {
 
 void RunController::apply_node_faults() {
   for (std::size_t i = 0; i < scenario_.nodes.size(); ++i) {
-    if (sick_[i]) run_->set_spikes(i, kSickProbability, kSickExtraUs);
+    if (sick_[i]) run_->set_spikes(i, kSickProbability, kSickExtraUs * (slow_motion_ ? kSlowMotion : 1.0));
     if (killed_[i]) run_->kill(i);
   }
 }

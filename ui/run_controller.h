@@ -23,6 +23,11 @@ class RunController : public QObject {
   static constexpr double kSlowMotion = 10;  // slow motion stretches time tenfold
   // A sick node: this share of its requests take this much longer.
   static constexpr double kSickProbability = 0.05, kSickExtraUs = 20'000;
+  // The window's per-node queue bound where the scenario sets none: far above what a queue
+  // holds below saturation (at rho = 0.95 an M/M/1 queue passes 200 with probability 3e-5),
+  // so it changes nothing there, and past saturation it keeps a preset left running on a
+  // projector from growing its memory without end. The excess fails as queue_full.
+  static constexpr std::uint64_t kDefaultQueueLimit = 10'000;
 
   explicit RunController(QObject* parent = nullptr);
   ~RunController() override;
@@ -58,6 +63,13 @@ class RunController : public QObject {
   // Stretches time live: arrivals, think times and service all ten times slower (or back).
   void set_slow_motion(bool slow);
 
+  // The cluster's queue bound as the window's runs get it: the scenario's own, or
+  // kDefaultQueueLimit where the scenario has none (QueuePolicy::kUnlimited once the user
+  // chose unlimited).
+  std::uint64_t queue_limit() const;
+  // Takes effect at the next (re)start; kUnlimited turns the window's default off.
+  void set_queue_limit(std::uint64_t limit);
+
   // Moves what the run published into the history; true when anything arrived.
   bool take_snapshots();
   const RunHistory& history() const { return history_; }
@@ -83,6 +95,7 @@ class RunController : public QObject {
 
  private:
   Scenario run_scenario() const;  // as the run gets it: no end, slowed in slow motion
+  void start_run(bool paused);
   void stop_run();
   void apply_node_faults();
   void fit_node_faults();  // the fault lists follow the node count
@@ -100,6 +113,7 @@ class RunController : public QObject {
   bool virtual_clock_ = false;
   double pace_ = 1;
   std::vector<bool> killed_, sick_;
+  bool unlimited_chosen_ = false;  // the user turned the window's default queue bound off
 };
 
 }  // namespace loadlab::ui

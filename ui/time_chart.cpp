@@ -1,6 +1,7 @@
 #include "time_chart.h"
 
 #include <QChart>
+#include <QGraphicsSimpleTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -89,6 +90,13 @@ void TimeChart::style_references() {
   pen.setWidthF(2);
   pen.setStyle(Qt::DashLine);
   for (QLineSeries* s : references_) s->setPen(pen);
+  QPen mark_pen(theory_color(dark_));
+  mark_pen.setWidthF(1.5);
+  mark_pen.setStyle(Qt::DotLine);
+  for (Mark& m : marks_) {
+    m.line->setPen(mark_pen);
+    m.label->setBrush(theory_color(dark_));
+  }
 }
 
 QPen TimeChart::reference_pen(std::size_t reference) const {
@@ -126,6 +134,55 @@ void TimeChart::set_points(const std::vector<QList<QPointF>>& points, double x_f
   x_axis_->setTickInterval(step);
   x_axis_->setRange(x_from, x_from + span);
   y_axis_->setRange(0, y_max);
+  y_top_ = y_max;
+  place_marks();
+}
+
+void TimeChart::set_marks(const std::vector<TimeMark>& marks) {
+  QChart* c = chart();
+  for (Mark& m : marks_) {
+    c->removeSeries(m.line);
+    delete m.line;
+    delete m.label;
+  }
+  marks_.clear();
+  for (const TimeMark& t : marks) {
+    auto* line = new QLineSeries;
+    c->addSeries(line);
+    line->attachAxis(x_axis_);
+    line->attachAxis(y_axis_);
+    for (QLegendMarker* m : c->legend()->markers(line)) m->setVisible(false);
+    auto* label = new QGraphicsSimpleTextItem(t.label, c);
+    label->setZValue(10);
+    marks_.push_back({t, line, label});
+  }
+  style_references();
+  place_marks();
+}
+
+QString TimeChart::mark_label(std::size_t mark) const {
+  return mark < marks_.size() ? marks_[mark].mark.label : QString();
+}
+
+void TimeChart::place_marks() {
+  const double from = x_axis_->min(), to = x_axis_->max();
+  for (Mark& m : marks_) {
+    const bool inside = m.mark.t_s >= from && m.mark.t_s <= to;
+    m.line->replace(QList<QPointF>{{m.mark.t_s, 0}, {m.mark.t_s, y_top_}});
+    m.line->setVisible(inside);
+    m.label->setVisible(inside);
+    // Showing a series shows its legend entry again: a mark has none.
+    for (QLegendMarker* lm : chart()->legend()->markers(m.line)) lm->setVisible(false);
+    if (!inside) continue;
+    // Just right of the line's top, inside the plot.
+    const QPointF top = chart()->mapToPosition(QPointF(m.mark.t_s, y_top_), m.line);
+    m.label->setPos(top.x() + 3, top.y() + 2);
+  }
+}
+
+void TimeChart::resizeEvent(QResizeEvent* event) {
+  QChartView::resizeEvent(event);
+  place_marks();  // the plot area moved: the labels follow their lines
 }
 
 qsizetype TimeChart::point_count(std::size_t series) const {

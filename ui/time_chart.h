@@ -11,6 +11,9 @@
 #include <QString>
 #include <vector>
 
+#include "chart_series.h"
+
+class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QValueAxis;
 
@@ -32,14 +35,30 @@ class TimeChart : public QChartView {
   const std::vector<double>& reference_values() const { return reference_values_; }
   std::size_t series_count() const { return series_.size(); }
   qsizetype point_count(std::size_t series) const;
+  // The scenario's scheduled events: a dotted vertical line with its label at each, drawn
+  // while it is inside the chart's time span.
+  void set_marks(const std::vector<TimeMark>& marks);
+  std::size_t mark_count() const { return marks_.size(); }
+  QString mark_label(std::size_t mark) const;
   void set_dark(bool dark);
   void set_title(const QString& title);
   QString title() const;
   // The title in bold, the legend and the axes in `font` (larger text for a projector).
   void set_fonts(const QFont& font);
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   void style_references();
+  void place_marks();
+  struct Mark {
+    TimeMark mark;
+    QLineSeries* line;
+    QGraphicsSimpleTextItem* label;
+  };
+  std::vector<Mark> marks_;
+  double y_top_ = 1;
   std::vector<QLineSeries*> series_;
   std::vector<QColor> colors_;
   std::vector<QLineSeries*> references_;

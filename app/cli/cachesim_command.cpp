@@ -2,22 +2,34 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
-#include <unordered_map>
 
 #include "cachesim/cache_sim.h"
+#include "cachesim/key_counts.h"
+#include "cachesim/next_use_file.h"
+#include "cachesim/spatial_sampler.h"
 #include "cachesim/trace.h"
+#include "cachesim/trace_reader.h"
 #include "cli_app.h"
+#include "run_command.h"
 #include "scenario/scenario.h"
 #include "theory/theory.h"
 #include "workload/key_distribution.h"
 
 namespace loadlab::cli {
+
+const std::size_t kMaxCountedKeys = std::size_t{1} << 22;
 
 const char* const kCachesimColumns = "policy,cache_size,requests,misses,miss_ratio,mreq_per_s,model_miss_ratio";
 
@@ -34,9 +46,14 @@ std::vector<std::string> split(const std::string& text) {
   return out;
 }
 
-// Object counts ("1000") or fractions of the distinct keys ("0.01").
-std::vector<std::size_t> parse_sizes(const std::string& text, std::uint64_t distinct) {
-  std::vector<std::size_t> sizes;
+// One entry of --sizes: an object count ("1000") or a fraction of the distinct keys ("0.01").
+struct SizeSpec {
+  double value;
+  bool fraction;
+};
+
+std::vector<SizeSpec> parse_sizes(const std::string& text) {
+  std::vector<SizeSpec> specs;
   for (const std::string& item : split(text)) {
     double v = 0;
     const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), v);
@@ -47,9 +64,16 @@ std::vector<std::size_t> parse_sizes(const std::string& text, std::uint64_t dist
     if (fraction && v > 1) throw ScenarioError("--sizes", fmt::format("a fraction must be at most 1 (got {})", item));
     if (!fraction && v > static_cast<double>(kMaxCacheCapacity))
       throw ScenarioError("--sizes", fmt::format("at most {} objects (got {})", kMaxCacheCapacity, item));
-    const double objects = fraction ? std::max(1.0, std::round(v * static_cast<double>(distinct))) : v;
-    sizes.push_back(static_cast<std::size_t>(objects));
+    specs.push_back({v, fraction});
   }
+  return specs;
+}
+
+std::vector<std::size_t> resolve_sizes(const std::vector<SizeSpec>& specs, std::uint64_t distinct) {
+  std::vector<std::size_t> sizes;
+  for (const SizeSpec& s : specs)
+    sizes.push_back(static_cast<std::size_t>(
+        s.fraction ? std::max(1.0, std::round(s.value * static_cast<double>(distinct))) : s.value));
   std::sort(sizes.begin(), sizes.end());
   sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
   return sizes;
@@ -68,13 +92,72 @@ std::vector<std::size_t> mrc_sizes(std::uint64_t distinct) {
 
 std::string num(double v, int decimals) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : ""; }
 
+// Reading a trace through once only to count its keys (sizes given as fractions need the
+// distinct count before the replay starts); only the sampled keys when sampling. False
+// when Ctrl-C stopped it.
+bool count_pass(TraceReader& reader, KeyCounts& counts, const std::optional<SpatialSampler>& sampler) {
+  TraceBatch batch;
+  while (reader.read(batch, 1 << 16)) {
+    if (interrupted()) return false;
+    for (std::uint64_t k : batch.keys)
+      if (!sampler || sampler->keeps(k)) counts.add(k);
+  }
+  return true;
+}
+
+// Progress on stderr while a long trace is replayed, when stderr is a terminal: requests
+// read, the rate, and the time left from the share of the file read so far.
+class Progress {
+ public:
+  Progress(const TraceReader& reader, const std::string& file, bool enabled)
+      : reader_(reader), enabled_(enabled && isatty(fileno(stderr))) {
+    std::error_code error;
+    file_bytes_ = static_cast<double>(std::filesystem::file_size(file, error));
+    if (error) file_bytes_ = 0;
+  }
+  ~Progress() {
+    if (shown_) fmt::print(stderr, "\r\033[K");
+  }
+  void operator()(std::uint64_t requests) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(500)) return;
+    last_ = now;
+    shown_ = true;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double rate = seconds > 0 ? static_cast<double>(requests) / seconds : 0;
+    const double done = file_bytes_ > 0 ? static_cast<double>(reader_.file_bytes_read()) / file_bytes_ : 0;
+    std::string eta = "";
+    if (done > 0.001 && done < 1)
+      eta = fmt::format(", {:.0f}%, about {:.0f} s left", 100 * done, seconds * (1 - done) / done);
+    fmt::print(stderr, "\r\033[K{} requests, {:.1f} M/s{}", requests, rate / 1e6, eta);
+    std::fflush(stderr);
+  }
+
+ private:
+  const TraceReader& reader_;
+  bool enabled_, shown_ = false;
+  double file_bytes_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_ = start_;
+};
+
 }  // namespace
 
 int cachesim_command(const CachesimOptions& options) {
   std::vector<std::string> policies = split(options.policies);
-  Trace trace;
   std::vector<std::size_t> sizes;
+  std::vector<SimResult> results;
+  // The models' popularity table is bounded: past kMaxCountedKeys distinct keys the models
+  // are skipped with a note (and fractional sizes refused) rather than memory growing.
+  KeyCounts counts(kMaxCountedKeys);
+  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::string> notes;
+  const InterruptGuard on_ctrl_c;  // Ctrl-C ends the replay after the batch and prints it
+  std::optional<SpatialSampler> sampler;
   try {
+    if (!std::isfinite(options.sample_rate) || options.sample_rate <= 0 || options.sample_rate > 1)
+      throw ScenarioError("--sample-rate", fmt::format("must be in (0, 1] (got {})", options.sample_rate));
+    if (options.sample_rate < 1) sampler.emplace(options.sample_rate);
     for (const std::string& p : policies)
       if (!is_sim_policy(p))
         throw ScenarioError("--policies", fmt::format("unknown policy '{}' (known: {})", p, sim_policy_names()));
@@ -82,35 +165,100 @@ int cachesim_command(const CachesimOptions& options) {
     read.format = parse_trace_format(options.format);
     read.key_column = options.key_column;
     read.size_column = options.size_column;
-    trace = read_trace(options.trace, read);
-    if (trace.keys.empty()) throw TraceError(fmt::format("{}: the trace holds no requests", options.trace));
-    const std::uint64_t distinct = trace.distinct_keys();
-    sizes = options.mrc ? mrc_sizes(distinct) : parse_sizes(options.sizes, distinct);
+    const auto specs = options.mrc ? std::vector<SizeSpec>{} : parse_sizes(options.sizes);
+    auto reader = TraceReader::open(options.trace, read);
+    const auto no_requests = [&] {
+      return TraceError(fmt::format("{}: the trace holds no requests ({})", options.trace,
+                                    reader->has_next_access() ? "0 records at byte 0" : "no key on any line"));
+    };
+    const bool relative = options.mrc || std::any_of(specs.begin(), specs.end(), [](auto& s) { return s.fraction; });
+    bool counted = false;
+    std::uint64_t distinct = 0;
+    if (relative) {
+      // Fractions of the distinct keys need that count before the replay: one pass first
+      // (under sampling, of the sampled keys, scaled up: SHARDS' estimate).
+      notes.push_back(sampler
+                          ? "sizes relative to the distinct keys: one pass first counted the sampled keys"
+                          : "sizes relative to the distinct keys: one counting pass over the trace before the replay");
+      auto first = TraceReader::open(options.trace, read);
+      if (!count_pass(*first, counts, sampler)) {
+        fmt::print(stderr, "loadlab-cli: interrupted while counting the keys; nothing was simulated\n");
+        return kInterrupted;
+      }
+      if (first->requests_read() == 0) throw no_requests();
+      if (counts.overflowed())
+        throw ScenarioError("--sizes", fmt::format("the trace has more than {} distinct {}keys, too many to count for "
+                                                   "fractional sizes or --mrc: give sizes as object counts{}",
+                                                   kMaxCountedKeys, sampler ? "sampled " : "",
+                                                   sampler ? "" : " or sample (--sample-rate)"));
+      counted = true;
+    }
+    // Under sampling the counts are of the sampled keys: the distinct count is scaled up.
+    distinct = sampler
+                   ? static_cast<std::uint64_t>(std::llround(static_cast<double>(counts.distinct()) / sampler->rate()))
+                   : counts.distinct();
+    sizes = options.mrc ? mrc_sizes(distinct) : resolve_sizes(specs, distinct);
+    std::unique_ptr<NextUseFile> next_use;
+    if (std::find(policies.begin(), policies.end(), "belady") != policies.end() && !reader->has_next_access()) {
+      notes.push_back(
+          "belady: the trace has no next-access times (only oracleGeneral has); one extra pass over the file wrote "
+          "them to a temporary file");
+      auto first = TraceReader::open(options.trace, read);
+      next_use = std::make_unique<NextUseFile>(*first);
+    }
+    StreamOptions stream;
+    stream.threads = threads;
+    stream.next_use = next_use.get();
+    stream.sample_rate = options.sample_rate;
+    stream.stop = [] { return interrupted(); };
+    Progress progress(*reader, options.trace, !options.quiet);
+    stream.progress = [&progress](std::uint64_t done) { progress(done); };
+    if (!counted)
+      stream.beside = [&counts, &sampler](const TraceBatch& b) {
+        for (std::uint64_t k : b.keys)
+          if (!sampler || sampler->keeps(k)) counts.add(k);
+      };
+    results = simulate_stream(policies, sizes, *reader, stream);
+    if (reader->requests_read() == 0) throw no_requests();
+    if (sampler)
+      notes.push_back(fmt::format(
+          "SHARDS: keys sampled at rate {} by hash; each size simulated at its share of the sample (size x rate) "
+          "and its miss ratio estimated over the expected sampled count",
+          sampler->rate()));
   } catch (const std::exception& e) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kBadInput;
   }
 
-  // Popularity of each key in this trace, for the models.
-  std::unordered_map<std::uint64_t, std::uint64_t> count_of;
-  for (std::uint64_t k : trace.keys) ++count_of[k];
-  std::vector<std::uint64_t> counts;
-  counts.reserve(count_of.size());
-  for (const auto& [k, c] : count_of) counts.push_back(c);
-
-  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  const auto results = simulate_all(policies, sizes, trace.keys, threads);
+  // Popularity of each key in this trace, for the models, unless there were too many keys.
+  const bool modelled = !counts.overflowed();
+  const std::vector<std::uint64_t> key_counts = modelled ? counts.counts() : std::vector<std::uint64_t>{};
+  if (!modelled)
+    notes.push_back(fmt::format(
+        "model: skipped, the trace has more than {} distinct keys (the popularity table is bounded)", kMaxCountedKeys));
   auto model = [&](const SimResult& r) -> double {
-    const double n = static_cast<double>(r.requests);
-    if (r.policy == "lru") return che_lru_trace_misses(counts, static_cast<double>(r.cache_size)) / n;
-    if (r.policy == "fifo") return fifo_trace_misses(counts, static_cast<double>(r.cache_size)) / n;
+    // Under sampling the model sees what the miniature caches see: the sampled keys' counts,
+    // the scaled size, and the expected sampled count.
+    const bool sampled = r.sample_rate < 1;
+    const double n = static_cast<double>(r.requests) * (sampled ? r.sample_rate : 1.0);
+    const double c = static_cast<double>(sampled ? r.sampled_cache_size : r.cache_size);
+    if (!modelled) return std::numeric_limits<double>::quiet_NaN();
+    if (r.policy == "lru") return std::min(1.0, che_lru_trace_misses(key_counts, c) / n);
+    if (r.policy == "fifo") return std::min(1.0, fifo_trace_misses(key_counts, c) / n);
     return std::numeric_limits<double>::quiet_NaN();
   };
+  const std::uint64_t requests = results.empty() ? 0 : results.front().requests;
+  if (interrupted())
+    notes.push_back(fmt::format("interrupted (Ctrl-C) after {} requests: the figures are for those", requests));
 
   if (!options.quiet) {
-    fmt::print("trace {}: {} requests, {} distinct keys; {} thread(s)\n\n", options.trace, trace.keys.size(),
-               counts.size(), threads);
-    fmt::print("{:<10} {:>10} {:>12} {:>12} {:>10} {:>10} {:>10}\n", "policy", "size", "requests", "misses",
+    const auto distinct =
+        sampler ? static_cast<std::uint64_t>(std::llround(static_cast<double>(counts.distinct()) / sampler->rate()))
+                : counts.distinct();
+    fmt::print("trace {}: {} requests, {}{} distinct keys{}; {} thread(s)\n", options.trace, requests,
+               modelled ? "" : "more than ", distinct, sampler ? " (estimated from the sample)" : "", threads);
+    for (const std::string& n : notes) fmt::print("note: {}\n", n);
+    fmt::print("\n{:<10} {:>10} {:>12} {:>12} {:>10} {:>10} {:>10}\n", "policy", "size", "requests", "misses",
                "miss ratio", "model", "Mreq/s");
     for (const SimResult& r : results) {
       const double m = model(r);
@@ -134,7 +282,7 @@ int cachesim_command(const CachesimOptions& options) {
     }
     if (!options.quiet) fmt::print("wrote {}\n", *options.csv);
   }
-  return kOk;
+  return interrupted() ? kInterrupted : kOk;
 }
 
 int trace_command(const TraceOptions& o) {

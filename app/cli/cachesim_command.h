@@ -11,6 +11,7 @@ struct CachesimOptions {
   std::string policies = "lru,fifo,clock,sieve,lfu,arc,s3fifo,wtinylfu,belady";
   std::string sizes = "0.01,0.1";
   bool mrc = false;
+  double sample_rate = 1;  // < 1: SHARDS spatial sampling of the keys
   std::string format = "auto";
   std::string key_column, size_column;
   unsigned threads = 0;  // 0: all cores
@@ -19,6 +20,8 @@ struct CachesimOptions {
 };
 
 extern const char* const kCachesimColumns;
+// Distinct keys the popularity table holds (the models, fractional sizes); 128 MiB at most.
+extern const std::size_t kMaxCountedKeys;
 
 int cachesim_command(const CachesimOptions& options);
 

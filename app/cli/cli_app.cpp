@@ -17,6 +17,7 @@
 #include "sweep/run_metrics.h"
 #include "sweep/scenario_parameter.h"
 #include "sweep_command.h"
+#include "sweep_executor.h"
 #include "via_command.h"
 
 namespace loadlab::cli {
@@ -33,6 +34,8 @@ void print_catalog() {
   for (const auto& e : proxy_config_writers().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nSweep parameters (sweep --vary PARAM=SPEC):\n");
   for (const auto& p : sweep_parameters()) fmt::print("  {:<22} {}\n", p.name, p.summary);
+  fmt::print("\nSweep executors (sweep --executor):\n");
+  for (const auto& e : sweep_executors().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nMetrics (sweep CSV columns, each with X_ci95; --assert 'METRIC<VALUE'):\n");
   for (const auto& m : kRunMetrics) fmt::print("  {:<22} {}\n", m.name, m.summary);
 }
@@ -76,11 +79,11 @@ int main(int argc, char** argv) {
       "sweep", "Run a scenario over a grid of parameter values, each point with several seeds, on the virtual clock");
   sweep_cmd->add_option("scenario", sweep.scenario_file, "Scenario JSON file; flags override its fields");
   sweep.overrides.add_to(*sweep_cmd);
-  sweep_cmd
-      ->add_option("--vary", sweep.vary,
-                   "PARAM=SPEC, SPEC a list a,b,c, a range lo:hi:step or a log range lo:hi:xN; several give the "
-                   "full grid (see 'loadlab-cli list' for the parameters)")
-      ->required();
+  sweep_cmd->add_option("--vary", sweep.vary,
+                        "PARAM=SPEC, SPEC a list a,b,c, a range lo:hi:step or a log range lo:hi:xN; several give the "
+                        "full grid (see 'loadlab-cli list' for the parameters)");
+  sweep_cmd->add_option("--definition", sweep.definition,
+                        "The --vary specs and --seeds from a JSON file, as --executor slurm writes it (sweep.json)");
   sweep_cmd->add_option("--seeds", sweep.seeds, "Runs per point, each with its own seed (default 5)");
   sweep_cmd->add_option("--threads", sweep.threads, "Worker threads (default: all cores; the real clock uses one)");
   sweep_cmd->add_option("--csv", sweep.csv, "Write one row per point: parameters, then each metric and its _ci95");
@@ -90,6 +93,23 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--assert", sweep.assertions,
                         "A threshold every point's mean must meet, e.g. 'p99_us<50000' (repeatable); exits 99");
   sweep_cmd->add_flag("--quiet,-q", sweep.quiet, "Print nothing but errors");
+  sweep_cmd->add_option("--executor", sweep.executor,
+                        "Where the runs happen: local (this process, the default) or slurm (one array job)");
+  sweep_cmd->add_option("--jobs", sweep.jobs,
+                        "--executor slurm: array tasks, each a shard of the grid (default one per point, at most 100)");
+  // One value per --sbatch-arg, so a scenario file after it stays the scenario.
+  sweep_cmd
+      ->add_option("--sbatch-arg", sweep.sbatch_args,
+                   "--executor slurm: an argument for sbatch, e.g. --sbatch-arg=--partition=short (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  sweep_cmd->add_option("--workdir", sweep.workdir,
+                        "--executor slurm: the work directory, on storage every node shares (default "
+                        "./loadlab-sweep-DATE-TIME-PID)");
+  sweep_cmd->add_option("--resume", sweep.resume,
+                        "--executor slurm: submit again the shards of the sweep in DIR that have not finished, then "
+                        "merge");
 
   MergeOptions merge;
   CLI::App* merge_cmd = app.add_subcommand("merge", "Join the CSVs of a sweep's shards into one, in point order");
@@ -114,6 +134,9 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--sizes", sim.sizes,
                       "Cache sizes: object counts (1000) or fractions of the distinct keys (0.01)");
   sim_cmd->add_flag("--mrc", sim.mrc, "Miss-ratio curve: 16 sizes from 0.1% to 100% of the distinct keys");
+  sim_cmd->add_option("--sample-rate", sim.sample_rate,
+                      "SHARDS: simulate only this share of the keys (by hash), each size scaled by it (default 1: "
+                      "exact)");
   sim_cmd->add_option("--format", sim.format, "auto (by extension), text, csv or oracleGeneral");
   sim_cmd->add_option("--key-column", sim.key_column,
                       "CSV: the key column (default key, id or obj_id, else the first)");

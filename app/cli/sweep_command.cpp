@@ -1,182 +1,77 @@
 #include "sweep_command.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <cmath>
 #include <fstream>
-#include <mutex>
-#include <thread>
 
 #include "cli_app.h"
 #include "metric_assertions.h"
 #include "run_command.h"
 #include "sweep/sweep_csv.h"
-#include "sweep/sweep_runner.h"
+#include "sweep/sweep_definition_file.h"
+#include "sweep_executor.h"
+#include "sweep_work_directory.h"
 
 namespace loadlab::cli {
 namespace {
 
-std::string format_duration(double seconds) {
-  if (!std::isfinite(seconds)) return "?";
-  if (seconds < 60) return fmt::format("{:.0f}s", seconds);
-  if (seconds < 3600) return fmt::format("{:.0f}m{:02.0f}s", std::floor(seconds / 60), std::fmod(seconds, 60));
-  return fmt::format("{:.0f}h{:02.0f}m", std::floor(seconds / 3600), std::fmod(seconds / 60, 60));
-}
-
-// How long one run lasts on the real clock: its duration, or its requests at its rate.
-double real_run_seconds(const Scenario& s) {
-  const Workload& w = s.workload;
-  double t = w.duration_s;
-  if (w.requests > 0 && w.mode == Workload::Mode::open && w.rate > 0) {
-    const double by_requests = static_cast<double>(w.requests) / w.rate;
-    t = t > 0 ? std::min(t, by_requests) : by_requests;
+// Everything the executor needs, read and checked; throws ScenarioError naming the flag.
+SweepPlan plan_from_options(const SweepOptions& options) {
+  SweepPlan plan;
+  // The virtual clock unless --clock real is asked for: sweeps are what it is for.
+  ScenarioOverrides overrides = options.overrides;
+  if (!overrides.clock) overrides.clock = "virtual";
+  plan.base = effective_scenario(options.scenario_file, overrides);
+  if (options.definition) {
+    if (!options.vary.empty())
+      throw ScenarioError("--definition", "gives the sweep's --vary and --seeds: leave out --vary");
+    plan.definition = load_sweep_definition(*options.definition);
+  } else {
+    if (options.vary.empty()) throw ScenarioError("--vary", "give at least one --vary PARAM=SPEC");
+    for (const std::string& v : options.vary) plan.definition.parameters.push_back(parse_sweep_parameter(v));
+    plan.definition.seeds = options.seeds;
   }
-  return t;
-}
-
-// "[#########.........]  45/120 points  ETA 1m20s" on one terminal line.
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
-  void update(const SweepProgress& p) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (p.runs_done != p.runs_total && now - last_ < std::chrono::milliseconds(200)) return;
-    last_ = now;
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double done = p.runs_total ? static_cast<double>(p.runs_done) / static_cast<double>(p.runs_total) : 1.0;
-    const double eta = p.runs_done ? elapsed * (1 - done) / done : std::nan("");
-    constexpr int kWidth = 30;
-    const int filled = static_cast<int>(done * kWidth);
-    fmt::print(stderr, "\r[{}{}] {}/{} points  {}/{} runs  elapsed {}  ETA {} ", std::string(filled, '#'),
-               std::string(kWidth - filled, '.'), p.points_done, p.points_total, p.runs_done, p.runs_total,
-               format_duration(elapsed), format_duration(eta));
-  }
-  void finish() {
-    if (enabled_) fmt::print(stderr, "\r{:100}\r", "");
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_, last_{};
-};
-
-void print_points(const SweepDefinition& d, const std::vector<PointResult>& points) {
-  const std::size_t thr = run_metric_index("throughput_rps"), mean = run_metric_index("mean_us"),
-                    p99 = run_metric_index("p99_us"), hit = run_metric_index("hit_ratio"),
-                    theory = run_metric_index("theory_mean_us");
-  std::string header;
-  for (const SweepParameter& p : d.parameters) header += fmt::format("{:>14} ", p.name);
-  fmt::print("{}{:>12} {:>22} {:>22} {:>9} {:>11}\n", header, "req/s", "mean us (±95%)", "p99 us (±95%)", "hit",
-             "theory us");
-  auto with_ci = [](const ReplicationSummary& s) {
-    return std::isnan(s.ci95) ? format_figure(s.mean) : fmt::format("{:.0f} ± {:.0f}", s.mean, s.ci95);
-  };
-  for (const PointResult& r : points) {
-    std::string row;
-    for (const ParameterValue& v : r.point.values) row += fmt::format("{:>14} ", v.text);
-    fmt::print("{}{:>12.0f} {:>22} {:>22} {:>9} {:>11}\n", row, r.summary[thr].mean, with_ci(r.summary[mean]),
-               with_ci(r.summary[p99]),
-               std::isnan(r.summary[hit].mean) ? std::string("-") : fmt::format("{:.1f}%", 100 * r.summary[hit].mean),
-               std::isnan(r.summary[theory].mean) ? std::string("-") : fmt::format("{:.0f}", r.summary[theory].mean));
-  }
+  plan.definition.warmup_s = plan.base.warmup_s;
+  if (options.shard) plan.shard = parse_shard(*options.shard);
+  plan.points = plan_sweep(plan.base, plan.definition, plan.shard);
+  plan.assertions = parse_assertions(options.assertions);
+  return plan;
 }
 
 }  // namespace
 
-int sweep_command(const SweepOptions& options) {
-  Scenario base;
-  SweepDefinition definition;
-  std::vector<SweepPoint> points;
-  std::vector<MetricAssertion> assertions;
-  Shard shard;
+int sweep_command(const SweepOptions& given) {
+  SweepOptions options = given;
+  std::unique_ptr<SweepExecutor> executor;
+  SweepPlan plan;
   try {
-    // The virtual clock unless --clock real is asked for: sweeps are what it is for.
-    ScenarioOverrides overrides = options.overrides;
-    if (!overrides.clock) overrides.clock = "virtual";
-    base = effective_scenario(options.scenario_file, overrides);
-    if (options.vary.empty()) throw ScenarioError("--vary", "give at least one --vary PARAM=SPEC");
-    for (const std::string& v : options.vary) definition.parameters.push_back(parse_sweep_parameter(v));
-    definition.seeds = options.seeds;
-    definition.warmup_s = base.warmup_s;
-    if (options.shard) shard = parse_shard(*options.shard);
-    points = plan_sweep(base, definition, shard);
-    assertions = parse_assertions(options.assertions);
+    if (options.resume) {
+      // The sweep saved in the work directory, exactly: nothing on the command line may change it.
+      if (!options.scenario_file.empty() || !options.vary.empty() || options.definition)
+        throw ScenarioError("--resume", fmt::format("runs the sweep saved in '{}': leave out the scenario, --vary "
+                                                    "and --definition",
+                                                    *options.resume));
+      if (!options.executor) options.executor = "slurm";
+      const SweepWorkDirectory dir(*options.resume);
+      std::error_code ec;
+      if (!std::filesystem::is_directory(dir.root(), ec))
+        throw ScenarioError("--resume", fmt::format("'{}' is not a directory", *options.resume));
+      if (!std::filesystem::exists(dir.submitted_file(), ec))
+        throw ScenarioError("--resume", fmt::format("'{}' holds no submitted sweep (no {})", *options.resume,
+                                                    dir.submitted_file().filename().string()));
+      options.scenario_file = dir.scenario_file().string();
+      options.definition = dir.definition_file().string();
+    }
+    executor = sweep_executors().make(options.executor.value_or("local"), options);
+    plan = plan_from_options(options);
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kBadInput;
+  } catch (const std::invalid_argument& e) {  // an executor name that does not exist
+    fmt::print(stderr, "loadlab-cli: error: --executor: {}\n", e.what());
+    return kBadInput;
   }
-
-  SweepRunner runner(base, definition, points, options.threads);
-  const std::size_t runs = points.size() * definition.seeds;
-  if (!options.quiet) {
-    fmt::print(
-        stderr, "sweep: {} points{} × {} seeds = {} runs on the {} clock, {} thread{}\n", points.size(),
-        shard.count > 1 ? fmt::format(" (shard {}/{} of {})", shard.index, shard.count, grid_size(definition)) : "",
-        definition.seeds, runs, base.clock == Scenario::Clock::real ? "real" : "virtual", runner.threads(),
-        runner.threads() == 1 ? "" : "s");
-    if (base.clock == Scenario::Clock::real) {
-      double total = 0;
-      for (const SweepPoint& p : points) total += real_run_seconds(point_scenario(base, definition, p, 0));
-      total *= definition.seeds;
-      fmt::print(stderr,
-                 "sweep: on real threads one run at a time: this will take about {} (runs end by their "
-                 "--requests or --duration; the virtual clock does the same in seconds)\n",
-                 format_duration(total));
-    }
-  }
-
-  ProgressBar bar(!options.quiet && isatty(STDERR_FILENO));
-  std::mutex bar_mutex;
-  runner.on_progress([&](const SweepProgress& p) {
-    std::lock_guard lock(bar_mutex);
-    bar.update(p);
-  });
-  InterruptGuard interrupt_guard;
-  std::atomic<bool> done{false};
-  // The signal handler only sets a flag; this thread turns it into a clean stop.
-  std::thread watcher([&] {
-    while (!done.load()) {
-      if (interrupted()) {
-        runner.cancel();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-  std::vector<PointResult> results = runner.run();
-  done.store(true);
-  watcher.join();
-  bar.finish();
-  const bool was_interrupted = runner.cancelled();
-  if (was_interrupted)
-    fmt::print(stderr, "loadlab-cli: interrupted: {} of {} points finished and kept\n", results.size(), points.size());
-
-  try {
-    if (options.csv) write_sweep_csv(*options.csv, definition, results);
-    if (options.csv_runs) write_sweep_runs_csv(*options.csv_runs, definition, results);
-    if (options.json) write_sweep_json(*options.json, definition, results);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
-    return kRuntimeError;
-  }
-  if (!options.quiet) {
-    print_points(definition, results);
-    if (options.csv) fmt::print("wrote {}\n", *options.csv);
-    if (options.csv_runs) fmt::print("wrote {}\n", *options.csv_runs);
-    if (options.json) fmt::print("wrote {}\n", *options.json);
-  }
-  if (was_interrupted) return kInterrupted;
-  std::size_t failed = 0;
-  for (const PointResult& r : results) {
-    RunMetricValues means;
-    for (std::size_t m = 0; m < kRunMetricCount; ++m) means[m] = r.summary[m].mean;
-    failed += report_failed_assertions(assertions, means, describe_point(definition, r.point));
-  }
-  return failed > 0 ? kAssertionFailed : kOk;
+  return executor->run(plan);
 }
 
 int merge_command(const MergeOptions& options) {

@@ -18,6 +18,15 @@ struct SweepOptions {
   std::optional<std::string> csv, csv_runs, json, shard;
   std::vector<std::string> assertions;
   bool quiet = false;
+  // The --vary specs and --seeds from a file (sweep_definition_file.h) instead of the flags.
+  std::optional<std::string> definition;
+  // Where the runs happen (sweep_executor.h); "local" when not given.
+  std::optional<std::string> executor;
+  // --executor slurm: array tasks (shards), extra sbatch arguments, the shared work
+  // directory, and a work directory whose unfinished shards to submit again.
+  std::optional<unsigned> jobs;
+  std::vector<std::string> sbatch_args;
+  std::optional<std::string> workdir, resume;
 };
 
 struct MergeOptions {

@@ -9,6 +9,7 @@
 #include "caches/s3fifo.h"
 #include "caches/sieve.h"
 #include "caches/w_tiny_lfu.h"
+#include "caches/w_tiny_lfu_libcachesim.h"
 
 namespace loadlab {
 
@@ -31,8 +32,14 @@ const CacheRegistry& caches() {
                            [](const CacheOptions& o) { return std::make_unique<Arc>(o.capacity); }},
                           {"s3fifo", "small, main and ghost FIFO queues that filter one-hit wonders (SOSP'23)",
                            [](const CacheOptions& o) { return std::make_unique<S3Fifo>(o.capacity); }},
-                          {"wtinylfu", "Caffeine's W-TinyLFU: LRU window, segmented main, frequency-sketch admission",
+                          {"wtinylfu",
+                           "W-TinyLFU exact to Caffeine: 1% LRU window, SLRU main (80% protected), Caffeine's 4-bit "
+                           "sketch, seeded random admission of warm candidates (window not hill-climbed)",
                            [](const CacheOptions& o) { return std::make_unique<WTinyLfu>(o.capacity); }},
+                          {"wtinylfu-libcachesim",
+                           "libCacheSim's WTinyLFU to the miss (not Caffeine's): 1% window, SLRU 1:4 main, counting "
+                           "Bloom filter of misses and main hits; admits nothing below 100 objects",
+                           [](const CacheOptions& o) { return std::make_unique<WTinyLfuLibCacheSim>(o.capacity); }},
                       });
   return registry;
 }

@@ -3,43 +3,101 @@
 #include <algorithm>
 #include <bit>
 
-#include "base/hash.h"
-
 namespace loadlab {
 
-void FrequencySketch::reset(std::size_t capacity) {
-  width_ = std::bit_ceil(std::max<std::size_t>(16, capacity));
-  counters_.assign(kRows * width_, 0);
-  sample_size_ = 10 * std::max<std::uint64_t>(1, capacity);
-  additions_ = 0;
-  halvings_ = 0;
+namespace {
+constexpr std::uint64_t kResetMask = 0x7777777777777777ULL;
+constexpr std::uint64_t kOneMask = 0x1111111111111111ULL;
+constexpr std::uint64_t kMinSketchSize = 256;
+constexpr std::uint64_t kIntMax = 0x7FFFFFFF;
+}  // namespace
+
+void FrequencySketch::ensure_capacity(std::uint64_t maximum_size) {
+  // Java ints: the maximum is capped at Integer.MAX_VALUE >>> 1 and the sample size at
+  // Integer.MAX_VALUE.
+  const std::uint64_t maximum = std::max(std::min(maximum_size, kIntMax >> 1), kMinSketchSize);
+  const auto sample = static_cast<std::uint32_t>(std::min(10 * maximum, kIntMax));
+  if (!table_.empty() && table_.size() >= maximum) {
+    if (sample != sample_size_) {
+      sample_size_ = sample;
+      size_ = std::min(size_, sample_size_ - 1);
+    }
+    return;
+  }
+  table_.assign(std::bit_ceil(maximum), 0);
+  block_mask_ = static_cast<std::uint32_t>((table_.size() >> 3) - 1);
+  sample_size_ = sample;
+  size_ = 0;
 }
 
-std::size_t FrequencySketch::index(int row, std::uint64_t key) const {
-  return static_cast<std::size_t>(row) * width_ +
-         (mix64(key, 0x5EED0000ULL + static_cast<std::uint64_t>(row)) & (width_ - 1));
+void FrequencySketch::clear() {
+  table_.clear();
+  table_.shrink_to_fit();
+  block_mask_ = sample_size_ = size_ = 0;
+  resets_ = 0;
+}
+
+std::uint32_t FrequencySketch::spread(std::uint32_t x) {
+  x ^= x >> 17;
+  x *= 0xed5ad4bbU;
+  x ^= x >> 11;
+  x *= 0xac4c1b51U;
+  x ^= x >> 15;
+  return x;
+}
+
+std::uint32_t FrequencySketch::rehash(std::uint32_t x) {
+  x *= 0x31848babU;
+  x ^= x >> 14;
+  return x;
+}
+
+std::uint32_t FrequencySketch::frequency(std::uint64_t key) const {
+  if (!initialized()) return 0;
+  const std::uint32_t block_hash = spread(java_long_hash(key));
+  const std::uint32_t counter_hash = rehash(block_hash);
+  const std::uint32_t block = (block_hash & block_mask_) << 3;
+  std::uint32_t frequency = 15;
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    const std::uint32_t h = counter_hash >> (i << 3);
+    const std::uint32_t index = (h >> 1) & 15;
+    const std::uint32_t slot = block + (h & 1) + (i << 1);
+    frequency = std::min(frequency, static_cast<std::uint32_t>((table_[slot] >> (index << 2)) & 0xF));
+  }
+  return frequency;
 }
 
 void FrequencySketch::increment(std::uint64_t key) {
+  if (!initialized()) return;
+  const std::uint32_t block_hash = spread(java_long_hash(key));
+  const std::uint32_t counter_hash = rehash(block_hash);
+  const std::uint32_t block = (block_hash & block_mask_) << 3;
   bool added = false;
-  for (int r = 0; r < kRows; ++r) {
-    std::uint8_t& c = counters_[index(r, key)];
-    if (c < 15) {
-      ++c;
-      added = true;
-    }
+  for (std::uint32_t i = 0; i < 4; ++i) {  // all four, as Caffeine's non-short-circuit `|`
+    const std::uint32_t h = counter_hash >> (i << 3);
+    added |= increment_at(block + (h & 1) + (i << 1), (h >> 1) & 15);
   }
-  if (added && ++additions_ >= sample_size_) {
-    for (std::uint8_t& c : counters_) c >>= 1;
-    additions_ /= 2;
-    ++halvings_;
-  }
+  if (added && ++size_ == sample_size_) reset();
 }
 
-std::uint32_t FrequencySketch::estimate(std::uint64_t key) const {
-  std::uint32_t least = 15;
-  for (int r = 0; r < kRows; ++r) least = std::min<std::uint32_t>(least, counters_[index(r, key)]);
-  return least;
+bool FrequencySketch::increment_at(std::uint32_t slot, std::uint32_t index) {
+  const std::uint32_t offset = index << 2;
+  const std::uint64_t mask = 0xFULL << offset;
+  if ((table_[slot] & mask) == mask) return false;
+  table_[slot] += 1ULL << offset;
+  return true;
+}
+
+void FrequencySketch::reset() {
+  std::uint64_t odd = 0;
+  for (std::uint64_t& slot : table_) {
+    odd += static_cast<std::uint64_t>(std::popcount(slot & kOneMask));
+    slot = (slot >> 1) & kResetMask;
+  }
+  // size - odd/4 >= 0: size is 10 × maximum, and the table (at most 2 × maximum slots of 16)
+  // holds at most 32 × maximum odd counters.
+  size_ = static_cast<std::uint32_t>((static_cast<std::uint64_t>(size_) - (odd >> 2)) >> 1);
+  ++resets_;
 }
 
 }  // namespace loadlab

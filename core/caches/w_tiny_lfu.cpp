@@ -1,19 +1,25 @@
 #include "caches/w_tiny_lfu.h"
 
-#include <algorithm>
-#include <cmath>
-
 namespace loadlab {
+
+namespace {
+constexpr std::uint32_t kAdmitHashDosThreshold = 6;  // Caffeine's ADMIT_HASHDOS_THRESHOLD
+}
+
+std::uint64_t WTinyLfu::splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
 
 void WTinyLfu::reset(std::size_t capacity) {
   capacity_ = capacity;
-  window_capacity_ =
-      capacity == 0
-          ? 0
-          : std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(0.01 * static_cast<double>(capacity))));
-  const std::size_t main = capacity - window_capacity_;
-  protected_capacity_ = static_cast<std::size_t>(std::llround(0.8 * static_cast<double>(main)));
-  const std::size_t slots = capacity + 1;  // one more: the candidate joins before the victim leaves
+  // Caffeine's setMaximumSize, in Java's (long) casts: the window is what 99% leaves over.
+  const auto max = static_cast<double>(capacity);
+  window_capacity_ = capacity - static_cast<std::size_t>(0.99 * max);
+  protected_capacity_ = static_cast<std::size_t>(0.8 * static_cast<double>(capacity - window_capacity_));
+  const std::size_t slots = capacity + 1;  // one more: the new entry joins before a victim leaves
   key_.assign(slots, 0);
   where_.assign(slots, window);
   lists_.resize(slots);
@@ -21,65 +27,137 @@ void WTinyLfu::reset(std::size_t capacity) {
   pool_.reset(slots);
   index_ = KeyIndex{};
   index_.reserve(slots);
-  sketch_.reset(capacity);
+  sketch_.clear();
+  random_state_ = seed_;
+  random_admissions_ = 0;
 }
 
-void WTinyLfu::remove(SlotLists::List& l, std::uint32_t s) {
-  lists_.unlink(l, s);
-  index_.erase(key_[s]);
-  pool_.give(s);
+SlotLists::List& WTinyLfu::list_of(std::uint32_t s) {
+  return where_[s] == window ? window_ : where_[s] == probation ? probation_ : protected_;
 }
 
 bool WTinyLfu::access(std::uint64_t key) {
-  sketch_.increment(key);
   if (const std::uint32_t s = index_.find(key); s != KeyIndex::kAbsent) {
+    // onAccess
+    sketch_.increment(key);
     switch (where_[s]) {
       case window:
         lists_.move_to_front(window_, window_, s);
         break;
       case probation:
-        lists_.move_to_front(probation_, protected_, s);
-        where_[s] = protected_segment;
-        if (protected_.size > protected_capacity_) {
-          const std::uint32_t demoted = protected_.back;
-          lists_.move_to_front(protected_, probation_, demoted);
-          where_[demoted] = probation;
+        if (protected_capacity_ < 1) {
+          lists_.move_to_front(probation_, probation_, s);
+        } else {
+          lists_.move_to_front(probation_, protected_, s);
+          where_[s] = protected_segment;
         }
         break;
       case protected_segment:
         lists_.move_to_front(protected_, protected_, s);
         break;
     }
+    demote_from_protected();  // the maintenance that follows (climb(), without the climber)
     return true;
   }
-  if (capacity_ == 0) return false;
+  if (capacity_ == 0) return false;  // an entry heavier than the maximum is evicted at once
+  // AddTask
   const std::uint32_t n = pool_.take();
   key_[n] = key;
   where_[n] = window;
   lists_.push_front(window_, n);
   index_.insert(key, n);
-  if (window_.size > window_capacity_) {
-    const std::uint32_t candidate = window_.back;
-    lists_.move_to_front(window_, probation_, candidate);
-    where_[candidate] = probation;
-    if (size() > capacity_) evict_from_main(candidate);
+  if (size() >= (capacity_ >> 1)) sketch_.ensure_capacity(capacity_);  // lazily, near half full
+  sketch_.increment(key);
+  // Maintenance: evictFromWindow, evictFromMain, then the protected demotion of climb().
+  std::uint32_t first_candidate = SlotLists::kNil;
+  while (window_.size > window_capacity_) {
+    const std::uint32_t moved = window_.back;
+    lists_.move_to_front(window_, probation_, moved);
+    where_[moved] = probation;
+    if (first_candidate == SlotLists::kNil) first_candidate = moved;
+  }
+  evict_from_main(first_candidate);
+  demote_from_protected();
+  return false;
+}
+
+std::uint32_t WTinyLfu::evict_and_advance(std::uint32_t s) {
+  const std::uint32_t next = lists_.newer(s);
+  lists_.unlink(list_of(s), s);
+  index_.erase(key_[s]);
+  pool_.give(s);
+  return next;
+}
+
+void WTinyLfu::evict_from_main(std::uint32_t candidate) {
+  // Caffeine's evictFromMain, for entries of weight 1 that are all alive.
+  constexpr std::uint32_t kNil = SlotLists::kNil;
+  Where victim_queue = probation, candidate_queue = probation;
+  std::uint32_t victim = probation_.back;
+  while (size() > capacity_) {
+    // Search the window for more candidates.
+    if (candidate == kNil && candidate_queue == probation) {
+      candidate = window_.back;
+      candidate_queue = window;
+    }
+    // Try evicting from the protected and window queues.
+    if (candidate == kNil && victim == kNil) {
+      if (victim_queue == probation) {
+        victim = protected_.back;
+        victim_queue = protected_segment;
+        continue;
+      }
+      if (victim_queue == protected_segment) {
+        victim = window_.back;
+        victim_queue = window;
+        continue;
+      }
+      break;
+    }
+    if (victim == kNil) {  // only one of them: evict it
+      candidate = evict_and_advance(candidate);
+      continue;
+    }
+    if (candidate == kNil) {
+      victim = evict_and_advance(victim);
+      continue;
+    }
+    if (candidate == victim) {
+      victim = evict_and_advance(victim);
+      candidate = kNil;
+      continue;
+    }
+    if (admit(key_[candidate], key_[victim])) {
+      victim = evict_and_advance(victim);
+      candidate = lists_.newer(candidate);
+    } else {
+      candidate = evict_and_advance(candidate);
+    }
+  }
+}
+
+bool WTinyLfu::admit(std::uint64_t candidate, std::uint64_t victim) {
+  const std::uint32_t candidate_freq = sketch_.frequency(candidate);
+  const std::uint32_t victim_freq = sketch_.frequency(victim);
+  if (candidate_freq > victim_freq) return true;
+  if (candidate_freq >= kAdmitHashDosThreshold) {
+    // A hot victim kept by hash collisions would shut every candidate out: a warm candidate
+    // gets in 1 time in 128.
+    const auto random = static_cast<std::uint32_t>(splitmix64(random_state_));
+    if ((random & 127) == 0) {
+      ++random_admissions_;
+      return true;
+    }
   }
   return false;
 }
 
-void WTinyLfu::evict_from_main(std::uint32_t candidate) {
-  std::uint32_t victim = probation_.back;
-  if (victim == candidate) victim = protected_.size > 0 ? protected_.back : candidate;
-  if (victim == candidate) {
-    remove(probation_, candidate);
-    return;
+void WTinyLfu::demote_from_protected() {
+  while (protected_.size > protected_capacity_) {
+    const std::uint32_t demoted = protected_.back;
+    lists_.move_to_front(protected_, probation_, demoted);
+    where_[demoted] = probation;
   }
-  const bool admit = sketch_.estimate(key_[candidate]) > sketch_.estimate(key_[victim]);
-  if (!admit) {
-    remove(probation_, candidate);
-    return;
-  }
-  remove(where_[victim] == probation ? probation_ : protected_, victim);
 }
 
 std::vector<std::uint64_t> WTinyLfu::keys_by_value() const {

@@ -9,35 +9,14 @@
 #include <optional>
 #include <unordered_map>
 
-#include "base/input_file.h"
 #include "caches/key_index.h"
+#include "cachesim/trace_reader.h"
 #include "cachesim/zstd_input.h"
 #include "cachesim/zstd_output.h"
 
 namespace loadlab {
 
 namespace {
-
-constexpr std::size_t kRecordBytes = 24;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  return s;
-}
-
-std::vector<std::string_view> split_csv(std::string_view line) {
-  std::vector<std::string_view> cells;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= line.size(); ++i)
-    if (i == line.size() || line[i] == ',') {
-      std::string_view cell = trim(line.substr(start, i - start));
-      if (cell.size() >= 2 && cell.front() == '"' && cell.back() == '"') cell = cell.substr(1, cell.size() - 2);
-      cells.push_back(cell);
-      start = i + 1;
-    }
-  return cells;
-}
 
 template <class T>
 void put(std::string& out, T v) {
@@ -82,107 +61,27 @@ TraceFormat trace_format_of(const std::filesystem::path& file) {
                                                       : TraceFormat::text;
 }
 
-Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& options) {
-  const bool compressed = is_zstd_path(file.string());
-  const TraceFormat format = options.format == TraceFormat::automatic ? trace_format_of(file) : options.format;
-  if (const auto problem = unreadable_file_problem(file)) throw TraceError("trace " + *problem);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw TraceError(fmt::format("cannot open trace '{}'", file.string()));
-  if (compressed) {
-    ZstdInput plain(in, file.string());
-    return parse_trace(plain, format, options, file.string());
+namespace {
+
+Trace read_all(TraceReader& reader) {
+  Trace t;
+  TraceBatch batch;
+  while (reader.read(batch, 1 << 16)) {
+    t.keys.insert(t.keys.end(), batch.keys.begin(), batch.keys.end());
+    t.sizes.insert(t.sizes.end(), batch.sizes.begin(), batch.sizes.end());
   }
-  return parse_trace(in, format, options, file.string());
+  return t;
+}
+
+}  // namespace
+
+Trace read_trace(const std::filesystem::path& file, const TraceReadOptions& options) {
+  return read_all(*TraceReader::open(file, options));
 }
 
 Trace parse_trace(std::istream& in, TraceFormat format, const TraceReadOptions& options, const std::string& name) {
-  Trace t;
-  if (format == TraceFormat::oracle_general) {
-    // Read to the end in batches rather than sizing the file first: a zstd stream cannot
-    // seek, and a file being written can grow. A last record cut short is an error.
-    std::vector<char> buffer(kRecordBytes * 65536);
-    std::uint64_t records = 0;
-    for (;;) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      const auto got = static_cast<std::uint64_t>(in.gcount());
-      if (in.bad()) throw TraceError(fmt::format("{}: read error at record {}", name, records + 1));
-      const std::uint64_t whole = got / kRecordBytes;
-      for (std::uint64_t r = 0; r < whole; ++r) {
-        const char* p = buffer.data() + r * kRecordBytes;
-        std::uint64_t id;
-        std::uint32_t size;
-        std::memcpy(&id, p + 4, 8);
-        std::memcpy(&size, p + 12, 4);
-        t.keys.push_back(id);
-        t.sizes.push_back(size);
-      }
-      records += whole;
-      if (got % kRecordBytes != 0) {
-        const std::uint64_t bytes = records * kRecordBytes + got % kRecordBytes;
-        throw TraceError(
-            fmt::format("{}: truncated oracleGeneral trace: {} bytes is not a whole number of 24-byte "
-                        "records (record {} is cut short, at byte {})",
-                        name, bytes, records + 1, records * kRecordBytes));
-      }
-      if (got < buffer.size()) break;
-    }
-    return t;
-  }
-
-  std::string line;
-  std::uint64_t line_no = 0;
-  if (format == TraceFormat::text || format == TraceFormat::automatic) {
-    while (std::getline(in, line)) {
-      ++line_no;
-      const std::string_view key = trim(line);
-      if (key.empty() || key.front() == '#') continue;
-      if (key.find_first_of(" \t,") != std::string_view::npos)
-        throw TraceError(fmt::format("{}:{}: expected one key per line (got '{}'); for CSV use --format csv", name,
-                                     line_no, std::string(key.substr(0, 40))));
-      t.keys.push_back(key_id(key));
-    }
-    return t;
-  }
-
-  // CSV with a header.
-  if (!std::getline(in, line)) throw TraceError(fmt::format("{}: empty CSV trace (no header line)", name));
-  line_no = 1;
-  const auto header = split_csv(line);
-  auto column = [&](const std::string& wanted, std::initializer_list<const char*> defaults,
-                    bool required) -> std::optional<std::size_t> {
-    if (!wanted.empty()) {
-      for (std::size_t i = 0; i < header.size(); ++i)
-        if (header[i] == wanted) return i;
-      std::string known;
-      for (auto h : header) known += (known.empty() ? "" : ", ") + std::string(h);
-      throw TraceError(fmt::format("{}: no column named '{}' (columns: {})", name, wanted, known));
-    }
-    for (const char* d : defaults)
-      for (std::size_t i = 0; i < header.size(); ++i)
-        if (header[i] == d) return i;
-    if (required) return 0;
-    return std::nullopt;
-  };
-  const std::size_t key_col = *column(options.key_column, {"key", "id", "obj_id"}, true);
-  const auto size_col = column(options.size_column, {"size", "obj_size"}, false);
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (trim(line).empty()) continue;
-    const auto cells = split_csv(line);
-    if (cells.size() <= key_col || (size_col && cells.size() <= *size_col))
-      throw TraceError(fmt::format("{}:{}: expected {} columns (got {})", name, line_no, header.size(), cells.size()));
-    if (cells[key_col].empty()) throw TraceError(fmt::format("{}:{}: empty key", name, line_no));
-    t.keys.push_back(key_id(cells[key_col]));
-    if (size_col) {
-      std::uint32_t size = 0;
-      const std::string_view cell = cells[*size_col];
-      const auto [end, error] = std::from_chars(cell.data(), cell.data() + cell.size(), size);
-      if (error != std::errc{} || end != cell.data() + cell.size())
-        throw TraceError(fmt::format("{}:{}: size '{}' is not a whole number", name, line_no, std::string(cell)));
-      t.sizes.push_back(size);
-    }
-  }
-  return t;
+  TraceReader reader(in, format, options, name);
+  return read_all(reader);
 }
 
 std::vector<std::uint64_t> next_use(const std::vector<std::uint64_t>& keys) {

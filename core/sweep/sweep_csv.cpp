@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -127,11 +129,63 @@ void write_sweep_json(const std::string& file, const SweepDefinition& d, const s
   write_file(file, j.dump(2) + "\n");
 }
 
+std::vector<SweepCsvMeans> read_sweep_csv_means(const std::string& csv_text) {
+  // The metric columns are the last 2 × kRunMetricCount cells of every line, and hold only
+  // numbers: read from the right, the parameter cells (which may be quoted) never matter.
+  auto last_cells = [](const std::string& line, std::size_t n) {
+    std::vector<std::string> cells;
+    std::size_t end = line.size();
+    while (cells.size() < n) {
+      const std::size_t comma = line.rfind(',', end == 0 ? 0 : end - 1);
+      if (comma == std::string::npos || end == 0) break;
+      cells.push_back(line.substr(comma + 1, end - comma - 1));
+      end = comma;
+    }
+    std::reverse(cells.begin(), cells.end());
+    return std::pair{cells, line.substr(0, end)};
+  };
+  constexpr std::size_t kCells = 2 * kRunMetricCount;
+  std::istringstream in(csv_text);
+  std::string line;
+  if (!std::getline(in, line)) throw std::runtime_error("the sweep CSV is empty");
+  const auto [names, head] = last_cells(line, kCells);
+  for (std::size_t m = 0; m < kRunMetricCount; ++m)
+    if (names.size() != kCells || names[2 * m] != kRunMetrics[m].name)
+      throw std::runtime_error(
+          fmt::format("the sweep CSV's columns are not this version's metrics (expected '{}')", kRunMetrics[m].name));
+  std::vector<SweepCsvMeans> rows;
+  for (std::size_t number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const auto [cells, leading] = last_cells(line, kCells);
+    SweepCsvMeans row;
+    const std::string point = leading.substr(0, leading.find(','));
+    const auto [ptr, ec] = std::from_chars(point.data(), point.data() + point.size(), row.point);
+    if (cells.size() != kCells || ec != std::errc() || ptr != point.data() + point.size())
+      throw std::runtime_error(fmt::format("sweep CSV line {}: not a row of the sweep", number));
+    for (std::size_t m = 0; m < kRunMetricCount; ++m) {
+      const std::string& text = cells[2 * m];
+      if (text.empty()) {
+        row.means[m] = std::nan("");
+        continue;
+      }
+      char* end = nullptr;
+      row.means[m] = std::strtod(text.c_str(), &end);
+      if (end != text.c_str() + text.size())
+        throw std::runtime_error(
+            fmt::format("sweep CSV line {}: {} '{}' is not a number", number, kRunMetrics[m].name, text));
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 std::string merge_sweep_csvs(const std::vector<std::string>& files) {
   if (files.empty()) throw std::runtime_error("no files to merge");
   std::string header;
-  std::map<std::size_t, std::string> rows;
-  for (const std::string& file : files) {
+  bool runs_file = false;  // --csv-runs: a row per point and seed, so a point has several rows
+  std::map<std::size_t, std::pair<std::size_t, std::string>> rows;  // point → (file, its lines)
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    const std::string& file = files[f];
     if (const auto problem = unreadable_file_problem(file)) throw std::runtime_error(*problem);
     std::ifstream in(file, std::ios::binary);
     if (!in) throw std::runtime_error(fmt::format("cannot read '{}'", file));
@@ -141,6 +195,7 @@ std::string merge_sweep_csvs(const std::vector<std::string>& files) {
       header = line;
       if (!header.starts_with("point,"))
         throw std::runtime_error(fmt::format("'{}' is not a sweep CSV (its first column is not 'point')", file));
+      runs_file = header.find(",replication,seed,") != std::string::npos;
     } else if (line != header) {
       throw std::runtime_error(
           fmt::format("'{}' has other columns than '{}': not a shard of the same sweep", file, files.front()));
@@ -153,8 +208,11 @@ std::string merge_sweep_csvs(const std::vector<std::string>& files) {
       if (ec != std::errc() || ptr != line.data() + std::min(comma, line.size()))
         throw std::runtime_error(
             fmt::format("'{}' line {}: '{}' is not a point number", file, number, line.substr(0, comma)));
-      if (!rows.emplace(point, line).second)
-        throw std::runtime_error(fmt::format("'{}' line {}: point {} is already in another file", file, number, point));
+      auto [at, added] = rows.try_emplace(point, f, "");
+      if (!added && (!runs_file || at->second.first != f))
+        throw std::runtime_error(fmt::format("'{}' line {}: point {} is already in {}", file, number, point,
+                                             at->second.first == f ? "this file" : "another file"));
+      at->second.second += line + "\n";
     }
   }
   // Shards interleave (--shard I/N takes every N-th point), so a shard that never finished
@@ -175,8 +233,50 @@ std::string merge_sweep_csvs(const std::vector<std::string>& files) {
         fmt::format("points {} are missing: is a shard not finished or not given? (merge needs every shard)", list));
   }
   std::string text = header + "\n";
-  for (const auto& [point, line] : rows) text += line + "\n";
+  for (const auto& [point, lines] : rows) text += lines.second;
   return text;
+}
+
+std::string merge_sweep_jsons(const std::vector<std::string>& files) {
+  using nlohmann::ordered_json;
+  if (files.empty()) throw std::runtime_error("no files to merge");
+  ordered_json merged;
+  std::map<std::size_t, ordered_json> points;
+  for (const std::string& file : files) {
+    if (const auto problem = unreadable_file_problem(file)) throw std::runtime_error(*problem);
+    std::ifstream in(file, std::ios::binary);
+    ordered_json j;
+    try {
+      j = ordered_json::parse(in);
+      if (!j.is_object() || !j.contains("points") || !j["points"].is_array()) throw std::runtime_error("no points");
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("'{}' is not a sweep JSON file: {}", file, e.what()));
+    }
+    ordered_json shard_points = std::move(j["points"]);
+    j.erase("points");
+    if (merged.is_null())
+      merged = j;
+    else if (j != merged)
+      throw std::runtime_error(fmt::format(
+          "'{}' has other parameters or seeds than '{}': not a shard of the same sweep", file, files.front()));
+    for (ordered_json& p : shard_points) {
+      if (!p.contains("point") || !p["point"].is_number_unsigned())
+        throw std::runtime_error(fmt::format("'{}': a point without a point number", file));
+      const auto k = p["point"].get<std::size_t>();
+      if (!points.emplace(k, std::move(p)).second)
+        throw std::runtime_error(fmt::format("'{}': point {} is already in another file", file, k));
+    }
+  }
+  std::size_t expected = 0;
+  for (const auto& [k, p] : points) {
+    if (k != expected)
+      throw std::runtime_error(fmt::format(
+          "point {} is missing: is a shard not finished or not given? (merge needs every shard)", expected));
+    ++expected;
+  }
+  merged["points"] = ordered_json::array();
+  for (auto& [k, p] : points) merged["points"].push_back(std::move(p));
+  return merged.dump(2) + "\n";
 }
 
 }  // namespace loadlab
