@@ -5,6 +5,14 @@
 
 namespace loadlab::ui {
 
+double nice_ceiling(double v) {
+  if (!(v > 0)) return 1;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(v)));
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * magnitude >= v) return m * magnitude;
+  return 10 * magnitude;
+}
+
 RecentCompletions recent_completions(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t span) {
   RecentCompletions r;
   r.completed.assign(nodes, 0);

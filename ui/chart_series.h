@@ -15,6 +15,10 @@
 
 namespace loadlab::ui {
 
+// A "nice" axis or colour-scale maximum: 1, 2 or 5 times a power of ten, at or above v (1
+// for v <= 0), so a scale changes rarely.
+double nice_ceiling(double v);
+
 // One node's bar: measured rate and share with theory's beside them.
 struct ShareBar {
   QString name;

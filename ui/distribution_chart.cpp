@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "chart_parts.h"
 #include "node_palette.h"
 
 namespace loadlab::ui {
@@ -51,23 +52,9 @@ DistributionChart::DistributionChart(QWidget* parent)
 }
 
 void DistributionChart::set_series(const std::vector<QString>& names, const std::vector<QColor>& colors) {
-  QChart* c = chart();
-  for (QLineSeries* s : series_) {
-    c->removeSeries(s);
-    delete s;
-  }
-  series_.clear();
   colors_ = colors;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    auto* s = new QLineSeries;
-    s->setName(names[i]);
-    c->addSeries(s);
-    s->attachAxis(x_axis_);
-    s->attachAxis(y_axis_);
-    series_.push_back(s);
-  }
+  rebuild_line_series(*chart(), series_, names, colors, x_axis_, y_axis_);
   markers_->clear();
-  c->legend()->setVisible(names.size() <= 12);
   style();
 }
 
@@ -111,16 +98,7 @@ void DistributionChart::style() {
   markers_->setBorderColor(theory_color(!dark_));
 }
 
-void DistributionChart::set_fonts(const QFont& font) {
-  QFont title = font;
-  title.setBold(true);
-  chart()->setTitleFont(title);
-  chart()->legend()->setFont(font);
-  for (QAbstractAxis* axis : chart()->axes()) {
-    axis->setLabelsFont(font);
-    axis->setTitleFont(font);
-  }
-}
+void DistributionChart::set_fonts(const QFont& font) { apply_chart_fonts(*chart(), font); }
 
 qsizetype DistributionChart::point_count(std::size_t series) const {
   return series < series_.size() ? series_[series]->count() : 0;

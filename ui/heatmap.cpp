@@ -7,17 +7,6 @@
 
 namespace loadlab::ui {
 
-namespace {
-// A "nice" maximum (1, 2 or 5 × 10^k), so the colour scale changes rarely.
-double nice_ceiling(double v) {
-  if (v <= 0) return 1;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(v)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * magnitude >= v) return m * magnitude;
-  return 10 * magnitude;
-}
-}  // namespace
-
 Heatmap::Heatmap(const QString& title, const QString& unit, QWidget* parent) : QWidget(parent), title_(title) {
   setAttribute(Qt::WA_OpaquePaintEvent);
   setToolTip(

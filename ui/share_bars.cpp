@@ -8,17 +8,6 @@
 
 namespace loadlab::ui {
 
-namespace {
-// A "nice" axis maximum: 1, 2 or 5 times a power of ten, at or above v.
-double nice_ceiling(double v) {
-  if (v <= 0) return 1;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(v)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * magnitude >= v) return m * magnitude;
-  return 10 * magnitude;
-}
-}  // namespace
-
 ShareBars::ShareBars(QWidget* parent) : QWidget(parent) {
   setAttribute(Qt::WA_OpaquePaintEvent);
   setToolTip(

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "chart_parts.h"
 #include "node_palette.h"
 
 namespace loadlab::ui {
@@ -36,26 +37,8 @@ TimeChart::TimeChart(const QString& title, const QString& y_title, QWidget* pare
 }
 
 void TimeChart::set_series(const std::vector<QString>& names, const std::vector<QColor>& colors) {
-  QChart* c = chart();
-  for (QLineSeries* s : series_) {
-    c->removeSeries(s);
-    delete s;
-  }
-  series_.clear();
   colors_ = colors;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    auto* s = new QLineSeries;
-    s->setName(names[i]);
-    QPen pen(colors[i]);
-    pen.setWidthF(2.5);
-    s->setPen(pen);
-    c->addSeries(s);
-    s->attachAxis(x_axis_);
-    s->attachAxis(y_axis_);
-    series_.push_back(s);
-  }
-  // A legend for 64 nodes would hide the chart; the node table carries the colours.
-  c->legend()->setVisible(names.size() <= 12);
+  rebuild_line_series(*chart(), series_, names, colors, x_axis_, y_axis_);
 }
 
 void TimeChart::set_references(const std::vector<double>& values, const QString& name) {
@@ -205,15 +188,6 @@ void TimeChart::set_dark(bool dark) {
 void TimeChart::set_title(const QString& title) { chart()->setTitle(title); }
 QString TimeChart::title() const { return chart()->title(); }
 
-void TimeChart::set_fonts(const QFont& font) {
-  QFont title = font;
-  title.setBold(true);
-  chart()->setTitleFont(title);
-  chart()->legend()->setFont(font);
-  for (QAbstractAxis* axis : chart()->axes()) {
-    axis->setLabelsFont(font);
-    axis->setTitleFont(font);
-  }
-}
+void TimeChart::set_fonts(const QFont& font) { apply_chart_fonts(*chart(), font); }
 
 }  // namespace loadlab::ui
