@@ -216,6 +216,13 @@ void SweepChart::redraw() {
   y_hi = y_hi > y_lo ? y_hi * 1.05 : y_lo + 1;
   if (x_hi <= x_lo) x_hi = x_lo + 1;
 
+  x_axis->setRange(x_lo, x_hi);
+  y_axis->setRange(y_lo, y_hi);
+  if (!curves_.log_x) static_cast<QValueAxis*>(x_axis)->applyNiceNumbers();
+  y_axis->applyNiceNumbers();
+  // Reference lines span the whole plot, after the axes have chosen their nice ends.
+  const double x_from = curves_.log_x ? x_lo : static_cast<QValueAxis*>(x_axis)->min();
+  const double x_to = curves_.log_x ? x_hi : static_cast<QValueAxis*>(x_axis)->max();
   if (target_) {
     auto* line = new QLineSeries;
     line->setName(tr("target %1").arg(QString::fromStdString(format_quantity(curves_.y, *target_))));
@@ -223,14 +230,10 @@ void SweepChart::redraw() {
     pen.setWidthF(2);
     pen.setStyle(Qt::DashDotLine);
     line->setPen(pen);
-    line->append(x_lo, *target_ * y_scale);
-    line->append(x_hi, *target_ * y_scale);
+    line->append(x_from, *target_ * y_scale);
+    line->append(x_to, *target_ * y_scale);
     attach(line);
   }
-  x_axis->setRange(x_lo, x_hi);
-  y_axis->setRange(y_lo, y_hi);
-  if (!curves_.log_x) static_cast<QValueAxis*>(x_axis)->applyNiceNumbers();
-  y_axis->applyNiceNumbers();
   if (current_x_ && *current_x_ >= x_lo && *current_x_ <= x_hi) {
     auto* line = new QLineSeries;
     line->setName(tr("now: %1").arg(QString::fromStdString(format_quantity(curves_.x, *current_x_))));

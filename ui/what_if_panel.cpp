@@ -129,7 +129,8 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
   side->addStretch(1);
   auto* side_widget = new QWidget;
   side_widget->setLayout(side);
-  side_widget->setMaximumWidth(340);
+  side_widget->setMinimumWidth(320);
+  side_widget->setMaximumWidth(380);
   auto* layout = new QHBoxLayout(this);
   layout->addWidget(side_widget);
   layout->addWidget(chart_, 1);
