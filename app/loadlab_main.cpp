@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "ab_panel.h"
 #include "cli/report_table.h"
 #include "cli/run_command.h"
 #include "dashboard.h"
@@ -57,6 +58,10 @@ void add_options(QCommandLineParser& parser) {
                     QStringLiteral("With --what-if: a target line (ms for a latency)."), QStringLiteral("VALUE")});
   parser.addOption({QStringLiteral("what-if-seeds"), QStringLiteral("With --what-if: seeds per point (default 5)."),
                     QStringLiteral("N")});
+  parser.addOption({QStringLiteral("ab"),
+                    QStringLiteral("Open the A/B tab and run the scenario beside the same scenario with SPEC "
+                                   "changed: balancer=NAME, cache=NAME or both, comma-separated."),
+                    QStringLiteral("SPEC")});
   parser.addOption({QStringLiteral("quit-after"), QStringLiteral("Quit after SECONDS."), QStringLiteral("SECONDS")});
   parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Before quitting, save the whole window to FILE.png."),
                     QStringLiteral("FILE")});
@@ -186,6 +191,18 @@ int main(int argc, char** argv) {
     window.tabs()->setCurrentWidget(window.what_if());
     if (!window.what_if()->run()) {
       std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(window.what_if()->status_label()->text()));
+      return 2;
+    }
+  }
+  if (parser.isSet(QStringLiteral("ab"))) {
+    QString error;
+    if (!window.ab()->configure(parser.value(QStringLiteral("ab")), &error)) {
+      std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(error));
+      return 2;
+    }
+    window.tabs()->setCurrentWidget(window.ab());
+    if (!window.ab()->start()) {
+      std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(window.ab()->status_label()->text()));
       return 2;
     }
   }

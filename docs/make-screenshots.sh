@@ -25,6 +25,9 @@ trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 "$loadlab" --preset weights-5-3-1 --what-if rate=1000:6000:500 \
   --what-if-by balancer=weighted-round-robin,least-connections,p2c --what-if-target 20 --quit-after 25 \
   --screenshot docs/screenshots/what-if.png 2> /dev/null
+# A/B: weights 5/3/1 under weighted round robin against least connections, same requests.
+"$loadlab" --preset weights-5-3-1 --ab balancer=least-connections --quit-after 8 \
+  --screenshot docs/screenshots/ab.png 2> /dev/null
 # The same question headless: a sweep's CSV drawn by loadlab-cli plot.
 cli="$(dirname "$loadlab")/loadlab-cli"
 sweep_csv=$(mktemp --suffix .csv)
@@ -34,4 +37,4 @@ sweep_csv=$(mktemp --suffix .csv)
   --out docs/screenshots/plot-hockey-stick.png 2> /dev/null
 rm -f "$sweep_csv"
 echo docs/screenshots/latency-per-node.png docs/screenshots/latency-distribution.png \
-  docs/screenshots/proxy-configuration.png docs/screenshots/what-if.png docs/screenshots/plot-hockey-stick.png
+  docs/screenshots/proxy-configuration.png docs/screenshots/what-if.png docs/screenshots/ab.png docs/screenshots/plot-hockey-stick.png

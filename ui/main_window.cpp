@@ -25,6 +25,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "ab_panel.h"
 #include "control_panel.h"
 #include "dashboard.h"
 #include "metrics/csv_export.h"
@@ -74,6 +75,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), controller_(new R
   tabs_->setDocumentMode(true);
   tabs_->addTab(dashboard_, tr("Live"));
   tabs_->addTab(what_if_, tr("What-if"));
+  ab_ = new AbPanel;
+  tabs_->addTab(ab_, tr("A/B"));
   layout->addWidget(tabs_, 1);
   setCentralWidget(central);
 
@@ -172,6 +175,7 @@ void MainWindow::build_docks() {
 void MainWindow::scenario_edited() {
   update_load_badge();
   what_if_->set_scenario(exported_scenario());
+  ab_->set_scenario(exported_scenario());
   if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(exported_scenario());
 }
 
@@ -325,6 +329,8 @@ void MainWindow::build_actions() {
   view->addAction(tr("&Live run"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { tabs_->setCurrentIndex(0); });
   view->addAction(tr("&What-if sweeps"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                   [this] { tabs_->setCurrentWidget(what_if_); });
+  view->addAction(tr("&A/B side by side"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
+                  [this] { tabs_->setCurrentWidget(ab_); });
   view->addSeparator();
   QAction* show_proxy = proxy_dock_->toggleViewAction();
   connect(show_proxy, &QAction::triggered, this, [this](bool on) {
@@ -401,7 +407,9 @@ void MainWindow::apply_dark(bool dark) {
   dashboard_->set_dark(dark);
   dashboard_->set_fonts(QApplication::font());  // a chart theme resets the fonts (projector size)
   what_if_->set_dark(dark);
+  ab_->set_dark(dark);
   what_if_->set_fonts(QApplication::font());
+  ab_->set_fonts(QApplication::font());
   banner_->setStyleSheet(QString());
 }
 
@@ -412,6 +420,7 @@ void MainWindow::apply_font_scale(double scale) {
   QApplication::setFont(f);
   dashboard_->set_fonts(f);
   what_if_->set_fonts(f);
+  ab_->set_fonts(f);
 }
 
 bool MainWindow::open_preset(const QString& name) {

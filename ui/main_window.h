@@ -23,6 +23,7 @@ class QTimer;
 
 namespace loadlab::ui {
 
+class AbPanel;
 class ControlPanel;
 class ProxyConfigPanel;
 class Dashboard;
@@ -74,6 +75,7 @@ class MainWindow : public QMainWindow {
   const RunHistory& history() const { return controller_->history(); }
   Dashboard* dashboard() const { return dashboard_; }
   WhatIfPanel* what_if() const { return what_if_; }
+  AbPanel* ab() const { return ab_; }
   QTabWidget* tabs() const { return tabs_; }
   ProxyConfigPanel* proxy_config_panel() const { return proxy_panel_; }
   QDockWidget* proxy_config_dock() const { return proxy_dock_; }
@@ -141,6 +143,7 @@ class MainWindow : public QMainWindow {
   QTimer* tick_timer_;
   Dashboard* dashboard_;
   WhatIfPanel* what_if_;
+  AbPanel* ab_;
   QTabWidget* tabs_;
   ControlPanel* panel_;
   ProxyConfigPanel* proxy_panel_;
