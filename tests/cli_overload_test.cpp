@@ -26,10 +26,9 @@ const std::string kClockwork =
 TEST_F(Cli, QueueLimitRejectionsAppearWithTheirReasonEverywhere) {
   const Result r = cli(kClockwork + " --queue-limit 2 --csv " + path("out") + " --json " + path("run.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(
-      r.output.find(
-          "failed 3 (node down 0, no node 0, no quorum 0, queue full 3, queue timeout 0, codel drop 0, cancelled 0)"),
-      std::string::npos)
+  EXPECT_NE(r.output.find("failed 3 (node down 0, no node 0, no quorum 0, queue full 3, queue timeout 0, codel drop 0, "
+                          "overflow 0, cancelled 0)"),
+            std::string::npos)
       << r.output;
   const auto summary = read_csv(path("out/summary.csv"));
   ASSERT_EQ(summary.rows.size(), 2u);
@@ -223,3 +222,53 @@ TEST_F(Cli, DrainCancelCountsTheBacklogAndBadDrainExitsTwo) {
 }
 
 }  // namespace
+
+// Circuit breakers (model/circuit_breakers.h): with at most 3 outstanding on the clockwork
+// node, A5, A7 and A9 overflow (tests/circuit_breakers_test.cpp works it out by hand).
+TEST_F(Cli, CircuitBreakerOverflowAppearsWithItsReasonEverywhere) {
+  const Result r = cli(kClockwork + " --cb-max-requests 3 --csv " + path("out") + " --json " + path("run.json") +
+                       " --save-scenario " + path("saved.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("failed 3 (node down 0, no node 0, no quorum 0, queue full 0, queue timeout 0, codel drop 0, "
+                          "overflow 3, cancelled 0)"),
+            std::string::npos)
+      << r.output;
+  const auto summary = read_csv(path("out/summary.csv"));
+  ASSERT_EQ(summary.rows.size(), 2u);
+  for (const auto& row : summary.rows) {
+    EXPECT_EQ(row.at("failed_overflow"), "3");
+    EXPECT_EQ(row.at("failed"), "3");
+    EXPECT_EQ(row.at("requests"), "7");
+  }
+  const auto series = read_csv(path("out/timeseries.csv"));
+  ASSERT_FALSE(series.rows.empty());
+  EXPECT_EQ(series.rows.back().at("failed_overflow_total"), "3");
+  const auto json = nlohmann::json::parse(slurp(path("run.json")));
+  EXPECT_EQ(json.at("failed_by_reason").at("overflow"), 3);
+  const auto saved = nlohmann::json::parse(slurp(path("saved.json")));
+  EXPECT_EQ(saved.at("circuit_breakers").at("max_requests"), 3);
+  EXPECT_FALSE(saved.at("circuit_breakers").contains("max_pending"));
+  // The saved file runs the same.
+  const Result again = cli("run " + path("saved.json") + " --json " + path("again.json"));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(nlohmann::json::parse(slurp(path("again.json"))).at("failed_by_reason").at("overflow"), 3);
+}
+
+TEST_F(Cli, BadCircuitBreakerLimitsExitTwoNameTheFlagAndValueAndWriteNothing) {
+  for (const std::string flag : {"--cb-max-pending", "--cb-max-requests", "--cb-max-retries"})
+    for (const std::string value : {"0", "-4", "nan", "2.5", "lots", "99999999999999999999", "100000001"}) {
+      const Result r = cli(kClockwork + " " + flag + "=" + value + " --csv " + path("never"));
+      EXPECT_EQ(r.exit_code, 2) << flag << " " << value << "\n" << r.output;
+      EXPECT_NE(r.output.find(flag + ": must be a whole number from 1 to 100000000 or 'off' (got '" + value + "')"),
+                std::string::npos)
+          << r.output;
+      EXPECT_FALSE(fs::exists(path("never")));
+    }
+  const std::string file = write("bad.json", R"({"circuit_breakers": {"max_retries": 0}})");
+  const Result r = cli("run " + file + " --requests 10 --csv " + path("never"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("circuit_breakers.max_retries: must be a whole number from 1 to 100000000 (got 0)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(path("never")));
+}

@@ -135,6 +135,17 @@ std::uint64_t parse_queue_limit(const std::string& text) {
   return v;
 }
 
+// A circuit breaker's limit: a whole number from 1, or "off".
+std::uint64_t parse_breaker_limit(const char* flag, const std::string& text) {
+  if (text == "off") return CircuitBreakerLimits::kOff;
+  std::uint64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || v == 0 || v > kMaxCircuitBreakerLimit)
+    throw ScenarioError(
+        flag, fmt::format("must be a whole number from 1 to {} or 'off' (got '{}')", kMaxCircuitBreakerLimit, text));
+  return v;
+}
+
 // A time in ms > 0, or "none".
 double parse_ms_or_none(const char* flag, const std::string& text) {
   if (text == "none") return std::numeric_limits<double>::infinity();
@@ -239,6 +250,15 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
                  "codel: how long the delay may stay above the target before it drops, ms (default 100)");
   app.add_option("--lifo-threshold", lifo_threshold,
                  "adaptive-lifo: serve the newest first once more than this many wait (default 10)");
+  app.add_option("--cb-max-pending", cb_max_pending,
+                 "Circuit breaker: requests waiting for a slot in the whole cluster at most, N or 'off' (the "
+                 "default); the next fails at once with reason overflow (Envoy's max_pending_requests)");
+  app.add_option("--cb-max-requests", cb_max_requests,
+                 "Circuit breaker: requests outstanding at the nodes (waiting or in service) at most, N or 'off' "
+                 "(the default); reason overflow (Envoy's max_requests)");
+  app.add_option("--cb-max-retries", cb_max_retries,
+                 "Circuit breaker: retries outstanding at once at most, N or 'off' (the default); a retry refused "
+                 "fails with reason overflow (Envoy's max_retries)");
   app.add_option("--drain", drain,
                  "Once the last request is issued: wait for the backlog (default), cancel it, or cancel what is left "
                  "after SECONDS (cancelled requests count as failed, reason cancelled)");
@@ -370,6 +390,9 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (codel_target_ms) s.queue.params.codel_target_ms = *codel_target_ms;
   if (codel_interval_ms) s.queue.params.codel_interval_ms = *codel_interval_ms;
   if (lifo_threshold) s.queue.params.lifo_threshold = *lifo_threshold;
+  if (cb_max_pending) s.circuit_breakers.max_pending = parse_breaker_limit("--cb-max-pending", *cb_max_pending);
+  if (cb_max_requests) s.circuit_breakers.max_requests = parse_breaker_limit("--cb-max-requests", *cb_max_requests);
+  if (cb_max_retries) s.circuit_breakers.max_retries = parse_breaker_limit("--cb-max-retries", *cb_max_retries);
   // A flag sets every node's bound, as --cache-capacity sets every node's cache.
   if (queue_limit) {
     s.queue.limit = parse_queue_limit(*queue_limit);

@@ -47,6 +47,8 @@ struct ScenarioOverrides {
   std::optional<std::string> queue_discipline;
   std::optional<double> codel_target_ms, codel_interval_ms;
   std::optional<std::uint64_t> lifo_threshold;
+  // Circuit breakers (model/circuit_breakers.h): N or "off".
+  std::optional<std::string> cb_max_pending, cb_max_requests, cb_max_retries;
 
   void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.

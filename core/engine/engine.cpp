@@ -50,7 +50,8 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   void dispatch_loop();
   void collect_loop();
   void flush();
-  bool retry_elsewhere(const Request& failed, std::size_t from);  // on the failing node's thread
+  // On the failing node's thread.
+  NodeModel::RetryOutcome retry_elsewhere(const Request& failed, std::size_t from);
   void client_done(std::uint32_t client);
   void wake_dispatcher();
   std::uint64_t total_in_flight() const;
@@ -72,6 +73,7 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<HealthMonitor> health;
   std::unique_ptr<RetryRouter> retry;
+  std::unique_ptr<CircuitBreakers> breakers;  // null when the scenario sets none; shared by the node threads
   std::unique_ptr<SharePrediction> prediction;
   FaultSchedule faults;  // applied by the collector
   ReportContext report_context;
@@ -126,6 +128,11 @@ Engine::State::State(Scenario s)
   dispatcher = std::make_unique<Dispatcher>(scenario, counters, *this);
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
   retry = std::make_unique<RetryRouter>(scenario, dispatcher->placement(), counters);
+  if (scenario.circuit_breakers.any()) {
+    breakers = std::make_unique<CircuitBreakers>(scenario.circuit_breakers);
+    for (auto& node : nodes) node->set_circuit_breakers(breakers.get());
+    retry->set_circuit_breakers(breakers.get());
+  }
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
   live = std::make_unique<LiveSettings>(LiveSettings::Values{
       weights, prediction->shares(weights),
@@ -445,13 +452,14 @@ void Engine::State::dispatch_loop() {
   dispatch_done.store(true, std::memory_order_release);
 }
 
-bool Engine::State::retry_elsewhere(const Request& failed, std::size_t from) {
+NodeModel::RetryOutcome Engine::State::retry_elsewhere(const Request& failed, std::size_t from) {
   const std::size_t target = retry->choose(failed, from, issued.load(std::memory_order_acquire), clock.now_ns());
-  if (target == kNoNode) return false;
+  if (target == RetryRouter::kOverflow) return NodeModel::RetryOutcome::overflow;
+  if (target == kNoNode) return NodeModel::RetryOutcome::not_retried;
   const Request again = RetryRouter::retried(failed, from);
   nodes[target]->counters().retried_in.fetch_add(1, std::memory_order_release);
   nodes[target]->submit(std::span<const Request>(&again, 1));
-  return true;
+  return NodeModel::RetryOutcome::retried;
 }
 
 std::uint64_t Engine::State::total_in_flight() const {

@@ -46,6 +46,8 @@ class Node final : private ServiceTimers {
   void revive();
   bool up() const { return up_.load(std::memory_order_acquire); }
   void set_spikes(double probability, double extra_us);
+  // Before start(): the cluster's circuit breakers, shared with the other nodes' threads.
+  void set_circuit_breakers(CircuitBreakers* breakers) { model_.set_circuit_breakers(breakers); }
   // Stops the thread (after cancel_all, or when idle) and joins it.
   void shutdown();
 

@@ -49,6 +49,7 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     n.failed_queue_full = c.failed_queue_full.load(std::memory_order_acquire);
     n.failed_queue_timeout = c.failed_queue_timeout.load(std::memory_order_acquire);
     n.failed_codel_drop = c.failed_codel_drop.load(std::memory_order_acquire);
+    n.failed_overflow = c.failed_overflow.load(std::memory_order_acquire);
     n.writes_completed = c.writes_completed.load(std::memory_order_acquire);
     f.writes_no_quorum = c.writes_failed_quorum.load(std::memory_order_acquire);
     f.writes_cancelled = c.writes_failed_cancelled.load(std::memory_order_acquire);
@@ -72,8 +73,8 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     const std::uint64_t write_copies = c.write_attempts.load(std::memory_order_acquire);
     // A retry counted in here may not yet be counted out at its old node: for that moment it
     // is in flight at both, which the cluster figures below do not double count.
-    const std::uint64_t reads_failed =
-        f.cancelled + n.failed_down + n.failed_queue_full + n.failed_queue_timeout + n.failed_codel_drop;
+    const std::uint64_t reads_failed = f.cancelled + n.failed_down + n.failed_queue_full + n.failed_queue_timeout +
+                                       n.failed_codel_drop + n.failed_overflow;
     n.in_flight =
         n.issued + n.retried_in + write_copies - f.reads_completed - reads_failed - n.retried_out - f.write_copies_done;
     n.completed = f.reads_completed + n.writes_completed;  // reads served here, and writes it decided
@@ -120,6 +121,7 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
     s.failed.queue_full += n.failed_queue_full;
     s.failed.queue_timeout += n.failed_queue_timeout;
     s.failed.codel_drop += n.failed_codel_drop;
+    s.failed.overflow += n.failed_overflow;
     s.issued += n.issued;
     s.rps += n.rps;
     s.goodput_rps += n.goodput_rps;
@@ -165,11 +167,12 @@ CountersBaseline capture_baseline(std::int64_t now_ns, std::span<const NodeState
     n.hits = c.hits.load(), n.misses = c.misses.load(), n.latency_sum_ns = c.latency_sum_ns.load();
     n.failed_queue_full = c.failed_queue_full.load(), n.failed_queue_timeout = c.failed_queue_timeout.load();
     n.failed_codel_drop = c.failed_codel_drop.load();
+    n.failed_overflow = c.failed_overflow.load();
     n.within_deadline = c.within_deadline.load();
     c.latency.read_into(n.latency);
     b.finished += n.completed + n.writes_completed + n.failed_cancelled + n.writes_failed_cancelled +
                   n.writes_failed_quorum + n.failed_down + n.failed_queue_full + n.failed_queue_timeout +
-                  n.failed_codel_drop;
+                  n.failed_codel_drop + n.failed_overflow;
   }
   b.cluster = cluster;
   b.finished += cluster.no_node;
@@ -227,8 +230,9 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
     s.failed_queue_full = c.failed_queue_full.load() - b.failed_queue_full;
     s.failed_queue_timeout = c.failed_queue_timeout.load() - b.failed_queue_timeout;
     s.failed_codel_drop = c.failed_codel_drop.load() - b.failed_codel_drop;
-    s.failed =
-        cancelled + s.failed_down + no_quorum + s.failed_queue_full + s.failed_queue_timeout + s.failed_codel_drop;
+    s.failed_overflow = c.failed_overflow.load() - b.failed_overflow;
+    s.failed = cancelled + s.failed_down + no_quorum + s.failed_queue_full + s.failed_queue_timeout +
+               s.failed_codel_drop + s.failed_overflow;
     s.failed_cancelled = cancelled;
     s.failed_no_quorum = no_quorum;
     s.goodput = c.within_deadline.load() - b.within_deadline;
@@ -260,6 +264,7 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
     r.failed.queue_full += s.failed_queue_full;
     r.failed.queue_timeout += s.failed_queue_timeout;
     r.failed.codel_drop += s.failed_codel_drop;
+    r.failed.overflow += s.failed_overflow;
     r.total.hits += s.hits;
     r.total.misses += s.misses;
     r.nodes.push_back(std::move(s));
@@ -289,6 +294,7 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
   r.total.failed_queue_full = r.failed.queue_full;
   r.total.failed_queue_timeout = r.failed.queue_timeout;
   r.total.failed_codel_drop = r.failed.codel_drop;
+  r.total.failed_overflow = r.failed.overflow;
   const std::uint64_t accesses = r.total.hits + r.total.misses;
   r.total.hit_ratio = accesses > 0 ? static_cast<double>(r.total.hits) / static_cast<double>(accesses) : kNaN;
   fill_latency(r.total, all, sum_ns, max_ns);

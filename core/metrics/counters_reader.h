@@ -77,6 +77,7 @@ struct CountersBaseline {
     std::uint64_t completed = 0, writes_completed = 0, failed_cancelled = 0, writes_failed_cancelled = 0;
     std::uint64_t writes_failed_quorum = 0, failed_down = 0, hits = 0, misses = 0, latency_sum_ns = 0;
     std::uint64_t failed_queue_full = 0, failed_queue_timeout = 0, failed_codel_drop = 0, within_deadline = 0;
+    std::uint64_t failed_overflow = 0;
     Histogram latency;
   };
   std::vector<Node> nodes;

@@ -34,6 +34,8 @@ struct NodeCounters {
   // full, or given up after waiting too long for a slot.
   std::atomic<std::uint64_t> failed_queue_full{0}, failed_queue_timeout{0};
   std::atomic<std::uint64_t> failed_codel_drop{0};  // dropped by CoDel (model/codel_discipline.h)
+  // Turned away by the cluster's circuit breakers (model/circuit_breakers.h) at this node.
+  std::atomic<std::uint64_t> failed_overflow{0};
   // Replica copies of writes: acknowledged, or failed (node down, shed by the queue bound, or
   // cancelled at the end).
   std::atomic<std::uint64_t> write_acks{0}, write_attempts_down{0}, write_attempts_shed{0}, write_attempts_cancelled{0};
@@ -55,7 +57,7 @@ struct NodeCounters {
   std::uint64_t failed() const {
     return failed_cancelled.load(std::memory_order_acquire) + failed_down.load(std::memory_order_acquire) +
            failed_queue_full.load(std::memory_order_acquire) + failed_queue_timeout.load(std::memory_order_acquire) +
-           failed_codel_drop.load(std::memory_order_acquire);
+           failed_codel_drop.load(std::memory_order_acquire) + failed_overflow.load(std::memory_order_acquire);
   }
   // Requests that left the node: completed, failed for good, or handed to another node.
   std::uint64_t finished() const {

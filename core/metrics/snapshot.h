@@ -32,6 +32,7 @@ struct NodeSample {
   std::uint64_t failed_down = 0;  // of which: the node was down
   std::uint64_t failed_queue_full = 0, failed_queue_timeout = 0;  // of which: shed by the queue bound
   std::uint64_t failed_codel_drop = 0;                            // of which: dropped by CoDel
+  std::uint64_t failed_overflow = 0;                              // of which: the circuit breakers
   std::uint64_t in_flight = 0;  // arrived - completed - failed - retried out: in transit, queued or in service
   std::uint64_t retried_in = 0, retried_out = 0;  // retries that came here from, and left for, other nodes
   std::uint64_t writes_completed = 0;             // writes whose quorum this node's acknowledgement completed
@@ -65,8 +66,9 @@ struct FailureCounts {
   std::uint64_t queue_full = 0;
   std::uint64_t queue_timeout = 0;
   std::uint64_t codel_drop = 0;  // dropped by the CoDel queue discipline (model/codel_discipline.h)
+  std::uint64_t overflow = 0;    // turned away by the cluster's circuit breakers (model/circuit_breakers.h)
   std::uint64_t total() const {
-    return cancelled + no_node + node_down + no_quorum + queue_full + queue_timeout + codel_drop;
+    return cancelled + no_node + node_down + no_quorum + queue_full + queue_timeout + codel_drop + overflow;
   }
 };
 

@@ -37,15 +37,54 @@ void NodeModel::arrive(const Request& r, std::int64_t now_ns) {
     cancel(r);
   else if (down_)
     fail(r);
+  else if (!admit(r))
+    shed(r, Shed::overflow);  // max_requests: the cluster has as many outstanding as it may
   else if (queue_.empty() && !free_slots_.empty())
     serve(r, now_ns);  // what pump() would do at once, without the trip through the queue
   else if (queue_.size() >= queue_limit_)
     shed(r, Shed::queue_full);
+  else if (!admit_to_queue())
+    shed(r, Shed::overflow);  // max_pending: the cluster has as many waiting as it may
   else {
     queue_.push_back(WaitingRequest{r, now_ns});
     discipline_->enqueued(queue_, now_ns);
     ask_for_wake();
   }
+  sync_breakers();
+}
+
+bool NodeModel::admit(const Request&) {
+  if (!breakers_) return true;
+  if (!breakers_->try_acquire(CircuitBreakers::Resource::requests)) return false;
+  ++held_requests_;
+  return true;
+}
+
+bool NodeModel::admit_to_queue() {
+  if (!breakers_) return true;
+  if (!breakers_->try_acquire(CircuitBreakers::Resource::pending)) return false;
+  ++held_pending_;
+  return true;
+}
+
+void NodeModel::sync_breakers() {
+  // What the node holds follows what is in its queue and slots: every way out of them
+  // (served, completed, shed, dropped, killed, cancelled) gives the units back here, at the
+  // moment it happens, so the breakers never count a request twice nor leak one.
+  if (!breakers_) return;
+  const std::uint64_t occupied = queue_.size() + busy_slots_;
+  if (held_requests_ > occupied) {
+    breakers_->release(CircuitBreakers::Resource::requests, held_requests_ - occupied);
+    held_requests_ = occupied;
+  }
+  if (held_pending_ > queue_.size()) {
+    breakers_->release(CircuitBreakers::Resource::pending, held_pending_ - queue_.size());
+    held_pending_ = queue_.size();
+  }
+}
+
+void NodeModel::release_retry(const Request& r) {
+  if (breakers_ && r.retries > 0) breakers_->release(CircuitBreakers::Resource::retries);
 }
 
 void NodeModel::ask_for_wake() {
@@ -137,6 +176,7 @@ void NodeModel::complete(const Request& r, std::int64_t now_ns) {
     write_reported(r, CopyOutcome::acknowledged, now_ns);
     return;
   }
+  release_retry(r);
   record_latency(r.intended_ns, now_ns);
   flow(r, FlowEvent::Kind::completed, now_ns);
   bump(counters_.completed, 1, std::memory_order_release);
@@ -173,12 +213,13 @@ void NodeModel::write_reported(const Request& r, CopyOutcome outcome, std::int64
 }
 
 void NodeModel::cancel(const Request& r) {
-  if (r.write)
+  if (r.write) {
     write_reported(r, CopyOutcome::cancelled, 0);
-  else {
-    flow(r, FlowEvent::Kind::failed, 0);
-    bump(counters_.failed_cancelled, 1, std::memory_order_release);
+    return;
   }
+  release_retry(r);
+  flow(r, FlowEvent::Kind::failed, 0);
+  bump(counters_.failed_cancelled, 1, std::memory_order_release);
 }
 
 void NodeModel::fail(const Request& r) {
@@ -186,12 +227,15 @@ void NodeModel::fail(const Request& r) {
     write_reported(r, CopyOutcome::down, 0);
     return;
   }
+  release_retry(r);  // its retry is over; another one takes a retry of its own
   flow(r, FlowEvent::Kind::failed, 0);  // here; a retry arrives at its next node as itself
-  if (retry_ && retry_(r)) {
+  const RetryOutcome retried = retry_ ? retry_(r) : RetryOutcome::not_retried;
+  if (retried == RetryOutcome::retried) {
     bump(counters_.retried_out, 1, std::memory_order_release);  // after the other node counted it in
     return;
   }
-  bump(counters_.failed_down, 1, std::memory_order_release);
+  bump(retried == RetryOutcome::overflow ? counters_.failed_overflow : counters_.failed_down, 1,
+       std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
 }
 
@@ -200,9 +244,11 @@ void NodeModel::shed(const Request& r, Shed why) {
     write_reported(r, CopyOutcome::shed, 0);
     return;
   }
+  release_retry(r);
   flow(r, FlowEvent::Kind::failed, 0);
   bump(why == Shed::queue_full      ? counters_.failed_queue_full
        : why == Shed::queue_timeout ? counters_.failed_queue_timeout
+       : why == Shed::overflow      ? counters_.failed_overflow
                                     : counters_.failed_codel_drop,
        1, std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
@@ -244,6 +290,7 @@ void NodeModel::cancel_all(std::int64_t) {
 void NodeModel::publish_gauges() {
   counters_.queue_length.store(queue_.size(), std::memory_order_relaxed);
   counters_.in_service.store(busy_slots_, std::memory_order_relaxed);
+  sync_breakers();
 }
 
 }  // namespace loadlab

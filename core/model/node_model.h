@@ -28,6 +28,7 @@
 #include "caches/cache.h"
 #include "metrics/node_counters.h"
 #include "model/flow_tap.h"
+#include "model/circuit_breakers.h"
 #include "model/queue_discipline.h"
 #include "model/queue_policy.h"
 #include "model/request.h"
@@ -53,9 +54,10 @@ class NodeModel {
   static constexpr std::int64_t kNoWake = std::numeric_limits<std::int64_t>::max();
   // A closed-loop client's request is done (completed or failed for good).
   using ClientDone = std::function<void(std::uint32_t client)>;
-  // A request failed because the node is down: true when it was handed to another node to
-  // retry (and counted in there).
-  using Retry = std::function<bool(const Request& request)>;
+  // A request failed because the node is down: retried when it was handed to another node
+  // (and counted in there); overflow when the circuit breakers' max_retries refused the retry.
+  enum class RetryOutcome { retried, not_retried, overflow };
+  using Retry = std::function<RetryOutcome(const Request& request)>;
 
   // `deadline_ms`: what counts as goodput (Scenario::deadline_ms; infinite: none).
   NodeModel(const NodeSpec& spec, const QueuePolicy& queue, double deadline_ms, std::unique_ptr<Cache> cache,
@@ -85,6 +87,9 @@ class NodeModel {
   void cancel_all(std::int64_t now_ns);
   void set_speed(double speed) { speed_ = speed; }
   void set_cache_capacity(std::size_t objects) { cache_->set_capacity(objects); }
+  // The cluster's circuit breakers (model/circuit_breakers.h), shared by every node; null
+  // (the default): none. Set before the first request.
+  void set_circuit_breakers(CircuitBreakers* breakers) { breakers_ = breakers; }
   // A sick node: each request, with this probability, takes `extra_us` longer.
   void set_spikes(double probability, double extra_us) { spike_probability_ = probability, spike_us_ = extra_us; }
 
@@ -109,7 +114,7 @@ class NodeModel {
   };
   // How a replica's copy of a write ended.
   enum class CopyOutcome { acknowledged, down, shed, cancelled };
-  enum class Shed { queue_full, queue_timeout, codel_drop };
+  enum class Shed { queue_full, queue_timeout, codel_drop, overflow };
   void serve(const Request& request, std::int64_t start_ns);
   void complete(const Request& request, std::int64_t now_ns);
   void fail(const Request& request);
@@ -126,6 +131,13 @@ class NodeModel {
     if (!flow_tap_ || r.write) return;
     if (const std::uint64_t id = flow_tap_->sampled(r)) flow_tap_->record(flow_index_, id, kind, t_ns);
   }
+  // Circuit breakers: admits a request into the node (max_requests), and into its queue
+  // (max_pending); sync gives back what the node no longer holds; a retried request that
+  // leaves gives back its retry.
+  bool admit(const Request& request);
+  bool admit_to_queue();
+  void sync_breakers();
+  void release_retry(const Request& request);
 
   FlowTap* flow_tap_ = nullptr;  // the flow view's sample; null: none
   std::uint32_t flow_index_ = 0;
@@ -149,6 +161,8 @@ class NodeModel {
   bool down_ = false;
   bool cancelled_ = false;
   double spike_probability_ = 0, spike_us_ = 0;
+  CircuitBreakers* breakers_ = nullptr;
+  std::uint64_t held_requests_ = 0, held_pending_ = 0;  // units of the breakers this node holds
   NodeCounters counters_;
 };
 

@@ -78,12 +78,15 @@ std::size_t RetryRouter::choose(const Request& failed, std::size_t from, std::ui
     }
   }
   if (target == kNoNode) return kNoNode;
+  // Envoy's max_retries: retries outstanding at once, whatever the budget allows.
+  if (breakers_ && !breakers_->try_acquire(CircuitBreakers::Resource::retries)) return kOverflow;
   // The budget: retries so far < budget × issued so far + floor.
   const double allowed = policy_.budget * static_cast<double>(issued) + policy_.min_retries;
   std::uint64_t done = retries_.load(std::memory_order_relaxed);
   do {
     if (static_cast<double>(done + 1) > allowed) {
       denied_.fetch_add(1, std::memory_order_relaxed);
+      if (breakers_) breakers_->release(CircuitBreakers::Resource::retries);
       return kNoNode;
     }
   } while (!retries_.compare_exchange_weak(done, done + 1, std::memory_order_relaxed));

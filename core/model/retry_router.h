@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "metrics/node_counters.h"
+#include "model/circuit_breakers.h"
 #include "model/placement.h"
 #include "model/replica_balancers.h"
 #include "model/request.h"
@@ -33,6 +34,8 @@ namespace loadlab {
 class RetryRouter {
  public:
   static constexpr int kPickAttempts = 4;
+  // choose(): the circuit breakers' max_retries refused the retry (the request fails: overflow).
+  static constexpr std::size_t kOverflow = kNoNode - 1;
 
   // `placement` may be null; it and `counters` must outlive the router.
   RetryRouter(const Scenario& scenario, const Placement* placement, std::span<const NodeCounters* const> counters);
@@ -41,9 +44,13 @@ class RetryRouter {
   // The weights the balancer sees (health, slow start and panic applied), as the dispatcher's.
   void set_weights(std::span<const double> effective);
 
+  // The cluster's circuit breakers (model/circuit_breakers.h): a retry takes one of their
+  // max_retries, given back by the node where the retried request ends. Null: none.
+  void set_circuit_breakers(CircuitBreakers* breakers) { breakers_ = breakers; }
+
   // The node to retry `failed` on (failed at node `from`, with `issued` requests issued so
-  // far, at `now_ns`), or kNoNode when it may not be retried. A retry that is granted is
-  // counted.
+  // far, at `now_ns`), or kNoNode when it may not be retried, or kOverflow when the circuit
+  // breakers refused it. A retry that is granted is counted.
   std::size_t choose(const Request& failed, std::size_t from, std::uint64_t issued, std::int64_t now_ns);
   // The request as it goes to its retry: one more retry, and `from` among the nodes it failed at.
   static Request retried(const Request& failed, std::size_t from) {
@@ -69,6 +76,7 @@ class RetryRouter {
   ReplicaBalancers balancers_;
   std::vector<double> weights_;
   std::atomic<std::uint64_t> retries_{0}, denied_{0};
+  CircuitBreakers* breakers_ = nullptr;
 };
 
 }  // namespace loadlab

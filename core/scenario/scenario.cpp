@@ -183,6 +183,13 @@ void validate(const Scenario& s) {
             fmt::format("must be \"wait\", \"cancel\" or a number of seconds > 0 and <= 86400 (got {})",
                         s.drain_timeout_s));
   require_queue_limit(s.queue.limit, "queue.limit");
+  for (auto [field, limit] : {std::pair{"circuit_breakers.max_pending", s.circuit_breakers.max_pending},
+                              std::pair{"circuit_breakers.max_requests", s.circuit_breakers.max_requests},
+                              std::pair{"circuit_breakers.max_retries", s.circuit_breakers.max_retries}})
+    if (limit != CircuitBreakerLimits::kOff)
+      require(limit >= 1 && limit <= kMaxCircuitBreakerLimit, field,
+              fmt::format("must be a whole number from 1 to {} (got {}); leave it out for no limit",
+                          kMaxCircuitBreakerLimit, limit));
   require_queue_timeout(s.queue.timeout_ms, "queue.timeout_ms");
   require(queue_disciplines().contains(s.queue.discipline), "queue.discipline",
           fmt::format("unknown queue discipline '{}' (known: {})", s.queue.discipline, queue_disciplines().names()));

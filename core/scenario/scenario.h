@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "balancers/balancer_params.h"
+#include "model/circuit_breakers.h"
 #include "model/health.h"
 #include "model/placement.h"
 #include "model/queue_policy.h"
@@ -116,6 +117,8 @@ struct Scenario {
   Clock clock = Clock::real;
   // Every node's queue bound (model/queue_policy.h); a node's own fields replace these.
   QueuePolicy queue;
+  // The cluster's circuit breakers (model/circuit_breakers.h): every limit off by default.
+  CircuitBreakerLimits circuit_breakers;
   // A request answered within this many ms of its intended send time counts as goodput (the
   // latency a client would still wait for); kNoDeadline: no deadline, no goodput figures.
   static constexpr double kNoDeadline = std::numeric_limits<double>::infinity();

@@ -272,6 +272,18 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
   r.read_choice("clock", s.clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (const json* nodes = r.find("nodes")) read_nodes(*nodes, s);
   if (const json* queue = r.find("queue")) s.queue = read_queue(*queue, "queue", &s.queue.params).over(s.queue);
+  if (const json* breakers = r.find("circuit_breakers")) {
+    // Each limit a whole number; a limit not given stays off (validate() checks the range).
+    ObjectReader b(*breakers, "circuit_breakers");
+    CircuitBreakerLimits& l = s.circuit_breakers;
+    for (auto [key, out] : {std::pair{"max_pending", &l.max_pending}, std::pair{"max_requests", &l.max_requests},
+                            std::pair{"max_retries", &l.max_retries}})
+      if (const json* v = b.find(key)) {
+        *out = b.whole_number(key, *v);
+        if (*out == CircuitBreakerLimits::kOff) --*out;  // never "off" by accident: validate() rejects it
+      }
+    b.reject_unknown();
+  }
   if (const json* drain = r.find("drain")) {
     if (drain->is_string() && drain->get<std::string>() == "wait")
       s.drain = Scenario::Drain::wait;
@@ -538,6 +550,13 @@ std::string scenario_to_json(const Scenario& s) {
     j["queue"]["codel_target_ms"] = p.codel_target_ms;
     j["queue"]["codel_interval_ms"] = p.codel_interval_ms;
     j["queue"]["lifo_threshold"] = p.lifo_threshold;
+  }
+  if (s.circuit_breakers.any()) {
+    nlohmann::ordered_json& b = j["circuit_breakers"] = nlohmann::ordered_json::object();
+    const CircuitBreakerLimits& l = s.circuit_breakers;
+    if (l.max_pending != CircuitBreakerLimits::kOff) b["max_pending"] = l.max_pending;
+    if (l.max_requests != CircuitBreakerLimits::kOff) b["max_requests"] = l.max_requests;
+    if (l.max_retries != CircuitBreakerLimits::kOff) b["max_retries"] = l.max_retries;
   }
   if (s.has_deadline()) j["deadline_ms"] = s.deadline_ms;
   if (s.drain == Scenario::Drain::cancel) j["drain"] = "cancel";

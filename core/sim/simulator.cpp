@@ -92,7 +92,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
     n.pump(now);
   }
 
-  bool retry_elsewhere(const Request& failed, std::size_t from);
+  NodeModel::RetryOutcome retry_elsewhere(const Request& failed, std::size_t from);
   void client_done(std::uint32_t client);
   void issue(std::int64_t intended_ns, std::uint32_t client);
   double next_arrival_ns();
@@ -123,6 +123,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<HealthMonitor> health;
   std::unique_ptr<RetryRouter> retry;
+  std::unique_ptr<CircuitBreakers> breakers;  // null when the scenario sets none
   std::unique_ptr<SharePrediction> prediction;
   FaultSchedule faults;
   SnapshotBuilder snapshots;
@@ -189,6 +190,11 @@ Simulator::Model::Model(Scenario s)
   dispatcher = std::make_unique<Dispatcher>(scenario, counters, *this, /*reports_load_changes=*/true);
   health = std::make_unique<HealthMonitor>(scenario.health, weights);
   retry = std::make_unique<RetryRouter>(scenario, dispatcher->placement(), counters);
+  if (scenario.circuit_breakers.any()) {
+    breakers = std::make_unique<CircuitBreakers>(scenario.circuit_breakers);
+    for (auto& node : nodes) node->node.set_circuit_breakers(breakers.get());
+    retry->set_circuit_breakers(breakers.get());
+  }
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
   live = std::make_unique<LiveSettings>(LiveSettings::Values{
       weights, prediction->shares(weights),
@@ -221,9 +227,10 @@ void Simulator::Model::apply_commands() {
   for (auto& f : todo) f();
 }
 
-bool Simulator::Model::retry_elsewhere(const Request& failed, std::size_t from) {
+NodeModel::RetryOutcome Simulator::Model::retry_elsewhere(const Request& failed, std::size_t from) {
   const std::size_t target = retry->choose(failed, from, dispatcher->issued(), now);
-  if (target == kNoNode) return false;
+  if (target == RetryRouter::kOverflow) return NodeModel::RetryOutcome::overflow;
+  if (target == kNoNode) return NodeModel::RetryOutcome::not_retried;
   const Request again = RetryRouter::retried(failed, from);
   NodeModel& n = nodes[target]->node;
   n.counters().retried_in.fetch_add(1, std::memory_order_release);
@@ -231,7 +238,7 @@ bool Simulator::Model::retry_elsewhere(const Request& failed, std::size_t from) 
   n.pump(now);
   dispatcher->load_changed(target);
   dispatcher->load_changed(from);  // its retried_out moves as this returns, before any pick
-  return true;
+  return NodeModel::RetryOutcome::retried;
 }
 
 void Simulator::Model::client_done(std::uint32_t client) {
