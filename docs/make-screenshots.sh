@@ -25,6 +25,8 @@ trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 "$loadlab" --preset weights-5-3-1 --what-if rate=1000:6000:500 \
   --what-if-by balancer=weighted-round-robin,least-connections,p2c --what-if-target 20 --quit-after 25 \
   --screenshot docs/screenshots/what-if.png 2> /dev/null
+# The Flow tab: one slow node under round robin, requests in motion.
+"$loadlab" --preset slow-node --flow --autostart --quit-after 7 --screenshot docs/screenshots/flow.png 2> /dev/null
 # A/B: weights 5/3/1 under weighted round robin against least connections, same requests.
 "$loadlab" --preset weights-5-3-1 --ab balancer=least-connections --quit-after 8 \
   --screenshot docs/screenshots/ab.png 2> /dev/null
@@ -37,4 +39,4 @@ sweep_csv=$(mktemp --suffix .csv)
   --out docs/screenshots/plot-hockey-stick.png 2> /dev/null
 rm -f "$sweep_csv"
 echo docs/screenshots/latency-per-node.png docs/screenshots/latency-distribution.png \
-  docs/screenshots/proxy-configuration.png docs/screenshots/what-if.png docs/screenshots/ab.png docs/screenshots/plot-hockey-stick.png
+  docs/screenshots/proxy-configuration.png docs/screenshots/flow.png docs/screenshots/what-if.png docs/screenshots/ab.png docs/screenshots/plot-hockey-stick.png
