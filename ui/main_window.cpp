@@ -16,6 +16,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QToolBar>
@@ -24,6 +25,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "ab_panel.h"
 #include "control_panel.h"
 #include "dashboard.h"
 #include "metrics/csv_export.h"
@@ -37,6 +39,7 @@
 #include "theory/key_movement.h"
 #include "theory/offered_load.h"
 #include "time_chart.h"
+#include "what_if_panel.h"
 
 namespace loadlab::ui {
 
@@ -64,7 +67,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), controller_(new R
   banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(banner_);
   dashboard_ = new Dashboard;
-  layout->addWidget(dashboard_, 1);
+  // The live run and the What-if sweeps side by side as tabs: a sweep runs on its own
+  // threads on the virtual clock while the live run goes on.
+  what_if_ = new WhatIfPanel;
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName(QStringLiteral("main_tabs"));
+  tabs_->setDocumentMode(true);
+  tabs_->addTab(dashboard_, tr("Live"));
+  tabs_->addTab(what_if_, tr("What-if"));
+  ab_ = new AbPanel;
+  tabs_->addTab(ab_, tr("A/B"));
+  layout->addWidget(tabs_, 1);
   setCentralWidget(central);
 
   build_status_bar();
@@ -161,6 +174,8 @@ void MainWindow::build_docks() {
 
 void MainWindow::scenario_edited() {
   update_load_badge();
+  what_if_->set_scenario(exported_scenario());
+  ab_->set_scenario(exported_scenario());
   if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(exported_scenario());
 }
 
@@ -201,6 +216,16 @@ void MainWindow::update_load_badge() {
 }
 
 void MainWindow::connect_controls() {
+  connect(what_if_, &WhatIfPanel::export_csv_requested, this, [this] {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the sweep"), QStringLiteral("sweep.csv"), tr("CSV (*.csv)"));
+    if (!path.isEmpty()) what_if_->export_csv(path);
+  });
+  connect(what_if_, &WhatIfPanel::export_chart_requested, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the sweep's chart"), QStringLiteral("sweep.png"),
+                                                      tr("PNG or SVG (*.png *.svg)"));
+    if (!path.isEmpty()) what_if_->export_chart(path);
+  });
   NodeTable* table = panel_->table();
   connect(table, &NodeTable::weight_changed, this, &MainWindow::on_weight);
   connect(table, &NodeTable::speed_changed, this, &MainWindow::on_speed);
@@ -301,6 +326,12 @@ void MainWindow::build_actions() {
   }
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(tr("&Live run"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { tabs_->setCurrentIndex(0); });
+  view->addAction(tr("&What-if sweeps"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                  [this] { tabs_->setCurrentWidget(what_if_); });
+  view->addAction(tr("&A/B side by side"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
+                  [this] { tabs_->setCurrentWidget(ab_); });
+  view->addSeparator();
   QAction* show_proxy = proxy_dock_->toggleViewAction();
   connect(show_proxy, &QAction::triggered, this, [this](bool on) {
     if (on) proxy_dock_->raise();
@@ -375,6 +406,10 @@ void MainWindow::apply_dark(bool dark) {
   apply_theme(*qApp, dark ? Theme::dark : Theme::light);
   dashboard_->set_dark(dark);
   dashboard_->set_fonts(QApplication::font());  // a chart theme resets the fonts (projector size)
+  what_if_->set_dark(dark);
+  ab_->set_dark(dark);
+  what_if_->set_fonts(QApplication::font());
+  ab_->set_fonts(QApplication::font());
   banner_->setStyleSheet(QString());
 }
 
@@ -384,6 +419,8 @@ void MainWindow::apply_font_scale(double scale) {
   f.setPointSizeF(base_font_.pointSizeF() * scale);
   QApplication::setFont(f);
   dashboard_->set_fonts(f);
+  what_if_->set_fonts(f);
+  ab_->set_fonts(f);
 }
 
 bool MainWindow::open_preset(const QString& name) {
