@@ -15,6 +15,7 @@
 #include "cli/report_table.h"
 #include "cli/run_command.h"
 #include "dashboard.h"
+#include "flow_view.h"
 #include "loadlab_version.h"
 #include "main_window.h"
 #include "proxy/proxy_config_registry.h"
@@ -58,6 +59,7 @@ void add_options(QCommandLineParser& parser) {
                     QStringLiteral("With --what-if: a target line (ms for a latency)."), QStringLiteral("VALUE")});
   parser.addOption({QStringLiteral("what-if-seeds"), QStringLiteral("With --what-if: seeds per point (default 5)."),
                     QStringLiteral("N")});
+  parser.addOption({QStringLiteral("flow"), QStringLiteral("Open the Flow tab: sampled requests in motion.")});
   parser.addOption({QStringLiteral("ab"),
                     QStringLiteral("Open the A/B tab and run the scenario beside the same scenario with SPEC "
                                    "changed: balancer=NAME, cache=NAME or both, comma-separated."),
@@ -194,6 +196,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (parser.isSet(QStringLiteral("flow"))) window.tabs()->setCurrentWidget(window.flow_view());
   if (parser.isSet(QStringLiteral("ab"))) {
     QString error;
     if (!window.ab()->configure(parser.value(QStringLiteral("ab")), &error)) {

@@ -28,6 +28,7 @@
 #include "ab_panel.h"
 #include "control_panel.h"
 #include "dashboard.h"
+#include "flow_view.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
 #include "node_table.h"
@@ -74,10 +75,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), controller_(new R
   tabs_->setObjectName(QStringLiteral("main_tabs"));
   tabs_->setDocumentMode(true);
   tabs_->addTab(dashboard_, tr("Live"));
+  flow_ = new FlowView;
+  tabs_->addTab(flow_, tr("Flow"));
   tabs_->addTab(what_if_, tr("What-if"));
   ab_ = new AbPanel;
   tabs_->addTab(ab_, tr("A/B"));
   layout->addWidget(tabs_, 1);
+  // The flow view samples requests only while it is shown.
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] { flow_->set_active(tabs_->currentWidget() == flow_); });
   setCentralWidget(central);
 
   build_status_bar();
@@ -327,6 +332,9 @@ void MainWindow::build_actions() {
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(tr("&Live run"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { tabs_->setCurrentIndex(0); });
+  view->addAction(tr("&Flow of requests"), QKeySequence(Qt::CTRL | Qt::Key_4), this, [this] {
+    tabs_->setCurrentWidget(tabs_->currentWidget() == flow_ ? static_cast<QWidget*>(dashboard_) : flow_);
+  });
   view->addAction(tr("&What-if sweeps"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
                   [this] { tabs_->setCurrentWidget(what_if_); });
   view->addAction(tr("&A/B side by side"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
@@ -421,6 +429,7 @@ void MainWindow::apply_font_scale(double scale) {
   dashboard_->set_fonts(f);
   what_if_->set_fonts(f);
   ab_->set_fonts(f);
+  flow_->set_fonts(f);
 }
 
 bool MainWindow::open_preset(const QString& name) {
@@ -489,6 +498,7 @@ void MainWindow::refresh_controls() {
     colors.push_back(node_color(i));
   }
   dashboard_->set_nodes(names, colors);
+  flow_->set_cluster(names, colors, to_q(scenario().balancer), to_q(scenario().cache_policy));
   update_hit_model();
   update_marks();
 }
@@ -779,6 +789,11 @@ void MainWindow::tick() {
   timer.start();
   if (hit_model_dirty_) update_hit_model();  // coalesces a slider drag into one update per tick
   if (controller_->take_snapshots()) redraw();
+  if (flow_->active()) {
+    flow_->set_balancer(to_q(scenario().balancer));
+    flow_->update_from(controller_->flow_tap(), controller_->history().all());
+  }
+  controller_->set_flow_sampling(flow_->sampling());
   if (force_repaint_) repaint();
   tick_ms_.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
   if (tick_ms_.size() > 100'000) tick_ms_.erase(tick_ms_.begin(), tick_ms_.begin() + 50'000);

@@ -25,6 +25,7 @@ namespace loadlab::ui {
 
 class AbPanel;
 class ControlPanel;
+class FlowView;
 class ProxyConfigPanel;
 class Dashboard;
 class NodeTable;
@@ -76,6 +77,7 @@ class MainWindow : public QMainWindow {
   Dashboard* dashboard() const { return dashboard_; }
   WhatIfPanel* what_if() const { return what_if_; }
   AbPanel* ab() const { return ab_; }
+  FlowView* flow_view() const { return flow_; }
   QTabWidget* tabs() const { return tabs_; }
   ProxyConfigPanel* proxy_config_panel() const { return proxy_panel_; }
   QDockWidget* proxy_config_dock() const { return proxy_dock_; }
@@ -144,6 +146,7 @@ class MainWindow : public QMainWindow {
   Dashboard* dashboard_;
   WhatIfPanel* what_if_;
   AbPanel* ab_;
+  FlowView* flow_;
   QTabWidget* tabs_;
   ControlPanel* panel_;
   ProxyConfigPanel* proxy_panel_;
