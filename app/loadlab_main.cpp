@@ -21,6 +21,7 @@
 #include "proxy/proxy_config_registry.h"
 #include "proxy_config_panel.h"
 #include "scenario/scenario_json.h"
+#include "sweep/sweep_preset.h"
 #include "what_if_panel.h"
 
 namespace {
@@ -50,6 +51,9 @@ void add_options(QCommandLineParser& parser) {
                     QStringLiteral("Open the What-if tab and sweep PARAM over SPEC on the virtual clock, as "
                                    "loadlab-cli sweep --vary does (e.g. rate=200:2000:200)."),
                     QStringLiteral("PARAM=SPEC")});
+  parser.addOption({QStringLiteral("what-if-preset"),
+                    QStringLiteral("Open the What-if tab and run the sweep preset NAME (loadlab-cli list names them)."),
+                    QStringLiteral("NAME")});
   parser.addOption({QStringLiteral("what-if-by"),
                     QStringLiteral("With --what-if: one curve per value, e.g. balancer=round-robin,p2c."),
                     QStringLiteral("PARAM=LIST")});
@@ -172,6 +176,26 @@ int main(int argc, char** argv) {
     window.proxy_config_panel()->set_product(proxy);
     window.proxy_config_dock()->show();
     window.proxy_config_dock()->raise();
+  }
+  if (parser.isSet(QStringLiteral("what-if-preset"))) {
+    const QString name = parser.value(QStringLiteral("what-if-preset"));
+    if (!window.what_if()->choose_preset(name)) {
+      std::fprintf(stderr, "loadlab: error: --what-if-preset: unknown sweep preset '%s' (known: %s)\n",
+                   qPrintable(name),
+                   [] {
+                     std::string known;
+                     for (const std::string& n : loadlab::sweep_preset_names())
+                       known += (known.empty() ? "" : ", ") + n;
+                     return known;
+                   }()
+                       .c_str());
+      return 2;
+    }
+    window.tabs()->setCurrentWidget(window.what_if());
+    if (!window.what_if()->run()) {
+      std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(window.what_if()->status_label()->text()));
+      return 2;
+    }
   }
   if (parser.isSet(QStringLiteral("what-if"))) {
     bool seeds_ok = true;

@@ -280,17 +280,28 @@ struct RefCaffeineSketch {
 };
 
 // W-TinyLFU as Caffeine's BoundedLocalCache runs it with each access maintained at once.
-// With weights of 1 and one access at a time, a miss on a full cache overflows the window by
-// exactly one entry, and evictFromMain reduces to one duel: that candidate against
-// probation's LRU entry (or itself, when probation holds nothing else).
+// With weights of 1 and one access at a time, a miss on a full cache puts the cache over by
+// exactly one entry, and evictFromMain reduces to one duel: the entry the window just pushed
+// into probation (or, when the window had room, the window's LRU entry) against probation's
+// LRU entry — or no duel, when probation holds nothing else. With `climb`, Caffeine's hill
+// climber (commit 33127bb) runs after every access: counted samples, a step of 6.25% of the
+// maximum (>= 2) that restarts on a 5-point change of the hit rate and decays otherwise, the
+// window grown from protected or shrunk into it, at most 1,000 entries moved at a time.
 struct RefWTinyLfu {
   std::size_t c, window_cap, protected_cap;
   Queue window, probation, prot;
   RefCaffeineSketch sketch;
   std::uint64_t rng;
-  explicit RefWTinyLfu(std::size_t capacity, std::uint64_t seed = 0x5EEDCAFEULL) : c(capacity), rng(seed) {
+  bool climbing;
+  std::uint64_t hits = 0, misses = 0;
+  double step, previous = 0;
+  std::int64_t adjustment = 0;
+  explicit RefWTinyLfu(std::size_t capacity, std::uint64_t seed = 0x5EEDCAFEULL, bool climb = false)
+      : c(capacity), rng(seed), climbing(climb) {
     window_cap = capacity - static_cast<std::size_t>(0.99 * static_cast<double>(capacity));
     protected_cap = static_cast<std::size_t>(0.8 * static_cast<double>(capacity - window_cap));
+    step = std::max(0.0625 * static_cast<double>(capacity), 2.0);
+    if (capacity > 512) step = -step;
   }
   std::size_t size() const { return window.size() + probation.size() + prot.size(); }
   std::uint32_t next_random() {  // splitmix64, low 32 bits
@@ -300,7 +311,70 @@ struct RefWTinyLfu {
     return static_cast<std::uint32_t>(z ^ (z >> 31));
   }
   void demote() {
-    while (prot.size() > protected_cap) probation.push_front(prot.pop_back());
+    for (int i = 0; i < 1000 && prot.size() > protected_cap; ++i) probation.push_front(prot.pop_back());
+  }
+  void judge_sample() {
+    if (!sketch.ready()) {
+      previous = 0;
+      hits = misses = 0;
+      return;
+    }
+    double decay = 0.98;
+    std::uint64_t sample = sketch.sample;
+    if (c <= 512) {
+      const double initial = 0.0625 * static_cast<double>(c);
+      const double magnitude = std::max(initial / 4, std::abs(step));
+      const double ratio = magnitude == 0 ? 1.0 : std::clamp(initial / magnitude, 1.0, 4.0);
+      sample = static_cast<std::uint64_t>(static_cast<double>(sample) * ratio);
+      decay = 0.995;
+    }
+    if (hits + misses < sample) return;
+    const double rate = static_cast<double>(hits) / static_cast<double>(hits + misses);
+    const double change = rate - previous;
+    const double amount = change >= 0 ? step : -step;
+    if (std::abs(change) >= 0.05)
+      step = std::copysign(std::max(0.0625 * static_cast<double>(c), 2.0), amount);
+    else
+      step = decay * amount;
+    previous = rate;
+    adjustment = static_cast<std::int64_t>(amount);
+    hits = misses = 0;
+  }
+  void grow_window() {
+    if (protected_cap == 0) return;
+    auto quota = std::min<std::int64_t>(adjustment, static_cast<std::int64_t>(protected_cap));
+    protected_cap -= static_cast<std::size_t>(quota);
+    window_cap += static_cast<std::size_t>(quota);
+    demote();
+    for (int i = 0; i < 1000 && quota > 0; ++i) {
+      Queue& from = probation.size() ? probation : prot;
+      if (from.size() == 0) break;
+      window.push_front(from.pop_back());
+      --quota;
+    }
+    protected_cap += static_cast<std::size_t>(quota);
+    window_cap -= static_cast<std::size_t>(quota);
+    adjustment = quota;
+  }
+  void shrink_window() {
+    if (window_cap <= 1) return;
+    auto quota = std::min<std::int64_t>(-adjustment, static_cast<std::int64_t>(window_cap - 1));
+    protected_cap += static_cast<std::size_t>(quota);
+    window_cap -= static_cast<std::size_t>(quota);
+    for (int i = 0; i < 1000 && quota > 0 && window.size() > 0; ++i) {
+      probation.push_front(window.pop_back());
+      --quota;
+    }
+    protected_cap -= static_cast<std::size_t>(quota);
+    window_cap += static_cast<std::size_t>(quota);
+    adjustment = -quota;
+  }
+  void maintain() {
+    if (climbing) judge_sample();
+    demote();
+    if (!climbing) return;
+    if (adjustment > 0) grow_window();
+    if (adjustment < 0) shrink_window();
   }
   bool access(Key k) {
     if (window.has(k) || probation.has(k) || prot.has(k)) {
@@ -315,28 +389,42 @@ struct RefWTinyLfu {
         probation.erase(k);
         (protected_cap == 0 ? probation : prot).push_front(k);
       }
-      demote();
+      ++hits;
+      maintain();
       return true;
     }
     if (c == 0) return false;
     window.push_front(k);
     if (size() >= c / 2 && !sketch.ready()) sketch.init(c);
     sketch.increment(k);
-    if (window.size() > window_cap) {
-      const Key candidate = window.pop_back();
+    ++misses;
+    bool pushed = false;
+    Key candidate = 0;
+    while (window.size() > window_cap) {
+      candidate = window.pop_back();
       probation.push_front(candidate);
-      if (size() > c) {
+      pushed = true;
+    }
+    if (size() > c) {
+      if (!pushed) candidate = window.items.back();
+      Queue& home = pushed ? probation : window;
+      if (probation.size() == 0) {
+        home.erase(candidate);
+      } else {
         const Key victim = probation.items.back();
         if (victim == candidate) {
           probation.erase(candidate);
         } else {
           const unsigned cf = sketch.frequency(candidate), vf = sketch.frequency(victim);
           const bool admit = cf > vf || (cf >= 6 && (next_random() & 127) == 0);
-          probation.erase(admit ? victim : candidate);
+          if (admit)
+            probation.erase(victim);
+          else
+            home.erase(candidate);
         }
       }
     }
-    demote();
+    maintain();
     return false;
   }
 };

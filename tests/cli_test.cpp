@@ -286,6 +286,46 @@ TEST_F(Cli, TraceThenCachesimWritesTheDocumentedTable) {
   EXPECT_LE(std::stod(table.rows[6].at("miss_ratio")), std::stod(table.rows[0].at("miss_ratio")));
 }
 
+TEST_F(Cli, CachesimHillClimbAndSampleMinimumAreOptions) {
+  // A drifting working set, where the climber grows the window (w_tiny_lfu_test.cpp).
+  std::string text;
+  std::uint64_t state = 9;
+  for (std::uint64_t i = 0; i < 60'000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    text += std::to_string(i / 4 + (state >> 33) % 2000) + "\n";
+  }
+  write("drift.txt", text);
+  const auto misses = [&](const std::string& flags) {
+    const Result r =
+        cli("cachesim " + path("drift.txt") + " --policies wtinylfu --sizes 1000 -q --csv " + path("w.csv") + flags);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return std::stoull(read_csv(path("w.csv")).rows.at(0).at("misses"));
+  };
+  EXPECT_LT(misses(" --hill-climb"), misses(""));
+  // Sampled at 1%, size 1000 would be a miniature of 10: with the default minimum of 1,000
+  // objects it runs exactly, and says so; with --sample-min-objects 0 it is sampled.
+  const Result widened = cli("cachesim " + path("drift.txt") + " --policies lru --sizes 1000 --sample-rate 0.01");
+  ASSERT_EQ(widened.exit_code, 0) << widened.output;
+  EXPECT_NE(widened.output.find("ran at a higher rate (1: exactly): 1000 at 1"), std::string::npos) << widened.output;
+  const Result exact = cli("cachesim " + path("drift.txt") + " --policies lru --sizes 1000 -q --csv " + path("e.csv"));
+  ASSERT_EQ(exact.exit_code, 0) << exact.output;
+  ASSERT_EQ(
+      cli("cachesim " + path("drift.txt") + " --policies lru --sizes 1000 --sample-rate 0.01 -q --csv " + path("s.csv"))
+          .exit_code,
+      0);
+  EXPECT_EQ(read_csv(path("s.csv")).rows.at(0).at("misses"), read_csv(path("e.csv")).rows.at(0).at("misses"));
+  ASSERT_EQ(cli("cachesim " + path("drift.txt") +
+                " --policies lru --sizes 1000 --sample-rate 0.01 --sample-min-objects 0 -q --csv " + path("s0.csv"))
+                .exit_code,
+            0);
+  EXPECT_NE(read_csv(path("s0.csv")).rows.at(0).at("misses"), read_csv(path("e.csv")).rows.at(0).at("misses"));
+  // In a scenario: cache.hill_climb, and --hill-climb on run.
+  const Result bad =
+      cli("run " + write("hc.json", R"({"nodes": 1, "cache": {"policy": "wtinylfu", "hill_climb": 1}})"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("cache.hill_climb: expected true or false (got 1)"), std::string::npos) << bad.output;
+}
+
 TEST_F(Cli, CachesimBadInputNamesTheLineOrValue) {
   write("bad.csv", "key\n1\n\"\"\n");
   const Result bad = cli("cachesim " + path("bad.csv"));

@@ -59,6 +59,40 @@ TEST_F(Cli, SweepWritesTheDocumentedColumns) {
   EXPECT_NE(slurp(path("s.json")).find("\"p99_us\": {"), std::string::npos);
 }
 
+TEST_F(Cli, SweepPresetRunsByNameOrFileAndIsListed) {
+  const Result list = cli("list");
+  EXPECT_NE(list.output.find("Sweep presets (sweep --preset NAME):"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("power-of-d-choices"), std::string::npos);
+  // The preset's scenario and specs, its seeds unless --seeds, flags over its scenario.
+  const Result r = cli("sweep --preset latency-vs-load --seeds 2 --requests 3000 --csv " + path("p.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Latency against load"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("chart: --x rate --y mean_us, formula dashed: theory_mean_us"), std::string::npos);
+  const auto table = read_csv(path("p.csv"));
+  ASSERT_EQ(table.rows.size(), 18u);  // rate=100:950:50
+  EXPECT_EQ(table.rows[0].at("seeds"), "2");
+  EXPECT_EQ(table.rows[17].at("rate"), "950");
+  EXPECT_FALSE(table.rows[0].at("theory_mean_us").empty());
+  // The installed copy of the file gives the same bytes.
+  const std::string file = std::string(LOADLAB_SOURCE_DIR) + "/resources/sweeps/latency-vs-load.json";
+  ASSERT_EQ(cli("sweep --preset " + file + " --seeds 2 --requests 3000 -q --csv " + path("f.csv")).exit_code, 0);
+  EXPECT_EQ(slurp(path("f.csv")), slurp(path("p.csv")));
+}
+
+TEST_F(Cli, SweepPresetBadUseExitsTwoAndWritesNothing) {
+  const Result unknown = cli("sweep --preset hockey --csv " + path("x.csv"));
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("--preset: unknown sweep preset 'hockey' (known: how-big-a-cache"), std::string::npos)
+      << unknown.output;
+  const Result with_vary = cli("sweep --preset pooling --vary rate=1,2 --csv " + path("x.csv"));
+  EXPECT_EQ(with_vary.exit_code, 2);
+  EXPECT_NE(with_vary.output.find("leave out --vary"), std::string::npos) << with_vary.output;
+  write("s.json", R"({"nodes": [{"name": "a"}], "workload": {"rate": 10, "requests": 10}})");
+  EXPECT_EQ(cli("sweep " + path("s.json") + " --preset pooling --csv " + path("x.csv")).exit_code, 2);
+  EXPECT_EQ(cli("sweep --preset " + path("missing.json") + " --csv " + path("x.csv")).exit_code, 2);
+  EXPECT_FALSE(fs::exists(path("x.csv")));
+}
+
 TEST_F(Cli, SweepIsByteIdenticalRunAfterRunAndAtAnyThreadCount) {
   ASSERT_EQ(cli(kSweep + " --threads 1 --csv " + path("a.csv") + " --csv-runs " + path("ra.csv")).exit_code, 0);
   ASSERT_EQ(cli(kSweep + " --threads 1 --csv " + path("b.csv") + " --csv-runs " + path("rb.csv")).exit_code, 0);

@@ -4,10 +4,13 @@
 // Bloom filter's shape against libCacheSim's code, the policy against a reference here).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "cache_reference.h"
 #include "caches/cache_registry.h"
 #include "caches/counting_bloom_filter.h"
 #include "caches/frequency_sketch.h"
+#include "caches/lru.h"
 #include "caches/w_tiny_lfu.h"
 #include "caches/w_tiny_lfu_libcachesim.h"
 #include "caches/xxh64.h"
@@ -146,6 +149,80 @@ TEST(WTinyLfuVariants, SameMissesAsTheirReferencesAcrossSizes) {
       EXPECT_EQ(m[2], trace.size()) << "libCacheSim admits nothing below 100 objects";
     }
   }
+}
+
+// A trace whose best window is far from 1%: a working set of 2,000 keys that drifts (each
+// request picks one of the 2,000 keys above a base that rises by one every 4 requests), so
+// every key is hot for a while and then never seen again. Recency is everything: LRU-like
+// behaviour wins, and a 1% window sends every newcomer into a duel it loses against the
+// frequencies of keys that are already leaving.
+std::vector<std::uint64_t> drifting_keys(std::size_t requests, std::uint64_t span, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<std::uint64_t> out;
+  for (std::size_t i = 0; i < requests; ++i) out.push_back(i / 4 + rng.next() % span);
+  return out;
+}
+
+TEST(WTinyLfuHillClimbing, SameMissesAndWindowAsTheReferenceAcrossSizes) {
+  // Sizes around the small-cache rule (512), with 1,000-entry moves at 20,000 (a step of
+  // 1,250) and a phase change half way, so the climber restarts.
+  auto trace = zipf_keys(150'000, 30'000, 0.9, 23);
+  const auto drift = drifting_keys(150'000, 2'000, 5);
+  trace.insert(trace.end(), drift.begin(), drift.end());
+  for (std::size_t size : {1u, 3u, 40u, 99u, 300u, 512u, 513u, 1000u, 4321u, 20'000u}) {
+    WTinyLfu climbing(size, WTinyLfu::kDefaultSeed, true);
+    test::RefWTinyLfu ref(size, WTinyLfu::kDefaultSeed, true);
+    std::uint64_t misses = 0, ref_misses = 0;
+    std::size_t i = 0;
+    for (auto k : trace) {
+      misses += !climbing.access(k);
+      ref_misses += !ref.access(k);
+      if (++i % 10'000 == 0) {
+        ASSERT_EQ(climbing.window_capacity(), ref.window_cap) << size << " after " << i;
+        ASSERT_EQ(climbing.protected_capacity(), ref.protected_cap) << size << " after " << i;
+      }
+    }
+    EXPECT_EQ(misses, ref_misses) << "at " << size;
+    EXPECT_LE(climbing.size(), size);
+    EXPECT_TRUE(climbing.hill_climbing());
+    if (size >= 300) {
+      EXPECT_GT(climbing.climber_samples(), 0u) << size;
+    }
+  }
+}
+
+TEST(WTinyLfuHillClimbing, GrowsTheWindowAndCutsMissesWhereRecencyWins) {
+  const auto trace = drifting_keys(400'000, 2'000, 11);
+  for (std::size_t size : {1000u, 3000u}) {
+    WTinyLfu fixed(size), climbing(size, WTinyLfu::kDefaultSeed, true);
+    Lru lru(size);
+    std::uint64_t m_fixed = 0, m_climbing = 0, m_lru = 0;
+    for (auto k : trace) {
+      m_fixed += !fixed.access(k);
+      m_climbing += !climbing.access(k);
+      m_lru += !lru.access(k);
+    }
+    EXPECT_EQ(fixed.window_capacity(), size / 100);           // never moves without the option
+    EXPECT_GT(climbing.window_capacity(), size / 4) << size;  // the climber found recency
+    EXPECT_LT(static_cast<double>(m_climbing), 0.9 * static_cast<double>(m_fixed)) << size;
+    std::printf("drift, size %zu: misses fixed %llu, climbing %llu (window %zu), lru %llu\n", size,
+                static_cast<unsigned long long>(m_fixed), static_cast<unsigned long long>(m_climbing),
+                climbing.window_capacity(), static_cast<unsigned long long>(m_lru));
+  }
+}
+
+TEST(WTinyLfuHillClimbing, TheRegistryNameTakesTheOption) {
+  // Through the registry as the scenario and the CLI build it.
+  auto fixed = caches().make("wtinylfu", CacheOptions{1000});
+  auto climbing = caches().make("wtinylfu", CacheOptions{1000, CacheParams{.hill_climb = true}});
+  const auto trace = drifting_keys(100'000, 2'000, 3);
+  std::uint64_t a = 0, b = 0;
+  for (auto k : trace) a += !fixed->access(k), b += !climbing->access(k);
+  EXPECT_NE(a, b);
+  bool documented = false;
+  for (const auto& e : caches().entries())
+    if (e.name == "wtinylfu") documented = e.summary.find("--hill-climb") != std::string::npos;
+  EXPECT_TRUE(documented);
 }
 
 TEST(WTinyLfuLibCacheSim, SameMissesAsLibCacheSimItself) {

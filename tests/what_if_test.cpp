@@ -147,5 +147,24 @@ TEST_F(WhatIf, TheLiveRunGoesOnWhileASweepRuns) {
   ASSERT_TRUE(wait_until([&] { return !panel_->running(); }, 10000));
 }
 
+TEST_F(WhatIf, ASweepPresetRunsWithItsOwnModelAndChart) {
+  ASSERT_TRUE(panel_->choose_preset("latency-vs-load"));
+  EXPECT_FALSE(panel_->values_edit()->isEnabled());  // the preset brings its grid
+  EXPECT_EQ(panel_->metric_box()->currentText(), "mean_us");
+  EXPECT_TRUE(panel_->status_label()->text().contains("M/M/1"));
+  panel_->seeds_box()->setValue(2);
+  ASSERT_TRUE(panel_->run());
+  ASSERT_TRUE(wait_until([&] { return !panel_->running(); }, 120000));
+  const SweepCurves& c = panel_->chart()->curves();
+  ASSERT_EQ(c.curves.size(), 1u);
+  EXPECT_EQ(c.x, "rate");
+  EXPECT_EQ(c.theory, "theory_mean_us");
+  EXPECT_GE(c.curves[0].measured.size(), 10u);
+  // Back to the window's model: the controls come back.
+  EXPECT_TRUE(panel_->choose_preset(""));
+  EXPECT_TRUE(panel_->values_edit()->isEnabled());
+  EXPECT_FALSE(panel_->choose_preset("no-such-preset"));
+}
+
 }  // namespace
 }  // namespace loadlab::ui

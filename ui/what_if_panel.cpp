@@ -41,6 +41,17 @@ std::string round2(double v) {
 }  // namespace
 
 WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
+  preset_box_ = new QComboBox;
+  preset_box_->setObjectName(QStringLiteral("what_if_preset"));
+  preset_box_->addItem(tr("Your model (the window's)"), QString());
+  for (const std::string& name : sweep_preset_names()) {
+    try {
+      preset_box_->addItem(QString::fromStdString(load_sweep_preset(name).title), QString::fromStdString(name));
+    } catch (const std::exception&) {
+      // a broken built-in preset is a test failure (SweepPreset tests), not the window's
+    }
+  }
+  preset_box_->setToolTip(tr("A question with its lesson and formula, or your own model with the controls below."));
   parameter_ = new QComboBox;
   parameter_->setObjectName(QStringLiteral("what_if_parameter"));
   values_ = new QLineEdit;
@@ -103,6 +114,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
   chart_ = new SweepChart;
 
   auto* form = new QFormLayout;
+  form->addRow(tr("Sweep"), preset_box_);
   form->addRow(tr("Vary"), parameter_);
   form->addRow(tr("over"), values_);
   form->addRow(tr("Curves"), by_);
@@ -136,6 +148,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
   layout->addWidget(chart_, 1);
 
   connect(parameter_, &QComboBox::currentIndexChanged, this, [this] { suggest_values(); });
+  connect(preset_box_, &QComboBox::currentIndexChanged, this, [this] { preset_chosen(); });
   connect(by_, &QComboBox::currentIndexChanged, this, [this] { suggest_by_values(); });
   connect(metric_, &QComboBox::currentIndexChanged, this, [this] {
     const std::string m = metric_->currentText().toStdString();
@@ -229,6 +242,41 @@ void WhatIfPanel::suggest_by_values() {
     by_values_->clear();
 }
 
+bool WhatIfPanel::choose_preset(const QString& name) {
+  const int index = preset_box_->findData(name);
+  if (index < 0) return false;
+  preset_box_->setCurrentIndex(index);
+  preset_chosen();
+  return true;
+}
+
+void WhatIfPanel::preset_chosen() {
+  const QString name = preset_box_->currentData().toString();
+  preset_.reset();
+  if (!name.isEmpty()) {
+    try {
+      preset_ = load_sweep_preset(name.toStdString());
+    } catch (const std::exception& e) {
+      show_status(QString::fromStdString(e.what()), true);
+    }
+  }
+  if (preset_) {
+    const SweepChartHints& h = preset_->chart;
+    const int metric = metric_->findText(QString::fromStdString(h.y));
+    if (metric >= 0) metric_->setCurrentIndex(metric);
+    const bool latency = h.y.ends_with("_us");
+    target_->setText(h.target ? QString::number(latency ? *h.target / 1000 : *h.target) : QString());
+    seeds_->setValue(static_cast<int>(std::min<unsigned>(preset_->definition.seeds, 100)));
+    QString vary;
+    for (const SweepParameter& p : preset_->definition.parameters)
+      vary += (vary.isEmpty() ? "" : "  ") + QString::fromStdString(p.name + "=" + p.spec);
+    show_status(QString::fromStdString(preset_->lesson) + tr("\n\nVaries %1.").arg(vary), false);
+  } else {
+    show_status(QString(), false);
+  }
+  update_buttons();
+}
+
 bool WhatIfPanel::configure(const QString& vary, const QString& by, const QString& metric, const QString& target,
                             int seeds, QString* error) {
   auto fail = [&](const QString& why) {
@@ -268,27 +316,35 @@ bool WhatIfPanel::configure(const QString& vary, const QString& by, const QStrin
 bool WhatIfPanel::run() {
   if (running()) return false;
   SweepDefinition d;
-  Scenario base = scenario_;
+  Scenario base = preset_ ? preset_->scenario : scenario_;
   std::vector<SweepPoint> points;
   try {
-    d.seeds = static_cast<unsigned>(seeds_->value());
-    d.parameters.push_back(
-        parse_sweep_parameter(parameter_->currentText().toStdString() + "=" + values_->text().trimmed().toStdString()));
-    const QString by = by_->currentData().toString();
-    if (!by.isEmpty())
-      d.parameters.push_back(
-          parse_sweep_parameter(by.toStdString() + "=" + by_values_->text().trimmed().toStdString()));
-    check_definition(d);
-    // The virtual clock, whatever the live run uses: the sweep must not take the live
-    // run's cores for its own real threads, and its points must be exactly repeatable.
-    base.clock = Scenario::Clock::virtual_time;
-    base.workload.requests = static_cast<std::uint64_t>(requests_->value());
-    points = plan_sweep(base, d);
+    if (preset_) {
+      d = preset_->definition;  // its grid, and its requests per run
+      d.seeds = static_cast<unsigned>(seeds_->value());
+      base.clock = Scenario::Clock::virtual_time;
+      points = plan_sweep(base, d);
+    } else {
+      d.seeds = static_cast<unsigned>(seeds_->value());
+      d.parameters.push_back(parse_sweep_parameter(parameter_->currentText().toStdString() + "=" +
+                                                   values_->text().trimmed().toStdString()));
+      const QString by = by_->currentData().toString();
+      if (!by.isEmpty())
+        d.parameters.push_back(
+            parse_sweep_parameter(by.toStdString() + "=" + by_values_->text().trimmed().toStdString()));
+      check_definition(d);
+      // The virtual clock, whatever the live run uses: the sweep must not take the live
+      // run's cores for its own real threads, and its points must be exactly repeatable.
+      base.clock = Scenario::Clock::virtual_time;
+      base.workload.requests = static_cast<std::uint64_t>(requests_->value());
+      points = plan_sweep(base, d);
+    }
   } catch (const std::exception& e) {
     show_status(QString::fromStdString(e.what()), true);
     return false;
   }
   definition_ = d;
+  hints_ = preset_ ? std::optional<SweepChartHints>(preset_->chart) : std::nullopt;
   results_.clear();
   runs_total_ = points.size() * d.seeds;
   progress_->setRange(0, static_cast<int>(std::min<std::size_t>(runs_total_, 1'000'000'000)));
@@ -368,12 +424,20 @@ void WhatIfPanel::redraw() {
     }
   }
   SweepCurveRequest request;
-  request.x = definition_.parameters[0].name;
   request.y = metric_->currentText().toStdString();
-  if (definition_.parameters.size() > 1) request.by = definition_.parameters[1].name;
+  if (hints_) {  // a preset says how its answer is drawn
+    request.x = hints_->x;
+    request.by = hints_->by.value_or("");
+    if (hints_->theory && request.y == hints_->y) request.theory = *hints_->theory;
+  } else {
+    request.x = definition_.parameters[0].name;
+    if (definition_.parameters.size() > 1) request.by = definition_.parameters[1].name;
+  }
   try {
-    const SweepCurves curves = build_sweep_curves(sweep_table(definition_, results_), request);
-    chart_->show_curves(curves, target, sweep_parameter_value(scenario_, request.x));
+    SweepCurves curves = build_sweep_curves(sweep_table(definition_, results_), request);
+    if (hints_ && hints_->log_x) curves.log_x = true;
+    // "Now" is the window's own setting: it has none in a preset's model.
+    chart_->show_curves(curves, target, hints_ ? std::nullopt : sweep_parameter_value(scenario_, request.x));
   } catch (const std::exception& e) {
     show_status(QString::fromStdString(e.what()), true);
   }
@@ -420,9 +484,12 @@ void WhatIfPanel::update_buttons() {
   cancel_button_->setEnabled(running());
   csv_button_->setEnabled(!running() && !results_.empty());
   chart_button_->setEnabled(!results_.empty());
-  for (QWidget* w : std::initializer_list<QWidget*>{parameter_, values_, by_, seeds_, requests_})
-    w->setEnabled(!running());
-  by_values_->setEnabled(!running() && !by_->currentData().toString().isEmpty());
+  // A preset brings its own grid and requests; the seeds, the metric and the target stay the user's.
+  const bool own = !preset_;
+  for (QWidget* w : std::initializer_list<QWidget*>{parameter_, values_, by_, requests_})
+    w->setEnabled(!running() && own);
+  for (QWidget* w : std::initializer_list<QWidget*>{preset_box_, seeds_}) w->setEnabled(!running());
+  by_values_->setEnabled(!running() && own && !by_->currentData().toString().isEmpty());
 }
 
 }  // namespace loadlab::ui

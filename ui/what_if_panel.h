@@ -8,10 +8,12 @@
 // (the bytes `loadlab-cli sweep` writes) and the chart as PNG or SVG.
 #include <QWidget>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "scenario/scenario.h"
+#include "sweep/sweep_preset.h"
 #include "sweep/sweep_runner.h"
 
 class QComboBox;
@@ -52,7 +54,13 @@ class WhatIfPanel : public QWidget {
   void set_dark(bool dark);
   void set_fonts(const QFont& font);
 
+  // A sweep preset (core/sweep/sweep_preset.h) instead of the window's model: its scenario,
+  // its grid and its chart; empty: the window's model and the controls. False for an unknown
+  // name.
+  bool choose_preset(const QString& name);
+
   // For tests.
+  QComboBox* preset_box() const { return preset_box_; }
   QComboBox* parameter_box() const { return parameter_; }
   QLineEdit* values_edit() const { return values_; }
   QComboBox* by_box() const { return by_; }
@@ -84,13 +92,18 @@ class WhatIfPanel : public QWidget {
   void show_status(const QString& text, bool error);
   void update_buttons();
 
+  void preset_chosen();
+
   Scenario scenario_;
+  std::optional<SweepPreset> preset_;     // chosen in the box
+  std::optional<SweepChartHints> hints_;  // of the sweep whose results are shown, if a preset's
   SweepDefinition definition_;
   std::vector<PointResult> results_;
   std::unique_ptr<SweepRunner> runner_;
   std::thread worker_;
   std::size_t runs_total_ = 0;
 
+  QComboBox* preset_box_;
   QComboBox* parameter_;
   QLineEdit* values_;
   QComboBox* by_;

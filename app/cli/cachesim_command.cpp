@@ -210,6 +210,8 @@ int cachesim_command(const CachesimOptions& options) {
     stream.threads = threads;
     stream.next_use = next_use.get();
     stream.sample_rate = options.sample_rate;
+    stream.sample_min_objects = options.sample_min_objects;
+    stream.cache_params.hill_climb = options.hill_climb;
     stream.stop = [] { return interrupted(); };
     Progress progress(*reader, options.trace, !options.quiet);
     stream.progress = [&progress](std::uint64_t done) { progress(done); };
@@ -220,11 +222,22 @@ int cachesim_command(const CachesimOptions& options) {
       };
     results = simulate_stream(policies, sizes, *reader, stream);
     if (reader->requests_read() == 0) throw no_requests();
-    if (sampler)
+    if (sampler) {
       notes.push_back(fmt::format(
           "SHARDS: keys sampled at rate {} by hash; each size simulated at its share of the sample (size x rate) "
           "and its miss ratio estimated over the expected sampled count",
           sampler->rate()));
+      std::string widened;
+      for (const SimResult& r : results)
+        if (r.policy == results.front().policy && r.sample_rate > sampler->rate())
+          widened += fmt::format("{}{} at {:.4g}", widened.empty() ? "" : ", ", r.cache_size,
+                                 r.sample_rate < 1 ? r.sample_rate : 1.0);
+      if (!widened.empty())
+        notes.push_back(
+            fmt::format("SHARDS: sizes whose miniature would hold fewer than {} objects "
+                        "(--sample-min-objects) ran at a higher rate (1: exactly): {}",
+                        options.sample_min_objects, widened));
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kBadInput;
@@ -237,11 +250,11 @@ int cachesim_command(const CachesimOptions& options) {
     notes.push_back(fmt::format(
         "model: skipped, the trace has more than {} distinct keys (the popularity table is bounded)", kMaxCountedKeys));
   auto model = [&](const SimResult& r) -> double {
-    // Under sampling the model sees what the miniature caches see: the sampled keys' counts,
-    // the scaled size, and the expected sampled count.
-    const bool sampled = r.sample_rate < 1;
-    const double n = static_cast<double>(r.requests) * (sampled ? r.sample_rate : 1.0);
-    const double c = static_cast<double>(sampled ? r.sampled_cache_size : r.cache_size);
+    // Under sampling the model sees the sample its counts are of (the --sample-rate one,
+    // whatever rate a small size was simulated at): the sampled keys' counts, the size
+    // scaled by that rate, and the expected sampled count.
+    const double n = static_cast<double>(r.requests) * (sampler ? sampler->rate() : 1.0);
+    const double c = static_cast<double>(sampler ? sampler->scaled(r.cache_size) : r.cache_size);
     if (!modelled) return std::numeric_limits<double>::quiet_NaN();
     if (r.policy == "lru") return std::min(1.0, che_lru_trace_misses(key_counts, c) / n);
     if (r.policy == "fifo") return std::min(1.0, fifo_trace_misses(key_counts, c) / n);

@@ -12,6 +12,10 @@ struct CachesimOptions {
   std::string sizes = "0.01,0.1";
   bool mrc = false;
   double sample_rate = 1;  // < 1: SHARDS spatial sampling of the keys
+  // Under sampling, the fewest objects a size's miniature cache may hold: smaller sizes run at
+  // a higher rate (0: every size at --sample-rate).
+  std::size_t sample_min_objects = 1000;
+  bool hill_climb = false;  // wtinylfu: Caffeine's hill climber (CacheParams::hill_climb)
   std::string format = "auto";
   std::string key_column, size_column;
   unsigned threads = 0;  // 0: all cores

@@ -17,6 +17,7 @@
 #include "run_command.h"
 #include "sweep/run_metrics.h"
 #include "sweep/scenario_parameter.h"
+#include "sweep/sweep_preset.h"
 #include "sweep_command.h"
 #include "sweep_executor.h"
 #include "via_command.h"
@@ -35,6 +36,8 @@ void print_catalog() {
   for (const auto& e : proxy_config_writers().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nSweep parameters (sweep --vary PARAM=SPEC):\n");
   for (const auto& p : sweep_parameters()) fmt::print("  {:<22} {}\n", p.name, p.summary);
+  fmt::print("\nSweep presets (sweep --preset NAME):\n");
+  for (const std::string& name : sweep_preset_names()) fmt::print("  {:<22} {}\n", name, load_sweep_preset(name).title);
   fmt::print("\nSweep executors (sweep --executor):\n");
   for (const auto& e : sweep_executors().entries()) fmt::print("  {:<22} {}\n", e.name, e.summary);
   fmt::print("\nMetrics (sweep CSV columns, each with X_ci95; --assert 'METRIC<VALUE'):\n");
@@ -83,6 +86,9 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--vary", sweep.vary,
                         "PARAM=SPEC, SPEC a list a,b,c, a range lo:hi:step or a log range lo:hi:xN; several give the "
                         "full grid (see 'loadlab-cli list' for the parameters)");
+  sweep_cmd->add_option("--preset", sweep.preset,
+                        "A sweep preset by name (see `list`) or a preset file NAME.json: its scenario, --vary and "
+                        "seeds");
   sweep_cmd->add_option("--definition", sweep.definition,
                         "The --vary specs and --seeds from a JSON file, as --executor slurm writes it (sweep.json)");
   sweep_cmd->add_option("--seeds", sweep.seeds, "Runs per point, each with its own seed (default 5)");
@@ -155,6 +161,10 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--sample-rate", sim.sample_rate,
                       "SHARDS: simulate only this share of the keys (by hash), each size scaled by it (default 1: "
                       "exact)");
+  sim_cmd->add_option("--sample-min-objects", sim.sample_min_objects,
+                      "SHARDS: a size whose miniature would hold fewer objects runs at the rate that gives it this "
+                      "many, 1 at most (default 1000; 0: every size at --sample-rate)");
+  sim_cmd->add_flag("--hill-climb", sim.hill_climb, "wtinylfu: adapt the window by Caffeine's hill climber");
   sim_cmd->add_option("--format", sim.format, "auto (by extension), text, csv or oracleGeneral");
   sim_cmd->add_option("--key-column", sim.key_column,
                       "CSV: the key column (default key, id or obj_id, else the first)");

@@ -171,6 +171,7 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--balance-factor", balance_factor, "bounded-load: max load as a multiple of the mean (default 1.25)");
   app.add_option("--cache", cache, "Cache policy per node (see `loadlab-cli list`)");
   app.add_option("--cache-capacity", cache_capacity, "Objects each node's cache holds");
+  app.add_flag("--hill-climb", hill_climb, "wtinylfu: adapt the window by Caffeine's hill climber (default: 1%)");
   app.add_option("--mode", mode, "open (target rate), closed (clients wait for answers) or max");
   app.add_flag("--max", max, "Same as --mode max: as fast as the engine can go");
   app.add_option("--rate,-r", rate, "Open loop: target requests per second");
@@ -328,6 +329,7 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (table_size) s.balancer_params.table_size = *table_size;
   if (balance_factor) s.balancer_params.balance_factor = *balance_factor;
   if (cache) s.cache_policy = *cache;
+  if (hill_climb) s.cache_params.hill_climb = true;
   if (cache_capacity) {
     s.cache_capacity = *cache_capacity;
     for (NodeSpec& n : s.nodes) n.cache_capacity.reset();

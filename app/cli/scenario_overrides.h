@@ -19,6 +19,7 @@ struct ScenarioOverrides {
   std::optional<unsigned> slots;
   std::optional<std::string> balancer, cache;
   std::optional<std::size_t> cache_capacity;
+  bool hill_climb = false;  // --hill-climb: CacheParams::hill_climb
   std::optional<std::string> mode, arrival, popularity, service;
   bool max = false;
   std::optional<double> rate, duration, think_ms, zipf, hot_fraction, hot_share, hit_us, miss_us, interval_ms;

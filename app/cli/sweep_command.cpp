@@ -9,6 +9,7 @@
 #include "run_command.h"
 #include "sweep/sweep_csv.h"
 #include "sweep/sweep_definition_file.h"
+#include "sweep/sweep_preset.h"
 #include "sweep_executor.h"
 #include "sweep_work_directory.h"
 
@@ -21,15 +22,35 @@ SweepPlan plan_from_options(const SweepOptions& options) {
   // The virtual clock unless --clock real is asked for: sweeps are what it is for.
   ScenarioOverrides overrides = options.overrides;
   if (!overrides.clock) overrides.clock = "virtual";
-  plan.base = effective_scenario(options.scenario_file, overrides);
-  if (options.definition) {
-    if (!options.vary.empty())
-      throw ScenarioError("--definition", "gives the sweep's --vary and --seeds: leave out --vary");
-    plan.definition = load_sweep_definition(*options.definition);
+  if (options.preset) {
+    if (!options.scenario_file.empty())
+      throw ScenarioError("--preset", "gives the scenario: leave out the scenario file");
+    if (!options.vary.empty() || options.definition)
+      throw ScenarioError("--preset", "gives the sweep's --vary specs: leave out --vary and --definition");
+    const SweepPreset preset = options.preset->ends_with(".json") ? load_sweep_preset_file(*options.preset)
+                                                                  : load_sweep_preset(*options.preset);
+    plan.base = preset.scenario;
+    overrides.apply(plan.base, true);
+    validate(plan.base);
+    plan.definition = preset.definition;
+    if (options.seeds) plan.definition.seeds = *options.seeds;
+    if (!options.quiet) {
+      std::string chart = fmt::format("--x {} --y {}", preset.chart.x, preset.chart.y);
+      if (preset.chart.by) chart += " --by " + *preset.chart.by;
+      fmt::print(stderr, "{}\n  chart: {}{}\n", preset.title, chart,
+                 preset.chart.theory ? fmt::format(", formula dashed: {}", *preset.chart.theory) : "");
+    }
   } else {
-    if (options.vary.empty()) throw ScenarioError("--vary", "give at least one --vary PARAM=SPEC");
-    for (const std::string& v : options.vary) plan.definition.parameters.push_back(parse_sweep_parameter(v));
-    plan.definition.seeds = options.seeds;
+    plan.base = effective_scenario(options.scenario_file, overrides);
+    if (options.definition) {
+      if (!options.vary.empty())
+        throw ScenarioError("--definition", "gives the sweep's --vary and --seeds: leave out --vary");
+      plan.definition = load_sweep_definition(*options.definition);
+    } else {
+      if (options.vary.empty()) throw ScenarioError("--vary", "give at least one --vary PARAM=SPEC");
+      for (const std::string& v : options.vary) plan.definition.parameters.push_back(parse_sweep_parameter(v));
+      plan.definition.seeds = options.seeds.value_or(5);
+    }
   }
   plan.definition.warmup_s = plan.base.warmup_s;
   if (options.shard) plan.shard = parse_shard(*options.shard);
@@ -47,7 +68,7 @@ int sweep_command(const SweepOptions& given) {
   try {
     if (options.resume) {
       // The sweep saved in the work directory, exactly: nothing on the command line may change it.
-      if (!options.scenario_file.empty() || !options.vary.empty() || options.definition)
+      if (!options.scenario_file.empty() || !options.vary.empty() || options.definition || options.preset)
         throw ScenarioError("--resume", fmt::format("runs the sweep saved in '{}': leave out the scenario, --vary "
                                                     "and --definition",
                                                     *options.resume));

@@ -13,7 +13,10 @@ struct SweepOptions {
   std::string scenario_file;
   ScenarioOverrides overrides;
   std::vector<std::string> vary;
-  unsigned seeds = 5;
+  std::optional<unsigned> seeds;  // 5, or the preset's, when not given
+  // A built-in sweep preset (sweep_preset.h) by name, or a preset file: its scenario, --vary
+  // specs and seeds instead of the scenario file and the flags.
+  std::optional<std::string> preset;
   unsigned threads = 0;  // 0: all cores
   std::optional<std::string> csv, csv_runs, json, shard;
   std::vector<std::string> assertions;

@@ -34,8 +34,11 @@ const CacheRegistry& caches() {
                            [](const CacheOptions& o) { return std::make_unique<S3Fifo>(o.capacity); }},
                           {"wtinylfu",
                            "W-TinyLFU exact to Caffeine: 1% LRU window, SLRU main (80% protected), Caffeine's 4-bit "
-                           "sketch, seeded random admission of warm candidates (window not hill-climbed)",
-                           [](const CacheOptions& o) { return std::make_unique<WTinyLfu>(o.capacity); }},
+                           "sketch, seeded random admission of warm candidates; --hill-climb (scenario "
+                           "cache.hill_climb) adapts the window by Caffeine's hill climber",
+                           [](const CacheOptions& o) {
+                             return std::make_unique<WTinyLfu>(o.capacity, WTinyLfu::kDefaultSeed, o.params.hill_climb);
+                           }},
                           {"wtinylfu-libcachesim",
                            "libCacheSim's WTinyLFU to the miss (not Caffeine's): 1% window, SLRU 1:4 main, counting "
                            "Bloom filter of misses and main hits; admits nothing below 100 objects",

@@ -67,12 +67,13 @@ namespace {
 class PairReplay {
  public:
   // `simulated` is the cache's own size: `size`, or its miniature under sampling.
-  PairReplay(const std::string& policy, std::size_t size, std::size_t simulated) : result_{policy, size, 0, 0, 0} {
+  PairReplay(const std::string& policy, std::size_t size, std::size_t simulated, const CacheParams& params)
+      : result_{policy, size, 0, 0, 0} {
     result_.sampled_cache_size = simulated;
     if (policy == "belady")
       belady_.emplace(simulated);
     else
-      cache_ = caches().make(policy, CacheOptions{simulated});
+      cache_ = caches().make(policy, CacheOptions{simulated, params});
   }
   void feed(const TraceBatch& batch) {
     const auto start = std::chrono::steady_clock::now();
@@ -105,29 +106,72 @@ std::vector<SimResult> simulate_stream(const std::vector<std::string>& policies,
     throw std::invalid_argument("belady needs next-access times: the trace has none and no next-use file was given");
   const bool next_from_file = belady && !reader.has_next_access();
 
+  // Under sampling, each size's sampler (widened for small sizes), and the distinct ones from
+  // the widest down: each level's sample is filtered from the one above it.
   std::optional<SpatialSampler> sampler;
   if (options.sample_rate < 1) sampler.emplace(options.sample_rate);
+  std::vector<SpatialSampler> levels;
+  std::vector<int> level_of_size;  // -1: exact, the batch as read
+  for (std::size_t s : sizes) {
+    if (!sampler) {
+      level_of_size.push_back(-1);
+      continue;
+    }
+    const SpatialSampler own = sampler->widened(s, options.sample_min_objects);
+    if (own.exact()) {
+      level_of_size.push_back(-1);
+      continue;
+    }
+    auto it = std::find_if(levels.begin(), levels.end(),
+                           [&](const SpatialSampler& l) { return l.threshold() == own.threshold(); });
+    if (it == levels.end()) it = levels.insert(levels.end(), own);
+    level_of_size.push_back(static_cast<int>(it - levels.begin()));
+  }
+  {
+    // Widest first; the sizes' level numbers follow.
+    std::vector<std::size_t> order(levels.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return levels[a].threshold() > levels[b].threshold(); });
+    std::vector<int> renumber(levels.size());
+    std::vector<SpatialSampler> sorted;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      renumber[order[i]] = static_cast<int>(i);
+      sorted.push_back(levels[order[i]]);
+    }
+    levels = std::move(sorted);
+    for (int& l : level_of_size)
+      if (l >= 0) l = renumber[static_cast<std::size_t>(l)];
+  }
   std::vector<PairReplay> pairs;
+  std::vector<int> level_of_pair;
   pairs.reserve(policies.size() * sizes.size());
   for (const auto& p : policies)
-    for (std::size_t s : sizes) pairs.emplace_back(p, s, sampler ? sampler->scaled(s) : s);
-  // A batch as read, and what the caches see of it (the same batch unless sampling).
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      const int l = level_of_size[i];
+      pairs.emplace_back(p, sizes[i], l < 0 ? sizes[i] : levels[static_cast<std::size_t>(l)].scaled(sizes[i]),
+                         options.cache_params);
+      level_of_pair.push_back(l);
+    }
+  // A batch as read, and what the caches see of it at each sampling level.
   struct Batch {
-    TraceBatch read, sampled;
-    const TraceBatch& fed(bool sampling) const { return sampling ? sampled : read; }
+    TraceBatch read;
+    std::vector<TraceBatch> sampled;
+    const TraceBatch& fed(int level) const { return level < 0 ? read : sampled[static_cast<std::size_t>(level)]; }
   };
-  const bool sampling = sampler.has_value();
   std::vector<std::function<void(const Batch&)>> tasks;
-  for (auto& pair : pairs) tasks.emplace_back([&pair, sampling](const Batch& b) { pair.feed(b.fed(sampling)); });
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    tasks.emplace_back([&pair = pairs[i], level = level_of_pair[i]](const Batch& b) { pair.feed(b.fed(level)); });
   if (options.beside) tasks.emplace_back([&options](const Batch& b) { options.beside(b.read); });
 
   const std::size_t batch_size = std::max<std::size_t>(1, options.batch_requests);
   Batch batches[2];
+  for (Batch& b : batches) b.sampled.resize(levels.size());
   std::uint64_t read_so_far = 0;
   auto fill = [&](Batch& b) {
     const bool more = reader.read(b.read, batch_size);
     if (more && next_from_file) options.next_use->read(read_so_far, b.read.size(), b.read.next);
-    if (sampling) sampler->filter(b.read, b.sampled);
+    for (std::size_t l = 0; l < levels.size(); ++l) levels[l].filter(l == 0 ? b.read : b.sampled[l - 1], b.sampled[l]);
     read_so_far += b.read.size();
     return more;
   };
@@ -180,10 +224,10 @@ std::vector<SimResult> simulate_stream(const std::vector<std::string>& policies,
 
   std::vector<SimResult> results;
   results.reserve(pairs.size());
-  for (auto& pair : pairs) {
-    SimResult r = pair.result();
-    if (sampling) {
-      r.sample_rate = sampler->rate();
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    SimResult r = pairs[i].result();
+    if (level_of_pair[i] >= 0) {
+      r.sample_rate = levels[static_cast<std::size_t>(level_of_pair[i])].rate();
       r.sampled_requests = r.requests;
       r.sampled_misses = r.misses;
       r.requests = read_so_far;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "caches/cache_params.h"
+
 namespace loadlab {
 
 struct SimResult {
@@ -56,6 +58,11 @@ struct StreamOptions {
   std::function<void(std::uint64_t requests_done)> progress;  // on the reading thread, after a batch
   std::function<bool()> stop;                                 // when it answers true, the replay ends after the batch
   double sample_rate = 1;                                     // < 1: SHARDS spatial sampling (spatial_sampler.h)
+  // Under sampling, a size whose miniature would hold fewer objects is simulated at the rate
+  // that gives it this many (SpatialSampler::widened; at rate 1, exactly). 0: every size at
+  // sample_rate.
+  std::size_t sample_min_objects = 0;
+  CacheParams cache_params{};  // the policies' tuning (wtinylfu: hill climbing)
 };
 
 // Every policy at every size over one pass of `reader`, in policy-major order. While the

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -17,6 +18,15 @@ SpatialSampler::SpatialSampler(double rate) {
 
 std::size_t SpatialSampler::scaled(std::size_t objects) const {
   return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(static_cast<double>(objects) * rate())));
+}
+
+SpatialSampler SpatialSampler::widened(std::size_t objects, std::size_t min_objects) const {
+  if (objects == 0 || scaled(objects) >= min_objects) return *this;
+  const double wanted = static_cast<double>(min_objects) / static_cast<double>(objects);
+  if (wanted >= 1) return SpatialSampler(Threshold{}, kModulus);
+  // Rounded up, so the miniature holds at least min_objects.
+  const auto t = static_cast<std::uint64_t>(std::ceil(wanted * static_cast<double>(kModulus)));
+  return SpatialSampler(Threshold{}, std::clamp(t, threshold_, kModulus));
 }
 
 void SpatialSampler::filter(const TraceBatch& in, TraceBatch& out) const {

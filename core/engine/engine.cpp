@@ -118,7 +118,8 @@ Engine::State::State(Scenario s)
   std::vector<double> weights;
   for (const NodeSpec& spec : scenario.nodes) weights.push_back(spec.weight);
   for (std::size_t i = 0; i < n; ++i) {
-    auto cache = caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i)});
+    auto cache =
+        caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i), scenario.cache_params});
     nodes.push_back(std::make_unique<Node>(
         scenario.nodes[i], scenario.queue_of(i), scenario.deadline_ms, std::move(cache), scenario.service,
         derive_seed(scenario.seed, node_stream + i), clock, [this](std::uint32_t client) { client_done(client); },

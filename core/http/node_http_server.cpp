@@ -41,8 +41,9 @@ class NodeHttpServer::Impl {
         // Unbounded queue: an answer here is 200 or "node is down", and a shed request would
         // need a 503 of its own (not done yet: issue 21).
         node_(spec_, QueuePolicy{}, Scenario::kNoDeadline,
-              caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(index)}), scenario.service,
-              derive_seed(scenario.seed, node_stream + index), clock_,
+              caches().make(scenario.cache_policy,
+                            CacheOptions{scenario.cache_capacity_of(index), scenario.cache_params}),
+              scenario.service, derive_seed(scenario.seed, node_stream + index), clock_,
               // The node's thread: hand the finished request back to the socket thread.
               [this](std::uint32_t exchange) { asio::post(io_, [this, exchange] { finished(exchange); }); }) {}
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "balancers/balancer_params.h"
+#include "caches/cache_params.h"
 #include "model/circuit_breakers.h"
 #include "model/health.h"
 #include "model/placement.h"
@@ -103,6 +104,7 @@ struct Scenario {
   BalancerParams balancer_params;
   std::string cache_policy = "lru";
   std::size_t cache_capacity = 100;
+  CacheParams cache_params;  // the policy's tuning (wtinylfu: hill_climb)
   std::vector<NodeSpec> nodes;
   Workload workload;
   ServiceModel service;      // workload/service_time.h

@@ -309,6 +309,11 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
     ObjectReader c(*cache, "cache");
     c.read("policy", s.cache_policy);
     c.read_count("capacity", s.cache_capacity);
+    if (const json* v = c.find("hill_climb")) {
+      if (!v->is_boolean())
+        throw ScenarioError("cache.hill_climb", fmt::format("expected true or false (got {})", shown(*v)));
+      s.cache_params.hill_climb = v->get<bool>();
+    }
     c.reject_unknown();
   }
 
@@ -485,6 +490,7 @@ std::string scenario_to_json(const Scenario& s) {
   j["balancer"] = {{"policy", s.balancer}, {"choices", p.choices},       {"decay_ms", p.decay_ms},
                    {"vnodes", p.vnodes},   {"table_size", p.table_size}, {"balance_factor", p.balance_factor}};
   j["cache"] = {{"policy", s.cache_policy}, {"capacity", s.cache_capacity}};
+  if (s.cache_params.hill_climb) j["cache"]["hill_climb"] = true;
   auto& nodes = j["nodes"] = nlohmann::ordered_json::array();
   for (const NodeSpec& n : s.nodes) {
     nlohmann::ordered_json node{{"name", n.name}, {"weight", n.weight}, {"speed", n.speed}, {"slots", n.slots}};

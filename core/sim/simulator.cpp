@@ -180,9 +180,9 @@ Simulator::Model::Model(Scenario s)
   std::vector<double> weights;
   for (const NodeSpec& spec : scenario.nodes) weights.push_back(spec.weight);
   for (std::size_t i = 0; i < n; ++i) {
-    nodes.push_back(
-        std::make_unique<SimNode>(*this, static_cast<std::uint32_t>(i),
-                                  caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i)})));
+    nodes.push_back(std::make_unique<SimNode>(
+        *this, static_cast<std::uint32_t>(i),
+        caches().make(scenario.cache_policy, CacheOptions{scenario.cache_capacity_of(i), scenario.cache_params})));
     counters.push_back(&nodes.back()->node.counters());
   }
   // Every change of a node's counters happens on this thread and is reported to the

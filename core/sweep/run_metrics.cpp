@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "theory/balls_into_bins.h"
 #include "theory/offered_load.h"
 #include "theory/predictions.h"
 
@@ -24,11 +25,28 @@ void TickFigures::add(const Snapshot& s) {
   if (s.final || static_cast<double>(s.t_ms) <= warmup_ms_) return;
   in_flight_sum_ += static_cast<double>(s.in_flight);
   ++ticks_;
-  for (const NodeSample& n : s.nodes) max_queue_ = std::max(max_queue_, n.queue_length);
+  for (const NodeSample& n : s.nodes) {
+    max_queue_ = std::max(max_queue_, n.queue_length);
+    max_load_ = std::max(max_load_, n.queue_length + n.in_service);
+  }
 }
 
 double TickFigures::in_flight_mean() const { return ticks_ > 0 ? in_flight_sum_ / static_cast<double>(ticks_) : kNaN; }
 double TickFigures::max_queue() const { return ticks_ > 0 ? static_cast<double>(max_queue_) : kNaN; }
+double TickFigures::max_load() const { return ticks_ > 0 ? static_cast<double>(max_load_) : kNaN; }
+
+namespace {
+
+// Balls into bins applies only where the run is that experiment: as many requests as nodes.
+double theory_max_load(const Scenario& s) {
+  const std::size_t n = s.nodes.size();
+  if (s.workload.requests != n) return kNaN;
+  if (s.balancer == "random") return max_load_one_choice(n);
+  if (s.balancer == "p2c") return max_load_d_choices(n, s.balancer_params.choices);
+  return kNaN;
+}
+
+}  // namespace
 
 RunMetricValues compute_run_metrics(const Scenario& scenario, const RunReport& r, const TickFigures& ticks) {
   RunMetricValues m;
@@ -55,6 +73,8 @@ RunMetricValues compute_run_metrics(const Scenario& scenario, const RunReport& r
   set("in_flight_mean", ticks.in_flight_mean());
   set("littles_l", r.achieved_rps * r.total.mean_us / 1e6);
   set("max_queue", ticks.max_queue());
+  set("max_load", ticks.max_load());
+  set("theory_max_load", theory_max_load(scenario));
   const Predictions p = predict(scenario, r);
   set("theory_mean_us", p.latency.applicable && !p.latency.saturated ? p.latency.mean_us : kNaN);
   set("theory_lru_hit_ratio", p.lru_hit_ratio);

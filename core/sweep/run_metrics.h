@@ -19,7 +19,7 @@ struct MetricInfo {
   std::string_view summary;
 };
 
-inline constexpr std::array<MetricInfo, 21> kRunMetrics{{
+inline constexpr std::array<MetricInfo, 23> kRunMetrics{{
     {"throughput_rps", "completed requests per second of the measured time"},
     {"share_error", "largest |measured − expected share| over the nodes (empty where theory has no share)"},
     {"imbalance_max_mean", "requests per unit of weight: most loaded node / mean"},
@@ -35,6 +35,8 @@ inline constexpr std::array<MetricInfo, 21> kRunMetrics{{
     {"in_flight_mean", "requests in the system, averaged over the metric ticks (L of Little's law)"},
     {"littles_l", "throughput × mean latency (λW of Little's law: equals in_flight_mean in steady state)"},
     {"max_queue", "longest queue seen at any node at any metric tick"},
+    {"max_load", "most requests at one node (queued + in service) at any metric tick"},
+    {"theory_max_load", "max_load when n requests land on n nodes at once: ln n/ln ln n (random), ln ln n/ln d (p2c)"},
     {"theory_mean_us", "mean latency by M/M/1, M/G/1 (Pollaczek–Khinchine) or M/M/c (Erlang C) per node"},
     {"theory_lru_hit_ratio", "LRU hit ratio by Che's approximation at these capacities (the reference for any policy)"},
     {"capacity_rps", "most the cluster can serve at the balancer's split (open loop; theory/offered_load.h)"},
@@ -56,12 +58,14 @@ class TickFigures {
   void add(const Snapshot& s);
   double in_flight_mean() const;  // NaN with no tick after the warm-up
   double max_queue() const;
+  double max_load() const;
 
  private:
   double warmup_ms_;
   double in_flight_sum_ = 0;
   std::size_t ticks_ = 0;
   std::uint64_t max_queue_ = 0;
+  std::uint64_t max_load_ = 0;
 };
 
 RunMetricValues compute_run_metrics(const Scenario& scenario, const RunReport& report, const TickFigures& ticks);

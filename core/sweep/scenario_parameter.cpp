@@ -101,6 +101,26 @@ const std::vector<Entry>& table() {
             if (n.slots != s.nodes.front().slots) return std::nullopt;
           return static_cast<double>(s.nodes.front().slots);
         });
+    // One parameter for both, so a sweep can set a cluster's shape pairwise: "1x4,4x1" is one
+    // node of 4 slots against 4 nodes of one (pooling), which a grid of nodes × slots cannot.
+    add("shape", K::categorical, "nodes x slots per node, e.g. 1x4,4x1 (one pooled queue vs four)",
+        [](Scenario& s, const ParameterValue& v) {
+          const std::size_t x = v.text.find('x');
+          std::size_t nodes = 0, slots = 0;
+          const auto whole_text = [](const std::string& t, std::size_t& out) {
+            if (t.empty() || t.size() > 9 ||
+                !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }))
+              return false;
+            out = std::stoul(t);
+            return out > 0;
+          };
+          if (x == std::string::npos || !whole_text(v.text.substr(0, x), nodes) ||
+              !whole_text(v.text.substr(x + 1), slots) || slots > ~0u)
+            throw ScenarioError("--vary shape",
+                                fmt::format("'{}' is not NODESxSLOTS with both whole numbers >= 1, e.g. 4x1", v.text));
+          resize_nodes(s, nodes);
+          for (NodeSpec& n : s.nodes) n.slots = static_cast<unsigned>(slots);
+        });
     add("weight:NODE", K::real, "the weight of one node, e.g. weight:c", {});
     add("speed:NODE", K::real, "the speed of one node, e.g. speed:c (0.5 is twice as slow)", {});
     add("balancer", K::categorical, "balancer names, e.g. round-robin,p2c,least-connections",
@@ -143,6 +163,12 @@ const std::vector<Entry>& table() {
     add("requests", K::integer, "requests per run",
         [](Scenario& s, const ParameterValue& v) { s.workload.requests = whole(v); },
         [](const Scenario& s) -> std::optional<double> { return static_cast<double>(s.workload.requests); });
+    add("requests-per-node", K::integer, "requests per run, × the number of nodes (n balls into n bins: 1)",
+        [](Scenario& s, const ParameterValue& v) { s.workload.requests = whole(v) * s.nodes.size(); },
+        [](const Scenario& s) -> std::optional<double> {
+          if (s.nodes.empty()) return std::nullopt;
+          return static_cast<double>(s.workload.requests) / static_cast<double>(s.nodes.size());
+        });
     add("clients", K::integer, "closed loop: clients", [](Scenario& s, const ParameterValue& v) {
       s.workload.clients = static_cast<unsigned>(std::min<std::size_t>(whole(v), ~0u));
     });
@@ -212,10 +238,20 @@ std::optional<double> sweep_parameter_value(const Scenario& scenario, const std:
 
 void apply_point(Scenario& scenario, const std::vector<SweepParameter>& parameters,
                  const std::vector<ParameterValue>& values) {
+  const auto varies = [&](std::string_view name) {
+    return std::any_of(parameters.begin(), parameters.end(), [&](const SweepParameter& p) { return p.name == name; });
+  };
+  if (varies("shape") && (varies("nodes") || varies("slots")))
+    throw ScenarioError("--vary shape", "sets the nodes and their slots: leave out --vary nodes and --vary slots");
+  if (varies("requests") && varies("requests-per-node"))
+    throw ScenarioError("--vary requests-per-node", "sets the requests: leave out --vary requests");
+  // The cluster's size first, so `weight:d` can name a node that `nodes=4` adds and
+  // `requests-per-node` counts the nodes of this point.
+  const auto sizes_cluster = [](const std::string& name) { return name == "nodes" || name == "shape"; };
   for (std::size_t i = 0; i < parameters.size(); ++i)
-    if (parameters[i].name == "nodes") apply_sweep_parameter(scenario, parameters[i].name, values[i]);
+    if (sizes_cluster(parameters[i].name)) apply_sweep_parameter(scenario, parameters[i].name, values[i]);
   for (std::size_t i = 0; i < parameters.size(); ++i)
-    if (parameters[i].name != "nodes") apply_sweep_parameter(scenario, parameters[i].name, values[i]);
+    if (!sizes_cluster(parameters[i].name)) apply_sweep_parameter(scenario, parameters[i].name, values[i]);
 }
 
 }  // namespace loadlab

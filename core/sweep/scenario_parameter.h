@@ -36,7 +36,10 @@ void apply_sweep_parameter(Scenario& scenario, const std::string& name, const Pa
 std::optional<double> sweep_parameter_value(const Scenario& scenario, const std::string& name);
 
 // A point's parameters applied in a fixed order whatever the order of the --vary flags:
-// `nodes` first (so `weight:d` can name a node that `nodes=4` adds), then the others as given.
+// `nodes` and `shape` first (so `weight:d` can name a node that `nodes=4` adds, and
+// `requests-per-node` counts this point's nodes), then the others as given. Throws
+// ScenarioError when two parameters set the same field (`shape` with `nodes` or `slots`,
+// `requests` with `requests-per-node`).
 void apply_point(Scenario& scenario, const std::vector<SweepParameter>& parameters,
                  const std::vector<ParameterValue>& values);
 

@@ -46,6 +46,7 @@ std::string default_theory_column(std::string_view metric) {
   if (metric == "mean_us") return "theory_mean_us";
   if (metric == "hit_ratio") return "theory_lru_hit_ratio";
   if (metric == "in_flight_mean") return "littles_l";
+  if (metric == "max_load") return "theory_max_load";
   return "";
 }
 

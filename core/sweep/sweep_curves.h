@@ -38,7 +38,8 @@ struct SweepCurves {
 };
 
 // The formula that predicts a metric, where LoadLab has one: mean_us → theory_mean_us,
-// hit_ratio → theory_lru_hit_ratio, in_flight_mean → littles_l (λW). Empty otherwise.
+// hit_ratio → theory_lru_hit_ratio, in_flight_mean → littles_l (λW), max_load →
+// theory_max_load (balls into bins). Empty otherwise.
 std::string default_theory_column(std::string_view metric);
 
 // Throws std::invalid_argument naming the request's field (x, y, by, theory) and the value:
