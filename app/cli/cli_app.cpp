@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--assert", run.assertions,
                       "A threshold the run must meet, e.g. 'p99_us<50000' (repeatable); a failure exits 99");
   run_cmd->add_flag("--quiet,-q", run.quiet, "Print nothing but errors");
+  run.precision.add_to(*run_cmd);
   ViaOptions via;
   run_cmd->add_option("--via", via.proxy,
                       "Run through a real proxy, nginx or haproxy: the nodes serve HTTP on loopback ports the OS "
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--assert", sweep.assertions,
                         "A threshold every point's mean must meet, e.g. 'p99_us<50000' (repeatable); exits 99");
   sweep_cmd->add_flag("--quiet,-q", sweep.quiet, "Print nothing but errors");
+  sweep.precision.add_to(*sweep_cmd);
   sweep_cmd->add_option("--executor", sweep.executor,
                         "Where the runs happen: local (this process, the default) or slurm (one array job)");
   sweep_cmd->add_option("--jobs", sweep.jobs,

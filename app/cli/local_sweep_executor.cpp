@@ -12,6 +12,7 @@
 #include "cli_app.h"
 #include "duration_text.h"
 #include "run_command.h"
+#include "sweep/precision_runner.h"
 #include "sweep/sweep_csv.h"
 #include "sweep/sweep_runner.h"
 
@@ -95,7 +96,15 @@ int LocalSweepExecutor::run(const SweepPlan& plan) {
   const std::vector<SweepPoint>& points = plan.points;
   SweepRunner runner(base, definition, points, options_.threads);
   const std::size_t runs = points.size() * definition.seeds;
-  if (!options_.quiet) {
+  if (!options_.quiet && definition.precision) {
+    // issue 20: each point runs replications until its intervals are narrow enough.
+    fmt::print(stderr,
+               "sweep: {} points, each until ±{:g}% (at least {} and at most {} seeds, the same seeds at every "
+               "point) on the virtual clock, {} thread{}\n",
+               points.size(), 100 * definition.precision->precision,
+               std::min(kPrecisionMinSeeds, definition.precision->max_seeds), definition.precision->max_seeds,
+               runner.threads(), runner.threads() == 1 ? "" : "s");
+  } else if (!options_.quiet) {
     fmt::print(stderr, "sweep: {} points{} × {} seeds = {} runs on the {} clock, {} thread{}\n", points.size(),
                plan.shard.count > 1
                    ? fmt::format(" (shard {}/{} of {})", plan.shard.index, plan.shard.count, grid_size(definition))
@@ -153,12 +162,26 @@ int LocalSweepExecutor::run(const SweepPlan& plan) {
     if (options_.csv_runs) fmt::print("wrote {}\n", *options_.csv_runs);
     if (options_.json) fmt::print("wrote {}\n", *options_.json);
   }
+  std::size_t imprecise = 0;
+  for (const PointResult& r : results)
+    if (!r.converged) {
+      ++imprecise;
+      std::string names;
+      for (const std::string& n : r.not_converged) names += (names.empty() ? "" : ", ") + n;
+      fmt::print(stderr, "loadlab-cli: warning: at {}: not converged after {} seeds: {}\n",
+                 describe_point(definition, r.point), r.runs.size(), names);
+    }
   if (was_interrupted) return kInterrupted;
   std::size_t failed = 0;
   for (const PointResult& r : results) {
     RunMetricValues means;
     for (std::size_t m = 0; m < kRunMetricCount; ++m) means[m] = r.summary[m].mean;
     failed += report_failed_assertions(plan.assertions, means, describe_point(definition, r.point));
+    if (!r.converged && !plan.assertions.empty() && !options_.precision.allow_imprecise) {
+      fmt::print(stderr, "assertion failed: precision not reached at {} (--allow-imprecise accepts it)\n",
+                 describe_point(definition, r.point));
+      ++failed;
+    }
   }
   return failed > 0 ? kAssertionFailed : kOk;
 }

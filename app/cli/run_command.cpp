@@ -17,9 +17,12 @@
 #include "launch/make_run.h"
 #include "metric_assertions.h"
 #include "metrics/csv_export.h"
+#include "precision_report.h"
 #include "report_table.h"
 #include "scenario/scenario_json.h"
+#include "sweep/precision_runner.h"
 #include "sweep/run_metrics.h"
+#include "sweep/warmup_finder.h"
 #include "theory/key_movement.h"
 
 namespace loadlab::cli {
@@ -108,7 +111,8 @@ RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots) 
 namespace {
 
 // The run's figures for scripts: the same names as the sweep's columns and --assert.
-void write_run_json(const std::string& file, const RunReport& r, const RunMetricValues& m, const OfferedLoad& load) {
+void write_run_json(const std::string& file, const RunReport& r, const RunMetricValues& m, const OfferedLoad& load,
+                    const PrecisionOutcome* precise, const PrecisionTarget* target) {
   nlohmann::ordered_json j;
   j["scenario"] = r.scenario;
   j["balancer"] = r.balancer;
@@ -127,6 +131,29 @@ void write_run_json(const std::string& file, const RunReport& r, const RunMetric
   for (std::size_t i = 0; i < kRunMetricCount; ++i)
     metrics[std::string(kRunMetrics[i].name)] = std::isfinite(m[i]) ? nlohmann::ordered_json(m[i]) : nullptr;
   j["metrics"] = metrics;
+  j["warmup_s"] = r.warmup_s;
+  if (precise && target) {
+    // issue 20: with --precision the metrics above are the replications' means.
+    auto number = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); };
+    nlohmann::ordered_json p;
+    p["precision"] = target->precision;
+    p["replications"] = precise->runs.size();
+    p["requests"] = precise->requests;
+    p["stopped_by"] = precise->stopped_by;
+    p["converged"] = precise->converged;
+    nlohmann::ordered_json figures = nlohmann::ordered_json::object();
+    for (const MetricPrecision& mp : precise->metrics)
+      figures[std::string(kRunMetrics[mp.metric].name)] = {{"mean", number(mp.summary.mean)},
+                                                           {"ci95", number(mp.summary.ci95)},
+                                                           {"converged", mp.converged},
+                                                           {"applicable", mp.applicable}};
+    p["metrics"] = figures;
+    nlohmann::ordered_json ci = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < kRunMetricCount; ++i)
+      ci[std::string(kRunMetrics[i].name)] = number(precise->summary[i].ci95);
+    p["ci95"] = ci;
+    j["precision"] = p;
+  }
   if (!std::isinf(r.deadline_ms)) {
     nlohmann::ordered_json g;
     auto number = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); };
@@ -162,9 +189,21 @@ void write_run_json(const std::string& file, const RunReport& r, const RunMetric
 int run_command(const RunOptions& options) {
   Scenario scenario;
   std::vector<MetricAssertion> assertions;
+  std::optional<PrecisionTarget> precision;
   try {
     scenario = effective_scenario(options.scenario_file, options.overrides);
     assertions = parse_assertions(options.assertions);
+    precision = options.precision.target();
+    if (precision) check_precision_scenario(scenario);
+    if (options.overrides.warmup_auto()) {
+      // --- issue 20 (precision): a first pass finds the cut, the run below measures after it ---
+      // The average of ten pilot runs' series, the first the run itself (warmup_finder.h).
+      const WarmupSearch search = find_warmup(scenario, kWarmupPilots);
+      scenario.warmup_s = search.warmup_s;
+      if (!options.quiet) fmt::print("{}\n", describe_warmup(search));
+      if (!search.statistics.settled)
+        fmt::print(stderr, "loadlab-cli: warning: the run did not settle by MSER-5: {}\n", describe_warmup(search));
+    }
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
     return kBadInput;
@@ -206,9 +245,48 @@ int run_command(const RunOptions& options) {
                                             scenario.workload.keys.keys))
       print_key_movement(stdout, *m, result.node_names);
   }
+  // --- issue 20 (precision): the run above is replication 0; the replications follow ---
+  std::optional<PrecisionOutcome> precise;
+  bool interrupted_now = result.interrupted;
+  if (precision && !interrupted_now) {
+    InterruptGuard interrupt_guard;
+    PrecisionHooks hooks;
+    hooks.cancel = &g_interrupted;
+    const bool tty = !options.quiet && isatty(STDERR_FILENO);
+    if (tty)
+      hooks.on_progress = [](std::size_t done, std::size_t estimate) {
+        fmt::print(stderr, "\r  precision: {} of about {} replications ", done, estimate);
+      };
+    precise = run_to_precision(scenario, *precision, 0, hooks);
+    if (tty) fmt::print(stderr, "\r{:80}\r", "");
+    interrupted_now = precise->stopped_by == "cancelled";
+    if (!options.quiet) print_precision(stdout, *precise, *precision);
+    if (!precise->converged && !interrupted_now)
+      fmt::print(stderr, "loadlab-cli: warning: not converged after {} replications (stopped by {}): {}\n",
+                 precise->runs.size(), precise->stopped_by, describe_not_converged(*precise, *precision));
+  }
+  // With --precision, summary.csv's total row holds the replications' means and half-widths.
+  RunReport csv_report = report;
+  SummaryIntervals intervals;
+  if (precise) {
+    auto mean_of = [&](std::string_view name) { return precise->summary[run_metric_index(name)].mean; };
+    auto ci_of = [&](std::string_view name) { return precise->summary[run_metric_index(name)].ci95; };
+    csv_report.total.hit_ratio = mean_of("hit_ratio");
+    csv_report.total.mean_us = mean_of("mean_us");
+    csv_report.total.p50_us = mean_of("p50_us");
+    csv_report.total.p95_us = mean_of("p95_us");
+    csv_report.total.p99_us = mean_of("p99_us");
+    intervals.replications = precise->runs.size();
+    intervals.not_converged = precise->not_converged();
+    intervals.hit_ratio_ci95 = ci_of("hit_ratio");
+    intervals.mean_us_ci95 = ci_of("mean_us");
+    intervals.p50_us_ci95 = ci_of("p50_us");
+    intervals.p95_us_ci95 = ci_of("p95_us");
+    intervals.p99_us_ci95 = ci_of("p99_us");
+  }
   if (options.csv_dir) {
     try {
-      write_run_csv(*options.csv_dir, report, result.snapshots, result.node_names);
+      write_run_csv(*options.csv_dir, csv_report, result.snapshots, result.node_names, precise ? &intervals : nullptr);
       const std::filesystem::path dir(*options.csv_dir);
       if (!options.quiet)
         fmt::print("wrote {} and {}\n", (dir / "summary.csv").string(), (dir / "timeseries.csv").string());
@@ -219,18 +297,28 @@ int run_command(const RunOptions& options) {
   }
   TickFigures ticks(scenario.warmup_s);
   for (const Snapshot& s : result.snapshots) ticks.add(s);
-  const RunMetricValues metrics = compute_run_metrics(scenario, report, ticks);
+  RunMetricValues metrics = compute_run_metrics(scenario, report, ticks);
+  if (precise)
+    for (std::size_t m = 0; m < kRunMetricCount; ++m) metrics[m] = precise->summary[m].mean;
   if (options.json) {
     try {
-      write_run_json(*options.json, report, metrics, load);
+      write_run_json(*options.json, report, metrics, load, precise ? &*precise : nullptr,
+                     precision ? &*precision : nullptr);
     } catch (const std::exception& e) {
       fmt::print(stderr, "loadlab-cli: error: {}\n", e.what());
       return kRuntimeError;
     }
   }
   if (!result.balanced) return kRuntimeError;
-  if (result.interrupted) return kInterrupted;
-  if (report_failed_assertions(assertions, metrics, "") > 0) return kAssertionFailed;
+  if (interrupted_now) return kInterrupted;
+  std::size_t failed = report_failed_assertions(assertions, metrics, "");
+  // A figure that did not reach the precision is not known well enough to pass a threshold.
+  if (precise && !assertions.empty() && !precise->converged && !options.precision.allow_imprecise) {
+    fmt::print(stderr, "assertion failed: precision not reached: {} (--allow-imprecise accepts it)\n",
+               describe_not_converged(*precise, *precision));
+    ++failed;
+  }
+  if (failed > 0) return kAssertionFailed;
   return kOk;
 }
 

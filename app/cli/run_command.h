@@ -7,6 +7,7 @@
 
 #include "metrics/run_report.h"
 #include "metrics/snapshot.h"
+#include "precision_flags.h"
 #include "scenario_overrides.h"
 
 struct sigaction;
@@ -20,6 +21,7 @@ struct RunOptions {
   std::optional<std::string> save_scenario;
   std::optional<std::string> json;      // the run's figures (run_metrics.h) and counts as JSON
   std::vector<std::string> assertions;  // 'p99_us<50000': exit 99 naming each that fails
+  PrecisionFlags precision;             // issue 20: --precision and its caps
   bool quiet = false;
 };
 

@@ -267,7 +267,8 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
                  "Requests answered within MS of their intended send time count as goodput, reported beside the "
                  "throughput ('none': no deadline, the default)");
   app.add_option("--warmup", warmup,
-                 "Leave the first SECONDS out of every figure of the report (caches warming, queues filling)");
+                 "Leave the first SECONDS out of every figure of the report (caches warming, queues filling); "
+                 "'auto' (virtual clock): find the end of the warm-up from the run's own interval series (MSER-5)");
 }
 
 void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
@@ -368,7 +369,13 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
         "--clock", *clock, {{"real", Scenario::Clock::real}, {"virtual", Scenario::Clock::virtual_time}});
   if (seed) s.seed = *seed;
   if (interval_ms) s.interval_ms = *interval_ms;
-  if (warmup) s.warmup_s = *warmup;
+  if (warmup && !warmup_auto()) {
+    const auto seconds = to_number(*warmup);
+    if (!seconds) throw ScenarioError("--warmup", fmt::format("'{}' is not a number of seconds or 'auto'", *warmup));
+    s.warmup_s = *seconds;
+  } else if (warmup_auto()) {
+    s.warmup_s = 0;  // the first pass measures from the start; the command sets the cut
+  }
   if (deadline_ms) s.deadline_ms = parse_ms_or_none("--deadline-ms", *deadline_ms);
   if (drain) {
     const auto seconds = to_number(*drain);

@@ -41,7 +41,7 @@ struct ScenarioOverrides {
   std::optional<std::string> rate_schedule, rate_shape, bursty;  // AT_S:RATE,...  steps|linear  ON:OFF:ON_S:OFF_S
   std::optional<double> rate_period;
   std::optional<std::string> clock;
-  std::optional<double> warmup;                              // seconds
+  std::optional<std::string> warmup;                         // SECONDS or "auto" (MSER-5, warmup_finder.h)
   std::optional<std::string> queue_limit, queue_timeout_ms;  // N or "unlimited"; MS or "none"
   std::optional<std::string> deadline_ms;                    // MS or "none"
   std::optional<std::string> drain;                          // wait, cancel or SECONDS
@@ -54,6 +54,8 @@ struct ScenarioOverrides {
   void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.
   void apply(Scenario& scenario, bool from_file) const;
+  // --warmup auto: apply() leaves warmup_s at 0 and the command finds it (sweep/warmup_finder.h).
+  bool warmup_auto() const { return warmup && *warmup == "auto"; }
 
  private:
   void apply_arrivals(Workload& workload) const;

@@ -7,6 +7,7 @@
 #include "cli_app.h"
 #include "metric_assertions.h"
 #include "run_command.h"
+#include "sweep/precision_runner.h"
 #include "sweep/sweep_csv.h"
 #include "sweep/sweep_definition_file.h"
 #include "sweep/sweep_preset.h"
@@ -53,6 +54,22 @@ SweepPlan plan_from_options(const SweepOptions& options) {
     }
   }
   plan.definition.warmup_s = plan.base.warmup_s;
+  // --- issue 20 (precision): the automatic warm-up ---
+  plan.definition.warmup_auto = options.overrides.warmup_auto();
+  if (plan.definition.warmup_auto) {
+    if (plan.base.clock != Scenario::Clock::virtual_time)
+      throw ScenarioError("--warmup",
+                          "'auto' needs the virtual clock (a first pass finds the cut, an identical "
+                          "second pass measures; a real-clock run cannot be repeated)");
+    if (options.executor.value_or("local") != "local")
+      throw ScenarioError("--warmup", "'auto' runs with the local executor only (give --warmup SECONDS for slurm)");
+  }
+  plan.definition.precision = options.precision.target();
+  if (plan.definition.precision) {
+    check_precision_scenario(plan.base);
+    if (options.executor.value_or("local") != "local")
+      throw ScenarioError("--precision", "runs with the local executor only");
+  }
   if (options.shard) plan.shard = parse_shard(*options.shard);
   plan.points = plan_sweep(plan.base, plan.definition, plan.shard);
   plan.assertions = parse_assertions(options.assertions);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "precision_flags.h"
 #include "scenario_overrides.h"
 
 namespace loadlab::cli {
@@ -21,6 +22,7 @@ struct SweepOptions {
   std::optional<std::string> csv, csv_runs, json, shard;
   std::vector<std::string> assertions;
   bool quiet = false;
+  PrecisionFlags precision;  // issue 20: each point runs until its intervals are narrow enough
   // The --vary specs and --seeds from a file (sweep_definition_file.h) instead of the flags.
   std::optional<std::string> definition;
   // Where the runs happen (sweep_executor.h); "local" when not given.

@@ -13,7 +13,9 @@ const char* const kSummaryColumns =
     "node,weight,expected_share,requests,share,hits,misses,hit_ratio,mean_us,p50_us,p95_us,p99_us,max_us,failed,"
     "imbalance_max_mean,imbalance_cv,jain,failed_node_down,availability,retries,partitions,key_share,"
     "failed_no_node,failed_no_quorum,failed_cancelled,panic_s,issued_in_panic,failed_queue_full,failed_queue_timeout,"
-    "goodput,goodput_rps,goodput_fraction,failed_codel_drop,failed_overflow";
+    "goodput,goodput_rps,goodput_fraction,failed_codel_drop,failed_overflow,"
+    // issue 20 (precision): at the end, as this file's contract wants
+    "warmup_s,replications,converged,not_converged,hit_ratio_ci95,mean_us_ci95,p50_us_ci95,p95_us_ci95,p99_us_ci95";
 const char* const kTimeseriesColumns =
     "t_ms,node,weight,requests,rps,in_flight,hits,misses,hit_ratio,p50_us,p95_us,p99_us,"
     "queue_length,completed_total,failed_total,expected_share,imbalance_max_mean,imbalance_cv,jain,"
@@ -43,9 +45,10 @@ std::string ratio(std::uint64_t part, std::uint64_t whole) {
 
 // The imbalance columns describe the whole cluster: filled on the total row, empty on nodes.
 void summary_row(std::ostream& out, const NodeSummary& s, const Imbalance* imbalance, double availability,
-                 const std::string& retries, const RunReport* cluster, bool goodput) {
+                 const std::string& retries, const RunReport* cluster, bool goodput, double warmup_s,
+                 const SummaryIntervals* intervals) {
   out << fmt::format(
-      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},",
       field(s.name), num(s.weight, 6), num(s.expected_share, 6), s.requests, num(s.share, 6), s.hits, s.misses,
       num(s.hit_ratio, 6), num(s.mean_us, 1), num(s.p50_us, 1), num(s.p95_us, 1), num(s.p99_us, 1), num(s.max_us, 1),
       s.failed, imbalance ? num(imbalance->max_mean, 6) : "", imbalance ? num(imbalance->cv, 6) : "",
@@ -55,19 +58,31 @@ void summary_row(std::ostream& out, const NodeSummary& s, const Imbalance* imbal
       cluster ? std::to_string(cluster->issued_in_panic) : "", s.failed_queue_full, s.failed_queue_timeout,
       goodput ? std::to_string(s.goodput) : "", num(s.goodput_rps, 1), num(s.goodput_fraction, 6), s.failed_codel_drop,
       s.failed_overflow);
+  out << num(warmup_s, 6);
+  if (intervals) {
+    std::string names;
+    for (const std::string& n : intervals->not_converged) names += (names.empty() ? "" : ";") + n;
+    out << fmt::format(",{},{},{},{},{},{},{},{}\n", intervals->replications, names.empty() ? 1 : 0, names,
+                       num(intervals->hit_ratio_ci95, 6), num(intervals->mean_us_ci95, 1),
+                       num(intervals->p50_us_ci95, 1), num(intervals->p95_us_ci95, 1), num(intervals->p99_us_ci95, 1));
+  } else {
+    out << ",,,,,,,,\n";
+  }
 }
 
 }  // namespace
 
-void write_summary_csv(std::ostream& out, const RunReport& report) {
+void write_summary_csv(std::ostream& out, const RunReport& report, const SummaryIntervals* intervals) {
   out << kSummaryColumns << '\n';
   constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
   const bool goodput = !std::isinf(report.deadline_ms);
-  for (const NodeSummary& s : report.nodes) summary_row(out, s, nullptr, kNone, "", nullptr, goodput);
+  for (const NodeSummary& s : report.nodes)
+    summary_row(out, s, nullptr, kNone, "", nullptr, goodput, report.warmup_s, nullptr);
   // Availability: the share of issued requests that were served.
   const double availability =
       report.issued > 0 ? static_cast<double>(report.completed) / static_cast<double>(report.issued) : kNone;
-  summary_row(out, report.total, &report.imbalance, availability, std::to_string(report.retries), &report, goodput);
+  summary_row(out, report.total, &report.imbalance, availability, std::to_string(report.retries), &report, goodput,
+              report.warmup_s, intervals);
 }
 
 void write_timeseries_csv(std::ostream& out, const std::vector<Snapshot>& snapshots,
@@ -90,7 +105,7 @@ void write_timeseries_csv(std::ostream& out, const std::vector<Snapshot>& snapsh
 }
 
 void write_run_csv(const std::filesystem::path& dir, const RunReport& report, const std::vector<Snapshot>& snapshots,
-                   const std::vector<std::string>& node_names) {
+                   const std::vector<std::string>& node_names, const SummaryIntervals* intervals) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) throw std::runtime_error(fmt::format("cannot create directory '{}': {}", dir.string(), error.message()));
@@ -101,7 +116,7 @@ void write_run_csv(const std::filesystem::path& dir, const RunReport& report, co
     out.flush();
     if (!out) throw std::runtime_error(fmt::format("error while writing '{}'", path.string()));
   };
-  write(dir / "summary.csv", [&](std::ostream& out) { write_summary_csv(out, report); });
+  write(dir / "summary.csv", [&](std::ostream& out) { write_summary_csv(out, report, intervals); });
   write(dir / "timeseries.csv", [&](std::ostream& out) { write_timeseries_csv(out, snapshots, node_names); });
 }
 

@@ -60,12 +60,18 @@ std::string format_figure(double v) {
 
 std::string sweep_csv_header(const SweepDefinition& d) {
   std::string header = leading_columns(d) + ",seeds,warmup_s";
+  if (d.precision) header += ",converged,not_converged";  // issue 20: only with --precision
   for (const MetricInfo& m : kRunMetrics) header += fmt::format(",{0},{0}_ci95", m.name);
   return header + "\n";
 }
 
 std::string sweep_csv_row(const SweepDefinition& d, const PointResult& r) {
-  std::string row = leading_cells(r) + fmt::format(",{},{}", r.runs.size(), format_figure(d.warmup_s));
+  std::string row = leading_cells(r) + fmt::format(",{},{}", r.runs.size(), format_figure(r.warmup_s));
+  if (d.precision) {
+    std::string names;
+    for (const std::string& n : r.not_converged) names += (names.empty() ? "" : ";") + n;
+    row += fmt::format(",{},{}", r.converged ? 1 : 0, names);
+  }
   for (const ReplicationSummary& s : r.summary)
     row.append(",").append(format_figure(s.mean)).append(",").append(format_figure(s.ci95));
   return row + "\n";
@@ -106,7 +112,7 @@ void write_sweep_json(const std::string& file, const SweepDefinition& d, const s
   j["parameters"] = ordered_json::array();
   for (const SweepParameter& p : d.parameters) j["parameters"].push_back({{"name", p.name}, {"spec", p.spec}});
   j["seeds"] = d.seeds;
-  j["warmup_s"] = d.warmup_s;
+  j["warmup_s"] = d.warmup_auto ? ordered_json("auto") : ordered_json(d.warmup_s);
   j["points"] = ordered_json::array();
   for (const PointResult& r : points) {
     ordered_json point;
@@ -119,6 +125,7 @@ void write_sweep_json(const std::string& file, const SweepDefinition& d, const s
     }
     point["values"] = values;
     point["seeds"] = r.seeds;
+    if (d.warmup_auto) point["warmup_s"] = r.warmup_s;
     ordered_json metrics = ordered_json::object();
     for (std::size_t m = 0; m < kRunMetricCount; ++m)
       metrics[std::string(kRunMetrics[m].name)] = {

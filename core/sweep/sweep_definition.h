@@ -8,10 +8,12 @@
 // so the difference between two points is the parameter and not the luck of the draw).
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "scenario/scenario.h"
+#include "sweep/precision_target.h"
 #include "sweep/sweep_parameter.h"
 
 namespace loadlab {
@@ -23,6 +25,12 @@ struct SweepDefinition {
   std::vector<SweepParameter> parameters;
   unsigned seeds = 5;
   double warmup_s = 0;
+  // --warmup auto: each point finds its own warm-up (MSER-5, warmup_finder.h) from a first
+  // pass with replication 0's seed, and all its replications leave that much out.
+  bool warmup_auto = false;
+  // --precision: each point runs replications until its intervals are narrow enough
+  // (precision_runner.h) instead of `seeds` of them.
+  std::optional<PrecisionTarget> precision;
 };
 
 struct SweepPoint {

@@ -29,6 +29,10 @@ struct PointResult {
   std::vector<std::uint64_t> seeds;   // one per replication
   std::vector<RunMetricValues> runs;  // one per replication, in seed order
   std::array<ReplicationSummary, kRunMetricCount> summary;
+  double warmup_s = 0;  // left out of every run of the point (found by MSER-5 with --warmup auto)
+  // --precision: whether every requested metric reached it, and which did not.
+  bool converged = true;
+  std::vector<std::string> not_converged;
 };
 
 struct SweepProgress {
@@ -60,6 +64,10 @@ class SweepRunner {
  private:
   void work();
   void run_one(std::size_t unit);
+  void find_warmups();                            // --warmup auto: one first pass per point, in parallel
+  void run_precise(std::size_t p);                // --precision: one point's replications, until its target
+  void publish_progress();                        // the callback with progress_, outside mutex_
+  PointResult point_result(std::size_t p) const;  // under mutex_
 
   Scenario base_;
   SweepDefinition definition_;
@@ -75,6 +83,11 @@ class SweepRunner {
   std::vector<std::vector<RunMetricValues>> runs_;
   std::vector<std::size_t> replications_done_;
   std::vector<bool> point_done_;
+  std::vector<double> warmups_;  // per point
+  // --precision, per point: replications done and estimated in all (0: not started), and the
+  // outcome once it is finished.
+  std::vector<std::size_t> precise_done_, precise_estimate_;
+  std::vector<std::vector<std::string>> not_converged_;
   std::vector<Run*> active_;  // runs in progress, so cancel() can stop them
   SweepProgress progress_;
 };
