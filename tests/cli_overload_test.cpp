@@ -27,7 +27,7 @@ TEST_F(Cli, QueueLimitRejectionsAppearWithTheirReasonEverywhere) {
   const Result r = cli(kClockwork + " --queue-limit 2 --csv " + path("out") + " --json " + path("run.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("failed 3 (node down 0, no node 0, no quorum 0, queue full 3, queue timeout 0, codel drop 0, "
-                          "overflow 0, cancelled 0)"),
+                          "overflow 0, concurrency limited 0, cancelled 0)"),
             std::string::npos)
       << r.output;
   const auto summary = read_csv(path("out/summary.csv"));
@@ -230,7 +230,7 @@ TEST_F(Cli, CircuitBreakerOverflowAppearsWithItsReasonEverywhere) {
                        " --save-scenario " + path("saved.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("failed 3 (node down 0, no node 0, no quorum 0, queue full 0, queue timeout 0, codel drop 0, "
-                          "overflow 3, cancelled 0)"),
+                          "overflow 3, concurrency limited 0, cancelled 0)"),
             std::string::npos)
       << r.output;
   const auto summary = read_csv(path("out/summary.csv"));
@@ -271,4 +271,43 @@ TEST_F(Cli, BadCircuitBreakerLimitsExitTwoNameTheFlagAndValueAndWriteNothing) {
             std::string::npos)
       << r.output;
   EXPECT_FALSE(fs::exists(path("never")));
+}
+
+TEST_F(Cli, AdaptiveConcurrencyBlocksTheExcessAndBadParametersExitTwo) {
+  // 2x overload on four nodes of two slots: the limiter blocks the excess at once.
+  const Result r =
+      cli("run --nodes 4 --slots 2 --cache none --hit-us 1000 --miss-us 1000 --rate 16000 --duration 2 --requests 0 "
+          "--clock virtual --deadline-ms 50 --adaptive-concurrency --ac-buffer 25 --csv " +
+          path("out") + " --json " + path("run.json") + " --save-scenario " + path("saved.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto json = nlohmann::json::parse(slurp(path("run.json")));
+  const auto limited = json.at("failed_by_reason").at("concurrency_limited").get<std::uint64_t>();
+  EXPECT_GT(limited, 0u);
+  EXPECT_EQ(json.at("failed").get<std::uint64_t>(), limited);
+  const auto summary = read_csv(path("out/summary.csv"));
+  EXPECT_EQ(summary.rows.back().at("failed_concurrency_limited"), std::to_string(limited));
+  EXPECT_EQ(summary.rows.front().at("failed_concurrency_limited"), "");  // a cluster figure: total row only
+  const auto series = read_csv(path("out/timeseries.csv"));
+  EXPECT_EQ(series.rows.back().at("failed_concurrency_limited_total"), std::to_string(limited));
+  EXPECT_FALSE(series.rows.back().at("concurrency_limit").empty());
+  EXPECT_TRUE(nlohmann::json::parse(slurp(path("saved.json"))).contains("adaptive_concurrency"));
+  struct BadCase {
+    std::string args, message;
+  };
+  const std::vector<BadCase> cases = {
+      {"--adaptive-concurrency --ac-min-concurrency 0", "--ac-min-concurrency: must be a whole number"},
+      {"--adaptive-concurrency --ac-request-count 2.5", "--ac-request-count: must be a whole number"},
+      {"--adaptive-concurrency --ac-max-concurrency-limit=-3", "--ac-max-concurrency-limit: must be a whole number"},
+      {"--adaptive-concurrency --ac-buffer nan", "adaptive_concurrency.buffer: must be a number from 0 to 100"},
+      {"--adaptive-concurrency --ac-jitter 200", "adaptive_concurrency.jitter: must be a number from 0 to 100"},
+      {"--adaptive-concurrency --ac-concurrency-update-interval-ms 0",
+       "adaptive_concurrency.concurrency_update_interval_ms: must be a number of ms from 1"},
+      {"--ac-buffer 10", "go with --adaptive-concurrency"},
+  };
+  for (const BadCase& c : cases) {
+    const Result bad = cli(kClockwork + " " + c.args + " --csv " + path("never"));
+    EXPECT_EQ(bad.exit_code, 2) << c.args << "\n" << bad.output;
+    EXPECT_NE(bad.output.find(c.message), std::string::npos) << c.args << "\n" << bad.output;
+    EXPECT_FALSE(fs::exists(path("never")));
+  }
 }

@@ -117,10 +117,12 @@ void write_run_json(const std::string& file, const RunReport& r, const RunMetric
   j["issued"] = r.issued;
   j["completed"] = r.completed;
   j["failed"] = r.failed.total();
-  j["failed_by_reason"] = {{"node_down", r.failed.node_down},         {"no_node", r.failed.no_node},
-                           {"no_quorum", r.failed.no_quorum},         {"queue_full", r.failed.queue_full},
-                           {"queue_timeout", r.failed.queue_timeout}, {"codel_drop", r.failed.codel_drop},
-                           {"overflow", r.failed.overflow},           {"cancelled", r.failed.cancelled}};
+  j["failed_by_reason"] = {
+      {"node_down", r.failed.node_down},         {"no_node", r.failed.no_node},
+      {"no_quorum", r.failed.no_quorum},         {"queue_full", r.failed.queue_full},
+      {"queue_timeout", r.failed.queue_timeout}, {"codel_drop", r.failed.codel_drop},
+      {"overflow", r.failed.overflow},           {"concurrency_limited", r.failed.concurrency_limited},
+      {"cancelled", r.failed.cancelled}};
   j["in_flight"] = r.in_flight;
   j["elapsed_s"] = r.elapsed_s;
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();

@@ -28,6 +28,7 @@
 #include "caches/cache.h"
 #include "metrics/node_counters.h"
 #include "model/circuit_breakers.h"
+#include "model/gradient_controller.h"
 #include "model/queue_discipline.h"
 #include "model/queue_policy.h"
 #include "model/request.h"
@@ -89,6 +90,9 @@ class NodeModel {
   // The cluster's circuit breakers (model/circuit_breakers.h), shared by every node; null
   // (the default): none. Set before the first request.
   void set_circuit_breakers(CircuitBreakers* breakers) { breakers_ = breakers; }
+  // The adaptive concurrency limiter in front of the cluster (model/gradient_controller.h):
+  // told when a request it let through ends here, with its latency when it was answered.
+  void set_concurrency_limiter(GradientController* limiter) { limiter_ = limiter; }
   // A sick node: each request, with this probability, takes `extra_us` longer.
   void set_spikes(double probability, double extra_us) { spike_probability_ = probability, spike_us_ = extra_us; }
 
@@ -130,6 +134,8 @@ class NodeModel {
   bool admit_to_queue();
   void sync_breakers();
   void release_retry(const Request& request);
+  // A read ended for good here (not handed to a retry); answered_ns < 0: without an answer.
+  void ended(const Request& request, std::int64_t answered_ns);
 
   std::deque<WaitingRequest> queue_;  // oldest first
   std::uint64_t queue_limit_;
@@ -152,6 +158,7 @@ class NodeModel {
   bool cancelled_ = false;
   double spike_probability_ = 0, spike_us_ = 0;
   CircuitBreakers* breakers_ = nullptr;
+  GradientController* limiter_ = nullptr;
   std::uint64_t held_requests_ = 0, held_pending_ = 0;  // units of the breakers this node holds
   NodeCounters counters_;
 };
