@@ -5,18 +5,23 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QIcon>
+#include <QLabel>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 #include <cstdlib>
 
+#include "ab_panel.h"
 #include "cli/report_table.h"
 #include "cli/run_command.h"
 #include "dashboard.h"
+#include "flow_view.h"
 #include "loadlab_version.h"
 #include "main_window.h"
 #include "proxy/proxy_config_registry.h"
 #include "proxy_config_panel.h"
 #include "scenario/scenario_json.h"
+#include "what_if_panel.h"
 
 namespace {
 
@@ -41,6 +46,24 @@ void add_options(QCommandLineParser& parser) {
       {QStringLiteral("proxy-config"),
        QStringLiteral("Show the scenario as PROXY's configuration beside the charts: nginx, haproxy or envoy."),
        QStringLiteral("PROXY")});
+  parser.addOption({QStringLiteral("what-if"),
+                    QStringLiteral("Open the What-if tab and sweep PARAM over SPEC on the virtual clock, as "
+                                   "loadlab-cli sweep --vary does (e.g. rate=200:2000:200)."),
+                    QStringLiteral("PARAM=SPEC")});
+  parser.addOption({QStringLiteral("what-if-by"),
+                    QStringLiteral("With --what-if: one curve per value, e.g. balancer=round-robin,p2c."),
+                    QStringLiteral("PARAM=LIST")});
+  parser.addOption({QStringLiteral("what-if-metric"),
+                    QStringLiteral("With --what-if: the metric drawn (default p99_us)."), QStringLiteral("METRIC")});
+  parser.addOption({QStringLiteral("what-if-target"),
+                    QStringLiteral("With --what-if: a target line (ms for a latency)."), QStringLiteral("VALUE")});
+  parser.addOption({QStringLiteral("what-if-seeds"), QStringLiteral("With --what-if: seeds per point (default 5)."),
+                    QStringLiteral("N")});
+  parser.addOption({QStringLiteral("flow"), QStringLiteral("Open the Flow tab: sampled requests in motion.")});
+  parser.addOption({QStringLiteral("ab"),
+                    QStringLiteral("Open the A/B tab and run the scenario beside the same scenario with SPEC "
+                                   "changed: balancer=NAME, cache=NAME or both, comma-separated."),
+                    QStringLiteral("SPEC")});
   parser.addOption({QStringLiteral("quit-after"), QStringLiteral("Quit after SECONDS."), QStringLiteral("SECONDS")});
   parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Before quitting, save the whole window to FILE.png."),
                     QStringLiteral("FILE")});
@@ -149,6 +172,42 @@ int main(int argc, char** argv) {
     window.proxy_config_panel()->set_product(proxy);
     window.proxy_config_dock()->show();
     window.proxy_config_dock()->raise();
+  }
+  if (parser.isSet(QStringLiteral("what-if"))) {
+    bool seeds_ok = true;
+    const int seeds = parser.isSet(QStringLiteral("what-if-seeds"))
+                          ? parser.value(QStringLiteral("what-if-seeds")).toInt(&seeds_ok)
+                          : 5;
+    QString error;
+    if (!seeds_ok)
+      error =
+          QStringLiteral("--what-if-seeds: '%1' is not a number").arg(parser.value(QStringLiteral("what-if-seeds")));
+    if (error.isEmpty())
+      window.what_if()->configure(parser.value(QStringLiteral("what-if")), parser.value(QStringLiteral("what-if-by")),
+                                  parser.value(QStringLiteral("what-if-metric")),
+                                  parser.value(QStringLiteral("what-if-target")), seeds, &error);
+    if (!error.isEmpty()) {
+      std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(error));
+      return 2;
+    }
+    window.tabs()->setCurrentWidget(window.what_if());
+    if (!window.what_if()->run()) {
+      std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(window.what_if()->status_label()->text()));
+      return 2;
+    }
+  }
+  if (parser.isSet(QStringLiteral("flow"))) window.tabs()->setCurrentWidget(window.flow_view());
+  if (parser.isSet(QStringLiteral("ab"))) {
+    QString error;
+    if (!window.ab()->configure(parser.value(QStringLiteral("ab")), &error)) {
+      std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(error));
+      return 2;
+    }
+    window.tabs()->setCurrentWidget(window.ab());
+    if (!window.ab()->start()) {
+      std::fprintf(stderr, "loadlab: error: %s\n", qPrintable(window.ab()->status_label()->text()));
+      return 2;
+    }
   }
   const bool stats = parser.isSet(QStringLiteral("stats"));
   window.set_force_repaint(stats);

@@ -182,3 +182,33 @@ TEST(ChartSeries, TimelineMarksNameEachEventInTimeOrderAndShareAMoment) {
 
 }  // namespace
 }  // namespace loadlab::ui
+
+namespace loadlab::ui {
+namespace {
+
+TEST(ChartSeries, DifferenceLinesMatchIntervalsByTime) {
+  std::deque<Snapshot> a, b;
+  for (int k = 1; k <= 5; ++k) {
+    a.push_back(snapshot(100 * k, {10, 10}, {5, 5}, {0.5, 0.5}, 3000));              // p99 3 ms, 50% hits
+    if (k != 3) b.push_back(snapshot(100 * k, {10, 10}, {8, 8}, {0.5, 0.5}, 1000));  // B lacks t = 300 ms
+  }
+  a[3].mean_us = std::nan("");  // A completed nothing at t = 400 ms: no p99 point there
+  const DifferenceLines d = difference_lines(a, b, 600, 100);
+  ASSERT_EQ(d.p99_ms.size(), 3);  // 100, 200, 500 ms
+  EXPECT_DOUBLE_EQ(d.p99_ms[0].x(), 0.1);
+  EXPECT_DOUBLE_EQ(d.p99_ms[0].y(), 2.0);
+  EXPECT_DOUBLE_EQ(d.p99_ms[2].x(), 0.5);
+  ASSERT_EQ(d.hit_points.size(), 4);  // every matched interval looked up
+  EXPECT_DOUBLE_EQ(d.hit_points[0].y(), -30.0);
+  EXPECT_TRUE(difference_lines(a, {}, 600, 100).p99_ms.isEmpty());
+  // Smoothed over 2: each point the mean of itself and the one before (the first alone).
+  a[1].p99_us = 5000;  // A − B = 4 ms at t = 200 ms
+  const DifferenceLines s = difference_lines(a, b, 600, 100, 2);
+  ASSERT_EQ(s.p99_ms.size(), 3);
+  EXPECT_DOUBLE_EQ(s.p99_ms[0].y(), 2.0);
+  EXPECT_DOUBLE_EQ(s.p99_ms[1].y(), 3.0);
+  EXPECT_DOUBLE_EQ(s.p99_ms[2].y(), 3.0);
+}
+
+}  // namespace
+}  // namespace loadlab::ui

@@ -313,3 +313,53 @@ TEST_F(Cli, SlurmExecutorWithoutSbatchOnPathNamesThePackage) {
 }
 
 }  // namespace
+
+namespace {
+
+// `plot` draws with Qt (the GUI build); a loadlab-cli built without it says so, exit 2.
+TEST_F(Cli, PlotDrawsASweepAsPngAndSvg) {
+  ASSERT_EQ(cli(kSweep + " --csv " + path("s.csv")).exit_code, 0);
+  const Result png = cli("plot " + path("s.csv") + " --x rate --y p99_us --by balancer --target 2000 --out " +
+                         path("p.png") + " --size 800x500");
+#ifndef LOADLAB_CLI_PLOT
+  EXPECT_EQ(png.exit_code, 2);
+  EXPECT_NE(png.output.find("built without the window"), std::string::npos) << png.output;
+  GTEST_SKIP() << "loadlab-cli built without the window";
+#endif
+  ASSERT_EQ(png.exit_code, 0) << png.output;
+  const std::string bytes = slurp(path("p.png"));
+  ASSERT_GT(bytes.size(), 1000u);
+  EXPECT_EQ(bytes.substr(1, 3), "PNG");
+  const Result svg = cli("plot " + path("s.csv") + " --x rate --y mean_us --by balancer --out " + path("p.svg"));
+  ASSERT_EQ(svg.exit_code, 0) << svg.output;
+  const std::string text = slurp(path("p.svg"));
+  EXPECT_NE(text.find("<svg"), std::string::npos);
+  // The legend names each curve and the formula drawn beside them.
+  for (const char* label : {"round-robin", "p2c", "theory"}) EXPECT_NE(text.find(label), std::string::npos) << label;
+}
+
+TEST_F(Cli, PlotBadInputExits2NamingTheFlagAndWritesNothing) {
+  ASSERT_EQ(cli(kSweep + " --csv " + path("s.csv")).exit_code, 0);
+  std::ofstream(path("broken.csv")) << "point,rate,seeds,p99_us\n0,1000,3,fast\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"plot " + path("s.csv") + " --x zipf --out " + path("o.png"), "--x 'zipf': not a parameter of this sweep"},
+      {"plot " + path("s.csv") + " --x balancer --out " + path("o.png"), "is not a number"},
+      {"plot " + path("s.csv") + " --x rate --y p98_us --out " + path("o.png"), "--y 'p98_us'"},
+      {"plot " + path("s.csv") + " --x rate --by rate --out " + path("o.png"), "--by 'rate': the same parameter as x"},
+      {"plot " + path("s.csv") + " --x rate --target fast --out " + path("o.png"), "--target 'fast'"},
+      {"plot " + path("s.csv") + " --x rate --out " + path("o.gif"), "--out"},
+      {"plot " + path("s.csv") + " --x rate --size 10x10 --out " + path("o.png"), "--size"},
+      {"plot " + path("s.csv") + " --x rate --size big --out " + path("o.png"), "--size 'big'"},
+      {"plot " + path("missing.csv") + " --x rate --out " + path("o.png"), "does not exist"},
+      {"plot " + dir_.string() + " --x rate --out " + path("o.png"), "is a directory"},
+      {"plot " + path("broken.csv") + " --x rate --out " + path("o.png"), "line 2: p99_us 'fast' is not a number"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = cli(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << args << "\n" << r.output;
+  }
+  EXPECT_FALSE(fs::exists(path("o.png")));
+}
+
+}  // namespace

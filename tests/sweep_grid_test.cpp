@@ -1,5 +1,6 @@
 // Sweep definitions: the SPEC forms, the grid's order, shards, the parameters a point sets,
 // and the errors a bad spec gives (each naming the --vary and the value).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -197,6 +198,25 @@ TEST(SweepApply, EachParameterSetsItsField) {
   set("choices", "3");
   EXPECT_EQ(s.balancer_params.choices, 3u);
   EXPECT_THROW(set("service", "gaussian"), ScenarioError);
+}
+
+TEST(SweepApply, CurrentValueIsWhatApplyingWouldSet) {
+  Scenario s = three_nodes();
+  const std::vector<std::pair<std::string, double>> cases = {
+      {"rate", 1234.5}, {"zipf", 0.75}, {"keys", 777},       {"cache-capacity", 42},
+      {"slots", 3},     {"speed:c", 0.5}, {"weight:b", 2.5}, {"miss-us", 850}};
+  for (const auto& [name, value] : cases) {
+    apply_sweep_parameter(s, name, parse_sweep_parameter(fmt::format("{}={}", name, value)).values[0]);
+    EXPECT_EQ(sweep_parameter_value(s, name), value) << name;
+  }
+  EXPECT_EQ(sweep_parameter_value(s, "nodes"), 3);
+  EXPECT_EQ(sweep_parameter_value(s, "balancer"), std::nullopt);  // categorical
+  EXPECT_EQ(sweep_parameter_value(s, "weight:zz"), std::nullopt);  // no such node
+  EXPECT_EQ(sweep_parameter_value(s, "nope"), std::nullopt);
+  s.nodes[0].slots = 2;  // the nodes differ: no single value
+  EXPECT_EQ(sweep_parameter_value(s, "slots"), std::nullopt);
+  s.workload.keys.kind = KeyPopularity::Kind::uniform;
+  EXPECT_EQ(sweep_parameter_value(s, "zipf"), std::nullopt);
 }
 
 TEST(SweepApply, RateScalesASchedule) {

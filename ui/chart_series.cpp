@@ -77,6 +77,50 @@ TimeLines time_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes, s
   return lines;
 }
 
+DifferenceLines difference_lines(const std::deque<Snapshot>& a, const std::deque<Snapshot>& b, std::size_t span,
+                                 double interval_ms, std::size_t smooth) {
+  DifferenceLines d;
+  if (a.empty() || b.empty()) return d;
+  auto hit_percent = [](const Snapshot& s) {
+    std::uint64_t hits = 0, lookups = 0;
+    for (const NodeSample& n : s.nodes) {
+      hits += n.interval_hits;
+      lookups += n.interval_hits + n.interval_misses;
+    }
+    return lookups > 0 ? 100.0 * static_cast<double>(hits) / static_cast<double>(lookups) : std::nan("");
+  };
+  const std::size_t from = a.size() > span ? a.size() - span : 0;
+  std::size_t j = 0;
+  for (std::size_t k = from; k < a.size(); ++k) {
+    const Snapshot& sa = a[k];
+    while (j < b.size() && b[j].t_ms < sa.t_ms) ++j;
+    if (j == b.size()) break;
+    const Snapshot& sb = b[j];
+    if (sb.t_ms != sa.t_ms) continue;
+    const double t = static_cast<double>(sa.t_ms) / 1000.0;
+    // An interval that completed nothing has no percentile (its mean is NaN).
+    if (std::isfinite(sa.mean_us) && std::isfinite(sb.mean_us)) d.p99_ms.append({t, (sa.p99_us - sb.p99_us) / 1000});
+    const double ha = hit_percent(sa), hb = hit_percent(sb);
+    if (std::isfinite(ha) && std::isfinite(hb)) d.hit_points.append({t, ha - hb});
+  }
+  if (smooth > 1)
+    for (QList<QPointF>* line : {&d.p99_ms, &d.hit_points}) {
+      QList<QPointF> averaged;
+      double sum = 0;
+      for (qsizetype i = 0; i < line->size(); ++i) {
+        sum += (*line)[i].y();
+        if (i >= static_cast<qsizetype>(smooth)) sum -= (*line)[i - static_cast<qsizetype>(smooth)].y();
+        const double n = static_cast<double>(std::min<qsizetype>(i + 1, static_cast<qsizetype>(smooth)));
+        averaged.append({(*line)[i].x(), sum / n});
+      }
+      *line = std::move(averaged);
+    }
+  const double t_end = static_cast<double>(a.back().t_ms) / 1000.0;
+  d.x_from = std::max(0.0, t_end - static_cast<double>(span) * interval_ms / 1000.0);
+  d.x_to = std::max(t_end, d.x_from + 10);
+  return d;
+}
+
 std::vector<QList<QPointF>> node_latency_lines(const std::deque<Snapshot>& snapshots, std::size_t nodes,
                                                std::size_t span, LatencyFigure figure) {
   std::vector<QList<QPointF>> lines(nodes);

@@ -94,6 +94,18 @@ struct TimeMark {
 };
 std::vector<TimeMark> timeline_marks(const Scenario& scenario);
 
+// A/B: side A against side B interval by interval, matched by their time (on the virtual
+// clock both sides close the same intervals): p99 A − B in ms (where both completed a
+// request) and the cluster's hit ratio A − B in percentage points (where both looked up),
+// over A's newest `span` snapshots. `smooth` > 1 draws each point as the mean of the newest
+// `smooth` differences (one interval's p99 is noisy; a second's average reads).
+struct DifferenceLines {
+  QList<QPointF> p99_ms, hit_points;
+  double x_from = 0, x_to = 10;
+};
+DifferenceLines difference_lines(const std::deque<Snapshot>& a, const std::deque<Snapshot>& b, std::size_t span,
+                                 double interval_ms, std::size_t smooth = 1);
+
 // Each node's arrival rate and hit ratio from snapshot `from` on: what the M/G/1 model is fed.
 std::vector<NodeTraffic> node_traffic(const std::deque<Snapshot>& snapshots, std::size_t nodes, std::size_t from);
 

@@ -16,6 +16,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QToolBar>
@@ -24,8 +25,10 @@
 #include <cmath>
 #include <fstream>
 
+#include "ab_panel.h"
 #include "control_panel.h"
 #include "dashboard.h"
+#include "flow_view.h"
 #include "metrics/csv_export.h"
 #include "node_palette.h"
 #include "node_table.h"
@@ -37,6 +40,7 @@
 #include "theory/key_movement.h"
 #include "theory/offered_load.h"
 #include "time_chart.h"
+#include "what_if_panel.h"
 
 namespace loadlab::ui {
 
@@ -64,7 +68,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), controller_(new R
   banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(banner_);
   dashboard_ = new Dashboard;
-  layout->addWidget(dashboard_, 1);
+  // The live run and the What-if sweeps side by side as tabs: a sweep runs on its own
+  // threads on the virtual clock while the live run goes on.
+  what_if_ = new WhatIfPanel;
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName(QStringLiteral("main_tabs"));
+  tabs_->setDocumentMode(true);
+  tabs_->addTab(dashboard_, tr("Live"));
+  flow_ = new FlowView;
+  tabs_->addTab(flow_, tr("Flow"));
+  tabs_->addTab(what_if_, tr("What-if"));
+  ab_ = new AbPanel;
+  tabs_->addTab(ab_, tr("A/B"));
+  layout->addWidget(tabs_, 1);
+  // The flow view samples requests only while it is shown.
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] { flow_->set_active(tabs_->currentWidget() == flow_); });
   setCentralWidget(central);
 
   build_status_bar();
@@ -161,6 +179,8 @@ void MainWindow::build_docks() {
 
 void MainWindow::scenario_edited() {
   update_load_badge();
+  what_if_->set_scenario(exported_scenario());
+  ab_->set_scenario(exported_scenario());
   if (proxy_dock_->isVisible()) proxy_panel_->show_scenario(exported_scenario());
 }
 
@@ -201,6 +221,16 @@ void MainWindow::update_load_badge() {
 }
 
 void MainWindow::connect_controls() {
+  connect(what_if_, &WhatIfPanel::export_csv_requested, this, [this] {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the sweep"), QStringLiteral("sweep.csv"), tr("CSV (*.csv)"));
+    if (!path.isEmpty()) what_if_->export_csv(path);
+  });
+  connect(what_if_, &WhatIfPanel::export_chart_requested, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the sweep's chart"), QStringLiteral("sweep.png"),
+                                                      tr("PNG or SVG (*.png *.svg)"));
+    if (!path.isEmpty()) what_if_->export_chart(path);
+  });
   NodeTable* table = panel_->table();
   connect(table, &NodeTable::weight_changed, this, &MainWindow::on_weight);
   connect(table, &NodeTable::speed_changed, this, &MainWindow::on_speed);
@@ -301,6 +331,15 @@ void MainWindow::build_actions() {
   }
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(tr("&Live run"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { tabs_->setCurrentIndex(0); });
+  view->addAction(tr("&Flow of requests"), QKeySequence(Qt::CTRL | Qt::Key_4), this, [this] {
+    tabs_->setCurrentWidget(tabs_->currentWidget() == flow_ ? static_cast<QWidget*>(dashboard_) : flow_);
+  });
+  view->addAction(tr("&What-if sweeps"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                  [this] { tabs_->setCurrentWidget(what_if_); });
+  view->addAction(tr("&A/B side by side"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
+                  [this] { tabs_->setCurrentWidget(ab_); });
+  view->addSeparator();
   QAction* show_proxy = proxy_dock_->toggleViewAction();
   connect(show_proxy, &QAction::triggered, this, [this](bool on) {
     if (on) proxy_dock_->raise();
@@ -375,6 +414,10 @@ void MainWindow::apply_dark(bool dark) {
   apply_theme(*qApp, dark ? Theme::dark : Theme::light);
   dashboard_->set_dark(dark);
   dashboard_->set_fonts(QApplication::font());  // a chart theme resets the fonts (projector size)
+  what_if_->set_dark(dark);
+  ab_->set_dark(dark);
+  what_if_->set_fonts(QApplication::font());
+  ab_->set_fonts(QApplication::font());
   banner_->setStyleSheet(QString());
 }
 
@@ -384,6 +427,9 @@ void MainWindow::apply_font_scale(double scale) {
   f.setPointSizeF(base_font_.pointSizeF() * scale);
   QApplication::setFont(f);
   dashboard_->set_fonts(f);
+  what_if_->set_fonts(f);
+  ab_->set_fonts(f);
+  flow_->set_fonts(f);
 }
 
 bool MainWindow::open_preset(const QString& name) {
@@ -452,6 +498,7 @@ void MainWindow::refresh_controls() {
     colors.push_back(node_color(i));
   }
   dashboard_->set_nodes(names, colors);
+  flow_->set_cluster(names, colors, to_q(scenario().balancer), to_q(scenario().cache_policy));
   update_hit_model();
   update_marks();
 }
@@ -742,6 +789,11 @@ void MainWindow::tick() {
   timer.start();
   if (hit_model_dirty_) update_hit_model();  // coalesces a slider drag into one update per tick
   if (controller_->take_snapshots()) redraw();
+  if (flow_->active()) {
+    flow_->set_balancer(to_q(scenario().balancer));
+    flow_->update_from(controller_->flow_tap(), controller_->history().all());
+  }
+  controller_->set_flow_sampling(flow_->sampling());
   if (force_repaint_) repaint();
   tick_ms_.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
   if (tick_ms_.size() > 100'000) tick_ms_.erase(tick_ms_.begin(), tick_ms_.begin() + 50'000);

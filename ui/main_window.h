@@ -17,17 +17,21 @@ class QAction;
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QTabWidget;
 class QTextBrowser;
 class QTimer;
 
 namespace loadlab::ui {
 
+class AbPanel;
 class ControlPanel;
+class FlowView;
 class ProxyConfigPanel;
 class Dashboard;
 class NodeTable;
 class ShareBars;
 class TimeChart;
+class WhatIfPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -71,6 +75,10 @@ class MainWindow : public QMainWindow {
   const Scenario& scenario() const { return controller_->scenario(); }
   const RunHistory& history() const { return controller_->history(); }
   Dashboard* dashboard() const { return dashboard_; }
+  WhatIfPanel* what_if() const { return what_if_; }
+  AbPanel* ab() const { return ab_; }
+  FlowView* flow_view() const { return flow_; }
+  QTabWidget* tabs() const { return tabs_; }
   ProxyConfigPanel* proxy_config_panel() const { return proxy_panel_; }
   QDockWidget* proxy_config_dock() const { return proxy_dock_; }
   NodeTable* node_table() const;
@@ -136,6 +144,10 @@ class MainWindow : public QMainWindow {
 
   QTimer* tick_timer_;
   Dashboard* dashboard_;
+  WhatIfPanel* what_if_;
+  AbPanel* ab_;
+  FlowView* flow_;
+  QTabWidget* tabs_;
   ControlPanel* panel_;
   ProxyConfigPanel* proxy_panel_;
   QDockWidget* proxy_dock_;

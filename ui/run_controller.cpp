@@ -77,6 +77,11 @@ void RunController::start_run(bool paused) {
     run_ = std::make_unique<Engine>(run_scenario());
   }
   feed_->take();
+  // A fresh tap for each run, sampling from its first request: the flow view reads the new
+  // run's requests, not the old one's.
+  flow_tap_ = std::make_shared<FlowTap>(run_->scenario().nodes.size());
+  flow_tap_->set_every(flow_every_);
+  run_->attach_flow_tap(flow_tap_);
   step_pending_->store(false);
   // On the run's own thread: hand the snapshot over, and end a step on the virtual clock
   // after exactly the interval it asked for (the UI's tick could be thousands late).
@@ -137,6 +142,11 @@ void RunController::restart() {
   stop_run();
   state_ = State::idle;
   start_run(was_paused);
+}
+
+void RunController::set_flow_sampling(std::uint64_t every) {
+  flow_every_ = every;
+  if (flow_tap_) flow_tap_->set_every(every);
 }
 
 void RunController::stop_run() {

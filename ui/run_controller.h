@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "model/flow_tap.h"
 #include "run/run.h"
 #include "run_history.h"
 #include "scenario/scenario.h"
@@ -70,6 +71,11 @@ class RunController : public QObject {
   // Takes effect at the next (re)start; kUnlimited turns the window's default off.
   void set_queue_limit(std::uint64_t limit);
 
+  // The running run's sample of requests for the flow view (null before the first run), and
+  // how it samples: one request in `every`, 0 none. Kept for the runs that follow.
+  FlowTap* flow_tap() const { return flow_tap_.get(); }
+  void set_flow_sampling(std::uint64_t every);
+
   // Moves what the run published into the history; true when anything arrived.
   bool take_snapshots();
   const RunHistory& history() const { return history_; }
@@ -103,6 +109,8 @@ class RunController : public QObject {
   Scenario scenario_;
   std::unique_ptr<Run> run_;
   std::shared_ptr<SnapshotFeed> feed_;
+  std::shared_ptr<FlowTap> flow_tap_;
+  std::uint64_t flow_every_ = 0;
   // Shared with the run's subscriber, which pauses the run after the interval a step asked for.
   std::shared_ptr<std::atomic<bool>> step_pending_;
   bool stepped_ = false;    // a step was asked for and has not been seen to end

@@ -86,7 +86,8 @@ QPen TimeChart::reference_pen(std::size_t reference) const {
   return reference < references_.size() ? references_[reference]->pen() : QPen();
 }
 
-void TimeChart::set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max) {
+void TimeChart::set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max,
+                           double y_min) {
   double top = 0;
   for (std::size_t i = 0; i < series_.size() && i < points.size(); ++i) {
     series_[i]->replace(points[i]);
@@ -116,7 +117,7 @@ void TimeChart::set_points(const std::vector<QList<QPointF>>& points, double x_f
     references_[i]->replace(QList<QPointF>{{x_from, reference_values_[i]}, {x_from + span, reference_values_[i]}});
   x_axis_->setTickInterval(step);
   x_axis_->setRange(x_from, x_from + span);
-  y_axis_->setRange(0, y_max);
+  y_axis_->setRange(y_min, y_max);
   y_top_ = y_max;
   place_marks();
 }

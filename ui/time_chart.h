@@ -25,8 +25,10 @@ class TimeChart : public QChartView {
   TimeChart(const QString& title, const QString& y_title, QWidget* parent = nullptr);
   // Replaces the series (names and colours); their points start empty.
   void set_series(const std::vector<QString>& names, const std::vector<QColor>& colors);
-  // One point list per series, in the order given to set_series. y_max <= 0 scales to fit.
-  void set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max = 0);
+  // One point list per series, in the order given to set_series. y_max <= 0 scales to fit;
+  // the axis starts at y_min (below 0 for a difference).
+  void set_points(const std::vector<QList<QPointF>>& points, double x_from, double x_to, double y_max = 0,
+                  double y_min = 0);
   // Dashed horizontal reference lines (theory), one per value, all in the theme's neutral
   // theory_color() (never a node's colour), one legend entry; an empty list removes them.
   void set_references(const std::vector<double>& values, const QString& name);

@@ -12,6 +12,7 @@
 #include "import_command.h"
 #include "loadlab_version.h"
 #include "model/queue_discipline_registry.h"
+#include "plot_command.h"
 #include "proxy/proxy_config_registry.h"
 #include "run_command.h"
 #include "sweep/run_metrics.h"
@@ -116,6 +117,23 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("files", merge.files, "Shard CSVs written by sweep --shard I/N --csv")->required();
   merge_cmd->add_option("--csv", merge.csv, "The merged CSV")->required();
 
+  PlotOptions plot;
+  std::string plot_size;
+  CLI::App* plot_cmd = app.add_subcommand(
+      "plot", "Draw a sweep's CSV as the window's What-if tab does: one curve per --by value, 95% bands, theory");
+  plot_cmd->add_option("csv", plot.csv, "The tidy CSV written by sweep --csv (or merge)")->required();
+  plot_cmd->add_option("--x", plot.x, "The varied parameter on the x axis, e.g. rate")->required();
+  plot_cmd->add_option("--y", plot.y, "The metric, e.g. p99_us, hit_ratio (default p99_us)");
+  plot_cmd->add_option("--by", plot.by, "A varied parameter drawn as one curve per value, e.g. balancer");
+  plot_cmd->add_option("--theory", plot.theory,
+                       "The column drawn dashed as the formula (default: theory_mean_us for mean_us, "
+                       "theory_lru_hit_ratio for hit_ratio; 'none' for no line)");
+  plot_cmd->add_option("--target", plot.target,
+                       "A horizontal target line in the metric's unit (µs for latencies); the title says where each "
+                       "curve crosses it");
+  plot_cmd->add_option("--out", plot.out, "The picture: a .png or .svg file")->required();
+  plot_cmd->add_option("--size", plot_size, "WIDTHxHEIGHT in pixels (default 1200x800)");
+
   CompareOptions compare;
   CLI::App* compare_cmd = app.add_subcommand(
       "compare", "Run the same seeded workload through several balancers and compare them in one table");
@@ -182,9 +200,8 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == argv[1]; }).empty()) {
     fmt::print(stderr,
-               "loadlab-cli: error: unknown command '{}' (known: run, compare, sweep, merge, cachesim, trace, "
-               "export, import, "
-               "list)\nRun with --help "
+               "loadlab-cli: error: unknown command '{}' (known: run, compare, sweep, merge, plot, cachesim, "
+               "trace, export, import, list)\nRun with --help "
                "for usage.\n",
                argv[1]);
     return kBadInput;
@@ -204,6 +221,22 @@ int main(int argc, char** argv) {
   if (list_cmd->parsed()) {
     print_catalog();
     return kOk;
+  }
+  if (plot_cmd->parsed()) {
+    if (!plot_size.empty()) {
+      const std::size_t x = plot_size.find('x');
+      try {
+        std::size_t used_w = 0, used_h = 0;
+        if (x == std::string::npos) throw std::invalid_argument("no x");
+        plot.width = std::stoi(plot_size.substr(0, x), &used_w);
+        plot.height = std::stoi(plot_size.substr(x + 1), &used_h);
+        if (used_w != x || used_h != plot_size.size() - x - 1) throw std::invalid_argument("trailing");
+      } catch (const std::exception&) {
+        fmt::print(stderr, "loadlab-cli plot: error: --size '{}': expected WIDTHxHEIGHT, e.g. 1200x800\n", plot_size);
+        return kBadInput;
+      }
+    }
+    return plot_command(plot);
   }
   if (compare_cmd->parsed()) return compare_command(compare);
   if (sweep_cmd->parsed()) return sweep_command(sweep);

@@ -66,6 +66,7 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   Scenario scenario;
   EngineClock clock;
   std::vector<std::unique_ptr<Node>> nodes;
+  std::shared_ptr<FlowTap> flow_tap;  // kept alive while the nodes write to it
   std::vector<const NodeCounters*> counters;
   // Model pieces. The dispatcher and health monitor are touched only by the dispatcher thread
   // (health's available/in_rotation flags are read anywhere).
@@ -158,6 +159,15 @@ Engine::~Engine() = default;
 void Engine::subscribe(Subscriber subscriber) {
   if (state_->started) throw std::logic_error("Engine::subscribe after start");
   state_->subscribers.push_back(std::move(subscriber));
+}
+
+void Engine::attach_flow_tap(std::shared_ptr<FlowTap> tap) {
+  State& s = *state_;
+  if (s.started) throw std::logic_error("Engine::attach_flow_tap after start");
+  if (!tap || tap->nodes() != s.nodes.size())
+    throw std::invalid_argument("a flow tap needs one ring per node (" + std::to_string(s.nodes.size()) + ")");
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) s.nodes[i]->set_flow_tap(tap.get(), static_cast<std::uint32_t>(i));
+  s.flow_tap = std::move(tap);
 }
 
 void Engine::start() {

@@ -32,6 +32,7 @@ class Engine final : public Run {
   Engine& operator=(const Engine&) = delete;
 
   void subscribe(Subscriber subscriber) override;
+  void attach_flow_tap(std::shared_ptr<FlowTap> tap) override;
   void start() override;
   void request_stop() override;
   bool wait_for(std::chrono::milliseconds timeout) override;

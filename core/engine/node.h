@@ -52,6 +52,8 @@ class Node final : private ServiceTimers {
   // Stops the thread (after cancel_all, or when idle) and joins it.
   void shutdown();
 
+  // Before the node's thread starts (model/flow_tap.h).
+  void set_flow_tap(FlowTap* tap, std::uint32_t index) { model_.set_flow_tap(tap, index); }
   NodeCounters& counters() { return model_.counters(); }
   const NodeCounters& counters() const { return model_.counters(); }
 

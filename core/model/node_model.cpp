@@ -32,6 +32,7 @@ NodeModel::NodeModel(const NodeSpec& spec, const QueuePolicy& queue, double dead
 }
 
 void NodeModel::arrive(const Request& r, std::int64_t now_ns) {
+  flow(r, FlowEvent::Kind::arrived, now_ns);
   if (cancelled_)
     cancel(r);
   else if (down_)
@@ -142,6 +143,7 @@ void NodeModel::serve(const Request& r, std::int64_t start_ns) {
     hit = cache_->access(r.key);
     bump(hit ? counters_.hits : counters_.misses);
   }
+  flow(r, hit ? FlowEvent::Kind::started_hit : FlowEvent::Kind::started_miss, start_ns);
   double us = service_.sample_us(hit, rng_, speed_);
   if (spike_probability_ > 0 && rng_.uniform() < spike_probability_) us += spike_us_;
   const auto ns = static_cast<std::int64_t>(std::llround(us * 1000.0));
@@ -185,6 +187,7 @@ void NodeModel::complete(const Request& r, std::int64_t now_ns) {
   }
   ended(r, now_ns);
   record_latency(r.intended_ns, now_ns);
+  flow(r, FlowEvent::Kind::completed, now_ns);
   bump(counters_.completed, 1, std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
 }
@@ -230,6 +233,7 @@ void NodeModel::cancel(const Request& r) {
     return;
   }
   ended(r, -1);
+  flow(r, FlowEvent::Kind::failed, 0);
   bump(counters_.failed_cancelled, 1, std::memory_order_release);
 }
 
@@ -238,7 +242,8 @@ void NodeModel::fail(const Request& r) {
     write_reported(r, CopyOutcome::down, 0);
     return;
   }
-  release_retry(r);  // its retry is over; another one takes a retry of its own
+  flow(r, FlowEvent::Kind::failed, 0);  // here; a retry arrives at its next node as itself
+  release_retry(r);                     // its retry is over; another one takes a retry of its own
   const RetryOutcome retried = retry_ ? retry_(r) : RetryOutcome::not_retried;
   if (retried == RetryOutcome::retried) {
     bump(counters_.retried_out, 1, std::memory_order_release);  // after the other node counted it in
@@ -256,6 +261,7 @@ void NodeModel::shed(const Request& r, Shed why) {
     return;
   }
   ended(r, -1);
+  flow(r, FlowEvent::Kind::failed, 0);
   bump(why == Shed::queue_full      ? counters_.failed_queue_full
        : why == Shed::queue_timeout ? counters_.failed_queue_timeout
        : why == Shed::overflow      ? counters_.failed_overflow

@@ -28,6 +28,7 @@
 #include "caches/cache.h"
 #include "metrics/node_counters.h"
 #include "model/circuit_breakers.h"
+#include "model/flow_tap.h"
 #include "model/gradient_controller.h"
 #include "model/queue_discipline.h"
 #include "model/queue_policy.h"
@@ -100,6 +101,9 @@ class NodeModel {
   bool serving(std::size_t slot, std::uint64_t generation) const {
     return slots_[slot].busy && slots_[slot].generation == generation;
   }
+  // The flow view's sample of requests (model/flow_tap.h); set before the run starts. This
+  // node writes its events as node `index`. Null: nothing is recorded.
+  void set_flow_tap(FlowTap* tap, std::uint32_t index) { flow_tap_ = tap, flow_index_ = index; }
   bool down() const { return down_; }
   std::size_t queue_length() const { return queue_.size(); }
   std::size_t slot_count() const { return slots_.size(); }
@@ -136,7 +140,13 @@ class NodeModel {
   void release_retry(const Request& request);
   // A read ended for good here (not handed to a retry); answered_ns < 0: without an answer.
   void ended(const Request& request, std::int64_t answered_ns);
+  void flow(const Request& r, FlowEvent::Kind kind, std::int64_t t_ns) {
+    if (!flow_tap_ || r.write) return;
+    if (const std::uint64_t id = flow_tap_->sampled(r)) flow_tap_->record(flow_index_, id, kind, t_ns);
+  }
 
+  FlowTap* flow_tap_ = nullptr;  // the flow view's sample; null: none
+  std::uint32_t flow_index_ = 0;
   std::deque<WaitingRequest> queue_;  // oldest first
   std::uint64_t queue_limit_;
   std::int64_t queue_timeout_ns_;  // kNoWake: none

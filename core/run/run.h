@@ -8,12 +8,14 @@
 // from any thread and takes effect at the run's current time.
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "metrics/histogram.h"
 #include "metrics/run_report.h"
 #include "metrics/snapshot.h"
+#include "model/flow_tap.h"
 #include "scenario/scenario.h"
 
 namespace loadlab {
@@ -25,6 +27,9 @@ class Run {
 
   // Subscribers are called in order; add them before start().
   virtual void subscribe(Subscriber subscriber) = 0;
+  // The flow view's sample of requests (model/flow_tap.h), one ring per node; before start().
+  // Throws std::logic_error after start, std::invalid_argument for a tap of another size.
+  virtual void attach_flow_tap(std::shared_ptr<FlowTap> tap) = 0;
   virtual void start() = 0;
   // Stops issuing, fails what is queued or in service with reason `cancelled`, and ends the
   // run with a final snapshot. Safe from any thread, any number of times.

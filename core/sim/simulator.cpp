@@ -118,6 +118,7 @@ struct Simulator::Model final : NodeControl, Dispatcher::Sink {
 
   Scenario scenario;
   std::vector<std::unique_ptr<SimNode>> nodes;
+  std::shared_ptr<FlowTap> flow_tap;  // kept alive while the nodes write to it
   std::vector<const NodeCounters*> counters;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<HealthMonitor> health;
@@ -524,6 +525,16 @@ std::uint64_t Simulator::events() const { return model_->events.load(std::memory
 void Simulator::subscribe(Subscriber subscriber) {
   if (model_->started) throw std::logic_error("Simulator::subscribe after start");
   model_->subscribers.push_back(std::move(subscriber));
+}
+
+void Simulator::attach_flow_tap(std::shared_ptr<FlowTap> tap) {
+  Model& m = *model_;
+  if (m.started) throw std::logic_error("Simulator::attach_flow_tap after start");
+  if (!tap || tap->nodes() != m.nodes.size())
+    throw std::invalid_argument("a flow tap needs one ring per node (" + std::to_string(m.nodes.size()) + ")");
+  for (std::size_t i = 0; i < m.nodes.size(); ++i)
+    m.nodes[i]->node.set_flow_tap(tap.get(), static_cast<std::uint32_t>(i));
+  m.flow_tap = std::move(tap);
 }
 
 void Simulator::start() {

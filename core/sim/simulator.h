@@ -36,6 +36,7 @@ class Simulator final : public Run {
   std::uint64_t events() const;
 
   void subscribe(Subscriber subscriber) override;
+  void attach_flow_tap(std::shared_ptr<FlowTap> tap) override;
   void start() override;
   void request_stop() override;
   bool wait_for(std::chrono::milliseconds timeout) override;

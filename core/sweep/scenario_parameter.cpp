@@ -4,15 +4,20 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 namespace loadlab {
 namespace {
 
 using Setter = std::function<void(Scenario&, const ParameterValue&)>;
+// The value a scenario has now, for a chart's "you are here" marker; empty where the
+// parameter has no single value (slots differ between nodes, say).
+using Getter = std::function<std::optional<double>(const Scenario&)>;
 
 struct Entry {
   ParameterInfo info;
   Setter set;
+  Getter get;
 };
 
 NodeSpec& node_named(Scenario& s, const std::string& parameter, const std::string& node) {
@@ -50,8 +55,8 @@ const std::vector<Entry>& table() {
   static const std::vector<Entry> entries = [] {
     using K = ParameterKind;
     std::vector<Entry> e;
-    auto add = [&](std::string name, K kind, std::string summary, Setter set) {
-      e.push_back({{std::move(name), kind, std::move(summary)}, std::move(set)});
+    auto add = [&](std::string name, K kind, std::string summary, Setter set, Getter get = {}) {
+      e.push_back({{std::move(name), kind, std::move(summary)}, std::move(set), std::move(get)});
     };
     add("rate", K::real, "arrival rate, requests per second (open loop)", [](Scenario& s, const ParameterValue& v) {
       // A rate schedule keeps its shape, scaled so its peak is the new rate.
@@ -60,24 +65,42 @@ const std::vector<Entry>& table() {
         for (RatePoint& p : s.workload.rate_schedule.points) p.rate *= factor;
       }
       s.workload.rate = v.number;
-    });
+    },
+        [](const Scenario& s) -> std::optional<double> { return s.workload.rate; });
     add("nodes", K::integer, "number of nodes (the first keep their settings, new ones get weight 1, speed 1)",
-        [](Scenario& s, const ParameterValue& v) { resize_nodes(s, whole(v)); });
+        [](Scenario& s, const ParameterValue& v) { resize_nodes(s, whole(v)); },
+        [](const Scenario& s) -> std::optional<double> { return static_cast<double>(s.nodes.size()); });
     add("zipf", K::real, "Zipf exponent s of key popularity (sets popularity to zipf)",
         [](Scenario& s, const ParameterValue& v) {
           s.workload.keys.kind = KeyPopularity::Kind::zipf;
           s.workload.keys.zipf_s = v.number;
+        },
+        [](const Scenario& s) -> std::optional<double> {
+          if (s.workload.keys.kind != KeyPopularity::Kind::zipf) return std::nullopt;
+          return s.workload.keys.zipf_s;
         });
     add("keys", K::integer, "distinct keys",
-        [](Scenario& s, const ParameterValue& v) { s.workload.keys.keys = whole(v); });
+        [](Scenario& s, const ParameterValue& v) { s.workload.keys.keys = whole(v); },
+        [](const Scenario& s) -> std::optional<double> { return static_cast<double>(s.workload.keys.keys); });
     add("cache-capacity", K::integer, "cache capacity of every node, objects (overrides per-node sizes)",
         [](Scenario& s, const ParameterValue& v) {
           s.cache_capacity = whole(v);
           for (NodeSpec& n : s.nodes) n.cache_capacity.reset();
+        },
+        [](const Scenario& s) -> std::optional<double> {
+          for (const NodeSpec& n : s.nodes)
+            if (n.cache_capacity && *n.cache_capacity != s.cache_capacity) return std::nullopt;
+          return static_cast<double>(s.cache_capacity);
         });
     add("slots", K::integer, "requests each node serves at once", [](Scenario& s, const ParameterValue& v) {
       for (NodeSpec& n : s.nodes) n.slots = static_cast<unsigned>(std::min<std::size_t>(whole(v), ~0u));
-    });
+    },
+        [](const Scenario& s) -> std::optional<double> {
+          if (s.nodes.empty()) return std::nullopt;
+          for (const NodeSpec& n : s.nodes)
+            if (n.slots != s.nodes.front().slots) return std::nullopt;
+          return static_cast<double>(s.nodes.front().slots);
+        });
     add("weight:NODE", K::real, "the weight of one node, e.g. weight:c", {});
     add("speed:NODE", K::real, "the speed of one node, e.g. speed:c (0.5 is twice as slow)", {});
     add("balancer", K::categorical, "balancer names, e.g. round-robin,p2c,least-connections",
@@ -96,9 +119,11 @@ const std::vector<Entry>& table() {
           throw ScenarioError("--vary service", fmt::format("unknown distribution '{}' (known: {})", v.text, known));
         });
     add("hit-us", K::real, "mean service time of a cache hit, µs",
-        [](Scenario& s, const ParameterValue& v) { s.service.hit_us = v.number; });
+        [](Scenario& s, const ParameterValue& v) { s.service.hit_us = v.number; },
+        [](const Scenario& s) -> std::optional<double> { return s.service.hit_us; });
     add("miss-us", K::real, "mean service time of a miss, µs",
-        [](Scenario& s, const ParameterValue& v) { s.service.miss_us = v.number; });
+        [](Scenario& s, const ParameterValue& v) { s.service.miss_us = v.number; },
+        [](const Scenario& s) -> std::optional<double> { return s.service.miss_us; });
     add("p99-us", K::real, "lognormal service: 99th percentile of a miss, µs",
         [](Scenario& s, const ParameterValue& v) { s.service.p99_us = v.number; });
     add("alpha", K::real, "pareto / bounded-pareto service: tail index",
@@ -116,12 +141,14 @@ const std::vector<Entry>& table() {
     add("balance-factor", K::real, "bounded-load: most load a node takes, × the mean",
         [](Scenario& s, const ParameterValue& v) { s.balancer_params.balance_factor = v.number; });
     add("requests", K::integer, "requests per run",
-        [](Scenario& s, const ParameterValue& v) { s.workload.requests = whole(v); });
+        [](Scenario& s, const ParameterValue& v) { s.workload.requests = whole(v); },
+        [](const Scenario& s) -> std::optional<double> { return static_cast<double>(s.workload.requests); });
     add("clients", K::integer, "closed loop: clients", [](Scenario& s, const ParameterValue& v) {
       s.workload.clients = static_cast<unsigned>(std::min<std::size_t>(whole(v), ~0u));
     });
     add("think-ms", K::real, "closed loop: think time, ms",
-        [](Scenario& s, const ParameterValue& v) { s.workload.think_ms = v.number; });
+        [](Scenario& s, const ParameterValue& v) { s.workload.think_ms = v.number; },
+        [](const Scenario& s) -> std::optional<double> { return s.workload.think_ms; });
     return e;
   }();
   return entries;
@@ -162,6 +189,25 @@ void apply_sweep_parameter(Scenario& scenario, const std::string& name, const Pa
   } else {
     e->set(scenario, value);
   }
+}
+
+std::optional<double> sweep_parameter_value(const Scenario& scenario, const std::string& name) {
+  const Entry* e = find_entry(name);
+  if (!e) return std::nullopt;
+  const auto node = [&](std::size_t prefix) -> const NodeSpec* {
+    for (const NodeSpec& n : scenario.nodes)
+      if (n.name == name.substr(prefix)) return &n;
+    return nullptr;
+  };
+  if (e->info.name == "weight:NODE") {
+    const NodeSpec* n = node(7);
+    return n ? std::optional<double>(n->weight) : std::nullopt;
+  }
+  if (e->info.name == "speed:NODE") {
+    const NodeSpec* n = node(6);
+    return n ? std::optional<double>(n->speed) : std::nullopt;
+  }
+  return e->get ? e->get(scenario) : std::nullopt;
 }
 
 void apply_point(Scenario& scenario, const std::vector<SweepParameter>& parameters,
