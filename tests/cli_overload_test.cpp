@@ -311,3 +311,48 @@ TEST_F(Cli, AdaptiveConcurrencyBlocksTheExcessAndBadParametersExitTwo) {
     EXPECT_FALSE(fs::exists(path("never")));
   }
 }
+
+TEST_F(Cli, AnOverloadedRunSaysHowBigTheBacklogIsAndHowTheDrainGoes) {
+  // 2000 req/s for 2 s on a node that serves 1000: at 2 s, 2001 requests are left (4000
+  // issued, 1999 served, one completing at the instant of the snapshot), one is served per ms,
+  // so a second later 1001 are left and the drain ends at 4 s. On the virtual clock the lines
+  // are the same on any machine.
+  const std::string overload =
+      "run --nodes 1 --cache none --service fixed --hit-us 1000 --miss-us 1000 --arrival constant --rate 2000 "
+      "--duration 2 --requests 0 --clock virtual";
+  const Result r = cli(overload);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* line :
+       {"issuing ended at 2.0 s with a backlog of 2001 requests; draining",
+        "drain: t=3.0 s  1001 left of 2001 (49% drained)", "drain: the backlog of 2001 took 2.0 s (2.0 s to 4.0 s)"})
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << "\n" << r.output;
+  // --drain 1: cancelled after a second, and said so.
+  const Result cancelled = cli(overload + " --drain 1");
+  ASSERT_EQ(cancelled.exit_code, 0) << cancelled.output;
+  EXPECT_NE(cancelled.output.find("drain: the backlog of 2001 took 1.0 s (2.0 s to 3.0 s), 1001 cancelled"),
+            std::string::npos)
+      << cancelled.output;
+  // Below saturation: nothing about a drain. With --quiet: nothing at all.
+  const Result below =
+      cli("run --nodes 1 --cache none --service fixed --hit-us 1000 --miss-us 1000 --arrival constant --rate 500 "
+          "--duration 2 --requests 0 --clock virtual");
+  EXPECT_EQ(below.output.find("drain"), std::string::npos) << below.output;
+  EXPECT_EQ(cli(overload + " --quiet").output.find("draining"), std::string::npos);
+}
+
+TEST_F(Cli, TheTheoryLineSaysWhatShedsTheExcess) {
+  const std::string overload =
+      "run --nodes 1 --cache none --hit-us 1000 --miss-us 1000 --rate 2000 --duration 1 --requests 0 --clock virtual";
+  const Result limited = cli(overload + " --queue-limit 10 --cb-max-requests 20 --queue-discipline fb-codel");
+  ASSERT_EQ(limited.exit_code, 0) << limited.output;
+  EXPECT_NE(limited.output.find("the excess is shed (circuit breakers, queue limit, fb-codel drops), so queues stay "
+                                "bounded"),
+            std::string::npos)
+      << limited.output;
+  EXPECT_EQ(limited.output.find("grow without end, no steady state"), std::string::npos) << limited.output;
+  const Result ac = cli(overload + " --adaptive-concurrency");
+  EXPECT_NE(ac.output.find("the excess is shed (adaptive concurrency limit)"), std::string::npos) << ac.output;
+  // RFC 8289 CoDel and adaptive LIFO alone do not keep the queue bounded.
+  const Result codel = cli(overload + " --queue-discipline codel");
+  EXPECT_NE(codel.output.find("queues grow without end"), std::string::npos) << codel.output;
+}
