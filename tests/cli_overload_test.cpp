@@ -27,7 +27,7 @@ TEST_F(Cli, QueueLimitRejectionsAppearWithTheirReasonEverywhere) {
   const Result r = cli(kClockwork + " --queue-limit 2 --csv " + path("out") + " --json " + path("run.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("failed 3 (node down 0, no node 0, no quorum 0, queue full 3, queue timeout 0, codel drop 0, "
-                          "overflow 0, cancelled 0)"),
+                          "overflow 0, concurrency limited 0, cancelled 0)"),
             std::string::npos)
       << r.output;
   const auto summary = read_csv(path("out/summary.csv"));
@@ -230,7 +230,7 @@ TEST_F(Cli, CircuitBreakerOverflowAppearsWithItsReasonEverywhere) {
                        " --save-scenario " + path("saved.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("failed 3 (node down 0, no node 0, no quorum 0, queue full 0, queue timeout 0, codel drop 0, "
-                          "overflow 3, cancelled 0)"),
+                          "overflow 3, concurrency limited 0, cancelled 0)"),
             std::string::npos)
       << r.output;
   const auto summary = read_csv(path("out/summary.csv"));
@@ -271,4 +271,88 @@ TEST_F(Cli, BadCircuitBreakerLimitsExitTwoNameTheFlagAndValueAndWriteNothing) {
             std::string::npos)
       << r.output;
   EXPECT_FALSE(fs::exists(path("never")));
+}
+
+TEST_F(Cli, AdaptiveConcurrencyBlocksTheExcessAndBadParametersExitTwo) {
+  // 2x overload on four nodes of two slots: the limiter blocks the excess at once.
+  const Result r =
+      cli("run --nodes 4 --slots 2 --cache none --hit-us 1000 --miss-us 1000 --rate 16000 --duration 2 --requests 0 "
+          "--clock virtual --deadline-ms 50 --adaptive-concurrency --ac-buffer 25 --csv " +
+          path("out") + " --json " + path("run.json") + " --save-scenario " + path("saved.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto json = nlohmann::json::parse(slurp(path("run.json")));
+  const auto limited = json.at("failed_by_reason").at("concurrency_limited").get<std::uint64_t>();
+  EXPECT_GT(limited, 0u);
+  EXPECT_EQ(json.at("failed").get<std::uint64_t>(), limited);
+  const auto summary = read_csv(path("out/summary.csv"));
+  EXPECT_EQ(summary.rows.back().at("failed_concurrency_limited"), std::to_string(limited));
+  EXPECT_EQ(summary.rows.front().at("failed_concurrency_limited"), "");  // a cluster figure: total row only
+  const auto series = read_csv(path("out/timeseries.csv"));
+  EXPECT_EQ(series.rows.back().at("failed_concurrency_limited_total"), std::to_string(limited));
+  EXPECT_FALSE(series.rows.back().at("concurrency_limit").empty());
+  EXPECT_TRUE(nlohmann::json::parse(slurp(path("saved.json"))).contains("adaptive_concurrency"));
+  struct BadCase {
+    std::string args, message;
+  };
+  const std::vector<BadCase> cases = {
+      {"--adaptive-concurrency --ac-min-concurrency 0", "--ac-min-concurrency: must be a whole number"},
+      {"--adaptive-concurrency --ac-request-count 2.5", "--ac-request-count: must be a whole number"},
+      {"--adaptive-concurrency --ac-max-concurrency-limit=-3", "--ac-max-concurrency-limit: must be a whole number"},
+      {"--adaptive-concurrency --ac-buffer nan", "adaptive_concurrency.buffer: must be a number from 0 to 100"},
+      {"--adaptive-concurrency --ac-jitter 200", "adaptive_concurrency.jitter: must be a number from 0 to 100"},
+      {"--adaptive-concurrency --ac-concurrency-update-interval-ms 0",
+       "adaptive_concurrency.concurrency_update_interval_ms: must be a number of ms from 1"},
+      {"--ac-buffer 10", "go with --adaptive-concurrency"},
+  };
+  for (const BadCase& c : cases) {
+    const Result bad = cli(kClockwork + " " + c.args + " --csv " + path("never"));
+    EXPECT_EQ(bad.exit_code, 2) << c.args << "\n" << bad.output;
+    EXPECT_NE(bad.output.find(c.message), std::string::npos) << c.args << "\n" << bad.output;
+    EXPECT_FALSE(fs::exists(path("never")));
+  }
+}
+
+TEST_F(Cli, AnOverloadedRunSaysHowBigTheBacklogIsAndHowTheDrainGoes) {
+  // 2000 req/s for 2 s on a node that serves 1000: at 2 s, 2001 requests are left (4000
+  // issued, 1999 served, one completing at the instant of the snapshot), one is served per ms,
+  // so a second later 1001 are left and the drain ends at 4 s. On the virtual clock the lines
+  // are the same on any machine.
+  const std::string overload =
+      "run --nodes 1 --cache none --service fixed --hit-us 1000 --miss-us 1000 --arrival constant --rate 2000 "
+      "--duration 2 --requests 0 --clock virtual";
+  const Result r = cli(overload);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* line :
+       {"issuing ended at 2.0 s with a backlog of 2001 requests; draining",
+        "drain: t=3.0 s  1001 left of 2001 (49% drained)", "drain: the backlog of 2001 took 2.0 s (2.0 s to 4.0 s)"})
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << "\n" << r.output;
+  // --drain 1: cancelled after a second, and said so.
+  const Result cancelled = cli(overload + " --drain 1");
+  ASSERT_EQ(cancelled.exit_code, 0) << cancelled.output;
+  EXPECT_NE(cancelled.output.find("drain: the backlog of 2001 took 1.0 s (2.0 s to 3.0 s), 1001 cancelled"),
+            std::string::npos)
+      << cancelled.output;
+  // Below saturation: nothing about a drain. With --quiet: nothing at all.
+  const Result below =
+      cli("run --nodes 1 --cache none --service fixed --hit-us 1000 --miss-us 1000 --arrival constant --rate 500 "
+          "--duration 2 --requests 0 --clock virtual");
+  EXPECT_EQ(below.output.find("drain"), std::string::npos) << below.output;
+  EXPECT_EQ(cli(overload + " --quiet").output.find("draining"), std::string::npos);
+}
+
+TEST_F(Cli, TheTheoryLineSaysWhatShedsTheExcess) {
+  const std::string overload =
+      "run --nodes 1 --cache none --hit-us 1000 --miss-us 1000 --rate 2000 --duration 1 --requests 0 --clock virtual";
+  const Result limited = cli(overload + " --queue-limit 10 --cb-max-requests 20 --queue-discipline fb-codel");
+  ASSERT_EQ(limited.exit_code, 0) << limited.output;
+  EXPECT_NE(limited.output.find("the excess is shed (circuit breakers, queue limit, fb-codel drops), so queues stay "
+                                "bounded"),
+            std::string::npos)
+      << limited.output;
+  EXPECT_EQ(limited.output.find("grow without end, no steady state"), std::string::npos) << limited.output;
+  const Result ac = cli(overload + " --adaptive-concurrency");
+  EXPECT_NE(ac.output.find("the excess is shed (adaptive concurrency limit)"), std::string::npos) << ac.output;
+  // RFC 8289 CoDel and adaptive LIFO alone do not keep the queue bounded.
+  const Result codel = cli(overload + " --queue-discipline codel");
+  EXPECT_NE(codel.output.find("queues grow without end"), std::string::npos) << codel.output;
 }

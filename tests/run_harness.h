@@ -40,7 +40,7 @@ inline void expect_books_balance(const RunReport& r) {
   EXPECT_EQ(r.issued, r.completed + r.failed.total());
   std::uint64_t node_total = 0;
   for (const auto& n : r.nodes) node_total += n.requests + n.failed;
-  EXPECT_EQ(node_total + r.failed.no_node, r.issued);
+  EXPECT_EQ(node_total + r.failed.no_node + r.failed.concurrency_limited, r.issued);
 }
 
 // Every snapshot: issued = completed + failed + in flight, per node and for the cluster

@@ -202,15 +202,15 @@ TEST(SweepApply, EachParameterSetsItsField) {
 
 TEST(SweepApply, CurrentValueIsWhatApplyingWouldSet) {
   Scenario s = three_nodes();
-  const std::vector<std::pair<std::string, double>> cases = {
-      {"rate", 1234.5}, {"zipf", 0.75}, {"keys", 777},       {"cache-capacity", 42},
-      {"slots", 3},     {"speed:c", 0.5}, {"weight:b", 2.5}, {"miss-us", 850}};
+  const std::vector<std::pair<std::string, double>> cases = {{"rate", 1234.5},       {"zipf", 0.75},  {"keys", 777},
+                                                             {"cache-capacity", 42}, {"slots", 3},    {"speed:c", 0.5},
+                                                             {"weight:b", 2.5},      {"miss-us", 850}};
   for (const auto& [name, value] : cases) {
     apply_sweep_parameter(s, name, parse_sweep_parameter(fmt::format("{}={}", name, value)).values[0]);
     EXPECT_EQ(sweep_parameter_value(s, name), value) << name;
   }
   EXPECT_EQ(sweep_parameter_value(s, "nodes"), 3);
-  EXPECT_EQ(sweep_parameter_value(s, "balancer"), std::nullopt);  // categorical
+  EXPECT_EQ(sweep_parameter_value(s, "balancer"), std::nullopt);   // categorical
   EXPECT_EQ(sweep_parameter_value(s, "weight:zz"), std::nullopt);  // no such node
   EXPECT_EQ(sweep_parameter_value(s, "nope"), std::nullopt);
   s.nodes[0].slots = 2;  // the nodes differ: no single value

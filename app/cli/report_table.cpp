@@ -35,10 +35,10 @@ void print_report(std::FILE* out, const RunReport& r) {
   row(out, r.total);
   fmt::print(out,
              "\nissued {}  completed {}  failed {} (node down {}, no node {}, no quorum {}, queue full {}, queue "
-             "timeout {}, codel drop {}, overflow {}, cancelled {})  in flight {}\n",
+             "timeout {}, codel drop {}, overflow {}, concurrency limited {}, cancelled {})  in flight {}\n",
              r.issued, r.completed, r.failed.total(), r.failed.node_down, r.failed.no_node, r.failed.no_quorum,
-             r.failed.queue_full, r.failed.queue_timeout, r.failed.codel_drop, r.failed.overflow, r.failed.cancelled,
-             r.in_flight);
+             r.failed.queue_full, r.failed.queue_timeout, r.failed.codel_drop, r.failed.overflow,
+             r.failed.concurrency_limited, r.failed.cancelled, r.in_flight);
   if (r.retries > 0) fmt::print(out, "retries {} (each counted once above, under its original request)\n", r.retries);
   if (r.panic_s > 0 || r.issued_in_panic > 0)
     fmt::print(out, "panic {:.3f}s: {} requests issued with too few nodes available, picked among all of them\n",

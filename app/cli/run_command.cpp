@@ -67,12 +67,51 @@ Scenario effective_scenario(const std::string& scenario_file, const ScenarioOver
   return scenario;
 }
 
-RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots) {
+RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots, bool report_drain) {
   const std::unique_ptr<Run> run = make_run(scenario);
   Run& engine = *run;
   std::mutex snapshots_mutex;
   RunResult result;
+  // The drain, told from the snapshots (on the run's own clock: the same lines for the same
+  // seed on the virtual clock): issuing is over once the request count is reached or the
+  // duration is up.
+  const Workload& w = scenario.workload;
+  struct Drain {
+    bool started = false;
+    std::int64_t since_ms = 0, last_line_ms = 0;
+    std::uint64_t backlog = 0;
+  } drain;
+  auto watch_drain = [&](const Snapshot& s) {
+    const bool issued_all = (w.requests > 0 && s.issued >= w.requests) ||
+                            (w.duration_s > 0 && static_cast<double>(s.t_ms) >= w.duration_s * 1000);
+    if (!drain.started) {
+      if (!issued_all || s.in_flight == 0 || s.final) return;
+      drain.started = true;
+      drain.backlog = s.in_flight;
+      drain.since_ms = drain.last_line_ms = s.t_ms;
+      fmt::print(stderr, "{}loadlab-cli: issuing ended at {:.1f} s with a backlog of {} requests; draining\n",
+                 progress ? "\r\033[K" : "", static_cast<double>(s.t_ms) / 1000, drain.backlog);
+      return;
+    }
+    if (s.final) {
+      fmt::print(stderr, "{}loadlab-cli: drain: the backlog of {} took {:.1f} s ({:.1f} s to {:.1f} s){}\n",
+                 progress ? "\r\033[K" : "", drain.backlog, static_cast<double>(s.t_ms - drain.since_ms) / 1000,
+                 static_cast<double>(drain.since_ms) / 1000, static_cast<double>(s.t_ms) / 1000,
+                 s.failed.cancelled > 0 ? fmt::format(", {} cancelled", s.failed.cancelled) : std::string());
+      return;
+    }
+    if (s.t_ms - drain.last_line_ms < 1000) return;
+    drain.last_line_ms = s.t_ms;
+    // Rounded down: "100%" only once nothing is left.
+    const double done = std::floor(100.0 * static_cast<double>(drain.backlog - std::min(drain.backlog, s.in_flight)) /
+                                   static_cast<double>(std::max<std::uint64_t>(1, drain.backlog)));
+    fmt::print(stderr, "{}loadlab-cli: drain: t={:.1f} s  {} left of {} ({:.0f}% drained)\n",
+               progress ? "\r\033[K" : "", static_cast<double>(s.t_ms) / 1000, s.in_flight, drain.backlog, done);
+  };
+  // Only past saturation: below it, what is in flight at the end drains within milliseconds.
+  report_drain = report_drain && predict_offered_load(scenario).overloaded();
   engine.subscribe([&](const Snapshot& s) {
+    if (report_drain) watch_drain(s);
     std::lock_guard lock(snapshots_mutex);
     // Without a CSV to write only the newest is needed (for the progress line), so memory
     // stays flat however long the run.
@@ -121,10 +160,12 @@ void write_run_json(const std::string& file, const RunReport& r, const RunMetric
   j["issued"] = r.issued;
   j["completed"] = r.completed;
   j["failed"] = r.failed.total();
-  j["failed_by_reason"] = {{"node_down", r.failed.node_down},         {"no_node", r.failed.no_node},
-                           {"no_quorum", r.failed.no_quorum},         {"queue_full", r.failed.queue_full},
-                           {"queue_timeout", r.failed.queue_timeout}, {"codel_drop", r.failed.codel_drop},
-                           {"overflow", r.failed.overflow},           {"cancelled", r.failed.cancelled}};
+  j["failed_by_reason"] = {
+      {"node_down", r.failed.node_down},         {"no_node", r.failed.no_node},
+      {"no_quorum", r.failed.no_quorum},         {"queue_full", r.failed.queue_full},
+      {"queue_timeout", r.failed.queue_timeout}, {"codel_drop", r.failed.codel_drop},
+      {"overflow", r.failed.overflow},           {"concurrency_limited", r.failed.concurrency_limited},
+      {"cancelled", r.failed.cancelled}};
   j["in_flight"] = r.in_flight;
   j["elapsed_s"] = r.elapsed_s;
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
@@ -228,7 +269,8 @@ int run_command(const RunOptions& options) {
   print_overload_warning(stderr, load, names, bounded);
 
   const bool keep_snapshots = options.csv_dir || options.json || !assertions.empty();
-  const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO), keep_snapshots);
+  const RunResult result = execute(scenario, !options.quiet && isatty(STDERR_FILENO), keep_snapshots,
+                                   /*report_drain=*/!options.quiet);
   const RunReport& report = result.report;
   if (!options.quiet) {
     print_report(stdout, report);

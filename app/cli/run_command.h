@@ -42,7 +42,9 @@ struct RunResult {
 Scenario effective_scenario(const std::string& scenario_file, const ScenarioOverrides& overrides);
 // Runs to the end (or Ctrl-C, which stops the run cleanly), collecting every snapshot (or
 // only the newest when `keep_snapshots` is false).
-RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots = true);
+// `report_drain`: once the last request is issued with a backlog left, say so on stderr, then
+// a line per second of the run's clock with what is left, and how long the drain took.
+RunResult execute(const Scenario& scenario, bool progress, bool keep_snapshots = true, bool report_drain = false);
 bool interrupted();
 
 // Ctrl-C (SIGINT) and SIGTERM set interrupted() while it lives, and it restores the previous

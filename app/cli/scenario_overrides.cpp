@@ -260,6 +260,22 @@ void ScenarioOverrides::add_to(CLI::App& app, bool with_balancer) {
   app.add_option("--cb-max-retries", cb_max_retries,
                  "Circuit breaker: retries outstanding at once at most, N or 'off' (the default); a retry refused "
                  "fails with reason overflow (Envoy's max_retries)");
+  app.add_flag("--adaptive-concurrency", adaptive_concurrency,
+               "An adaptive concurrency limiter in front of the cluster (Envoy's gradient controller); requests "
+               "over its limit fail at once with reason concurrency_limited");
+  app.add_option("--ac-max-concurrency-limit", ac_max_limit, "Adaptive concurrency: highest limit (default 1000)");
+  app.add_option("--ac-min-concurrency", ac_min_concurrency,
+                 "Adaptive concurrency: the limit while minRTT is measured, and the lowest (default 3)");
+  app.add_option("--ac-concurrency-update-interval-ms", ac_update_interval_ms,
+                 "Adaptive concurrency: the sample window, ms (default 100)");
+  app.add_option("--ac-min-rtt-calc-interval-ms", ac_min_rtt_interval_ms,
+                 "Adaptive concurrency: how often minRTT is measured again, ms (default 60000)");
+  app.add_option("--ac-request-count", ac_request_count,
+                 "Adaptive concurrency: answers a minRTT measurement takes (default 50)");
+  app.add_option("--ac-jitter", ac_jitter, "Adaptive concurrency: random delay of a minRTT window, % (default 15)");
+  app.add_option("--ac-buffer", ac_buffer, "Adaptive concurrency: latency allowed above minRTT, % (default 25)");
+  app.add_option("--ac-sample-aggregate-percentile", ac_percentile,
+                 "Adaptive concurrency: the latency percentile of a window, % (default 50)");
   app.add_option("--drain", drain,
                  "Once the last request is issued: wait for the backlog (default), cancel it, or cancel what is left "
                  "after SECONDS (cancelled requests count as failed, reason cancelled)");
@@ -401,6 +417,27 @@ void ScenarioOverrides::apply(Scenario& s, bool from_file) const {
   if (lifo_threshold) s.queue.params.lifo_threshold = *lifo_threshold;
   if (cb_max_pending) s.circuit_breakers.max_pending = parse_breaker_limit("--cb-max-pending", *cb_max_pending);
   if (cb_max_requests) s.circuit_breakers.max_requests = parse_breaker_limit("--cb-max-requests", *cb_max_requests);
+  if (adaptive_concurrency) s.adaptive_concurrency.enabled = true;
+  {
+    AdaptiveConcurrencyConfig& c = s.adaptive_concurrency;
+    const bool any = ac_percentile || ac_max_limit || ac_update_interval_ms || ac_min_rtt_interval_ms ||
+                     ac_request_count || ac_jitter || ac_min_concurrency || ac_buffer;
+    if (any && !c.enabled)
+      throw ScenarioError("--ac-*", "the adaptive concurrency parameters go with --adaptive-concurrency");
+    auto whole = [](const char* flag, double v) {
+      if (!(std::isfinite(v) && v >= 1 && v <= 1e6 && std::floor(v) == v))
+        throw ScenarioError(flag, fmt::format("must be a whole number from 1 to 1000000 (got {})", v));
+      return static_cast<std::uint32_t>(v);
+    };
+    if (ac_max_limit) c.max_concurrency_limit = whole("--ac-max-concurrency-limit", *ac_max_limit);
+    if (ac_min_concurrency) c.min_concurrency = whole("--ac-min-concurrency", *ac_min_concurrency);
+    if (ac_request_count) c.request_count = whole("--ac-request-count", *ac_request_count);
+    if (ac_update_interval_ms) c.concurrency_update_interval_ms = *ac_update_interval_ms;
+    if (ac_min_rtt_interval_ms) c.min_rtt_calc_interval_ms = *ac_min_rtt_interval_ms;
+    if (ac_jitter) c.jitter = *ac_jitter;
+    if (ac_buffer) c.buffer = *ac_buffer;
+    if (ac_percentile) c.sample_aggregate_percentile = *ac_percentile;
+  }
   if (cb_max_retries) s.circuit_breakers.max_retries = parse_breaker_limit("--cb-max-retries", *cb_max_retries);
   // A flag sets every node's bound, as --cache-capacity sets every node's cache.
   if (queue_limit) {

@@ -50,6 +50,10 @@ struct ScenarioOverrides {
   std::optional<std::uint64_t> lifo_threshold;
   // Circuit breakers (model/circuit_breakers.h): N or "off".
   std::optional<std::string> cb_max_pending, cb_max_requests, cb_max_retries;
+  // The adaptive concurrency limiter (model/gradient_controller.h) and its parameters.
+  bool adaptive_concurrency = false;
+  std::optional<double> ac_percentile, ac_max_limit, ac_update_interval_ms, ac_min_rtt_interval_ms, ac_request_count,
+      ac_jitter, ac_min_concurrency, ac_buffer;
 
   void add_to(CLI::App& app, bool with_balancer = true);
   // Throws ScenarioError naming the flag for a malformed list or a count mismatch.

@@ -97,6 +97,7 @@ struct Engine::State final : NodeControl, Dispatcher::Sink {
   std::atomic<bool> dispatch_done{false};
   // Published by the dispatcher at each flush, before the requests they count.
   std::atomic<std::uint64_t> issued{0}, failed_no_node{0}, writes_issued{0}, peak_in_flight{0}, issued_in_panic{0};
+  std::atomic<std::uint64_t> concurrency_limited{0};  // blocked by the adaptive concurrency limiter
 
   // Dispatcher thread: per-node batches since the last flush.
   std::vector<std::vector<Request>> batches;
@@ -134,6 +135,7 @@ Engine::State::State(Scenario s)
     for (auto& node : nodes) node->set_circuit_breakers(breakers.get());
     retry->set_circuit_breakers(breakers.get());
   }
+  for (auto& node : nodes) node->set_concurrency_limiter(dispatcher->limiter());
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
   live = std::make_unique<LiveSettings>(LiveSettings::Values{
       weights, prediction->shares(weights),
@@ -297,6 +299,7 @@ void Engine::State::client_done(std::uint32_t client) {
 // see it issued.
 void Engine::State::flush() {
   failed_no_node.store(dispatcher->no_node(), std::memory_order_release);
+  concurrency_limited.store(dispatcher->concurrency_limited(), std::memory_order_release);
   issued.store(dispatcher->issued(), std::memory_order_release);
   writes_issued.store(dispatcher->writes(), std::memory_order_release);
   issued_in_panic.store(dispatcher->issued_in_panic(), std::memory_order_relaxed);
@@ -523,6 +526,8 @@ ClusterCounts Engine::State::cluster_counts() const {
   ClusterCounts c;
   c.issued = issued.load(std::memory_order_acquire);
   c.no_node = failed_no_node.load(std::memory_order_acquire);
+  c.concurrency_limited = concurrency_limited.load(std::memory_order_acquire);
+  if (const GradientController* l = dispatcher->limiter()) c.concurrency_limit = l->concurrency_limit();
   c.writes = writes_issued.load(std::memory_order_acquire);
   c.retries = retry->retries();
   c.peak_in_flight = peak_in_flight.load(std::memory_order_relaxed);

@@ -48,6 +48,7 @@ class Node final : private ServiceTimers {
   void set_spikes(double probability, double extra_us);
   // Before start(): the cluster's circuit breakers, shared with the other nodes' threads.
   void set_circuit_breakers(CircuitBreakers* breakers) { model_.set_circuit_breakers(breakers); }
+  void set_concurrency_limiter(GradientController* limiter) { model_.set_concurrency_limiter(limiter); }
   // Stops the thread (after cancel_all, or when idle) and joins it.
   void shutdown();
 

@@ -128,7 +128,9 @@ Snapshot SnapshotBuilder::take(std::int64_t now, bool final, std::span<const Nod
   }
   const ClusterCounts cluster = read_cluster();
   s.failed.no_node = cluster.no_node;
-  s.issued += s.failed.no_node + cluster.writes;
+  s.failed.concurrency_limited = cluster.concurrency_limited;
+  s.concurrency_limit = cluster.concurrency_limit;
+  s.issued += s.failed.no_node + s.failed.concurrency_limited + cluster.writes;
   s.retries = cluster.retries;
   s.panic = cluster.panic;
   s.panic_s = static_cast<double>(cluster.panic_ns) / 1e9;
@@ -175,7 +177,7 @@ CountersBaseline capture_baseline(std::int64_t now_ns, std::span<const NodeState
                   n.failed_codel_drop + n.failed_overflow;
   }
   b.cluster = cluster;
-  b.finished += cluster.no_node;
+  b.finished += cluster.no_node + cluster.concurrency_limited;
   return b;
 }
 
@@ -193,9 +195,11 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
   r.stopped_early = context.stopped_early;
   r.issued = cluster.issued;
   r.failed.no_node = cluster.no_node;
+  r.failed.concurrency_limited = cluster.concurrency_limited;
   if (baseline) {
     r.issued = cluster.issued - baseline->finished;
     r.failed.no_node = cluster.no_node - baseline->cluster.no_node;
+    r.failed.concurrency_limited = cluster.concurrency_limited - baseline->cluster.concurrency_limited;
     r.retries = cluster.retries - baseline->cluster.retries;
   }
   r.peak_in_flight = cluster.peak_in_flight;
@@ -295,6 +299,7 @@ RunReport build_report(const ReportContext& context, std::int64_t elapsed_ns, st
   r.total.failed_queue_timeout = r.failed.queue_timeout;
   r.total.failed_codel_drop = r.failed.codel_drop;
   r.total.failed_overflow = r.failed.overflow;
+  r.total.failed_concurrency_limited = r.failed.concurrency_limited;
   const std::uint64_t accesses = r.total.hits + r.total.misses;
   r.total.hit_ratio = accesses > 0 ? static_cast<double>(r.total.hits) / static_cast<double>(accesses) : kNaN;
   fill_latency(r.total, all, sum_ns, max_ns);

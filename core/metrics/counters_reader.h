@@ -29,7 +29,9 @@ struct NodeState {
 struct ClusterCounts {
   std::uint64_t issued = 0;  // by the dispatcher (requests that found no node included)
   std::uint64_t no_node = 0;
-  std::uint64_t writes = 0;  // writes issued (each sent to R replicas)
+  std::uint64_t concurrency_limited = 0;  // blocked by the adaptive concurrency limiter
+  std::uint32_t concurrency_limit = 0;    // its limit now; 0: no limiter
+  std::uint64_t writes = 0;               // writes issued (each sent to R replicas)
   std::uint64_t retries = 0;
   std::uint64_t peak_in_flight = 0;
   bool panic = false;                 // health checking is in panic now (model/health_monitor.h)

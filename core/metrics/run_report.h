@@ -21,7 +21,8 @@ struct NodeSummary {
   std::uint64_t failed_cancelled = 0, failed_no_quorum = 0, failed_no_node = 0;  // the other reasons
   std::uint64_t failed_queue_full = 0, failed_queue_timeout = 0;                 // shed by the queue bound
   std::uint64_t failed_codel_drop = 0;                                           // dropped by CoDel
-  std::uint64_t failed_overflow = 0;  // turned away by the circuit breakers (model/circuit_breakers.h)
+  std::uint64_t failed_overflow = 0;             // turned away by the circuit breakers (model/circuit_breakers.h)
+  std::uint64_t failed_concurrency_limited = 0;  // total row: blocked by the adaptive concurrency limiter
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   double hit_ratio = 0;          // NaN when the node saw no request

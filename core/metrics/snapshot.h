@@ -67,8 +67,11 @@ struct FailureCounts {
   std::uint64_t queue_timeout = 0;
   std::uint64_t codel_drop = 0;  // dropped by the CoDel queue discipline (model/codel_discipline.h)
   std::uint64_t overflow = 0;    // turned away by the cluster's circuit breakers (model/circuit_breakers.h)
+  // Blocked by the adaptive concurrency limiter in front of the cluster (model/gradient_controller.h).
+  std::uint64_t concurrency_limited = 0;
   std::uint64_t total() const {
-    return cancelled + no_node + node_down + no_quorum + queue_full + queue_timeout + codel_drop + overflow;
+    return cancelled + no_node + node_down + no_quorum + queue_full + queue_timeout + codel_drop + overflow +
+           concurrency_limited;
   }
 };
 
@@ -82,7 +85,8 @@ struct Snapshot {
   std::uint64_t completed = 0;
   FailureCounts failed;
   std::uint64_t in_flight = 0;
-  std::uint64_t retries = 0;  // requests retried on another node (each is still one request)
+  std::uint64_t retries = 0;            // requests retried on another node (each is still one request)
+  std::uint32_t concurrency_limit = 0;  // the adaptive concurrency limiter's limit now; 0: none
   // Envoy's panic threshold (model/health_monitor.h): in panic now, and so far in all.
   bool panic = false;
   double panic_s = 0;

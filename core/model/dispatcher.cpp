@@ -43,6 +43,9 @@ Dispatcher::Dispatcher(const Scenario& scenario, std::span<const NodeCounters* c
     quorum_ = effective_write_quorum(scenario);
   }
   balancers_ = std::make_unique<ReplicaBalancers>(scenario, placement(), balancer_stream);
+  if (scenario.adaptive_concurrency.enabled)
+    limiter_ = std::make_unique<GradientController>(scenario.adaptive_concurrency,
+                                                    derive_seed(scenario.seed, adaptive_concurrency_stream));
   std::vector<double> weights;
   for (const NodeSpec& n : scenario.nodes) weights.push_back(n.weight);
   set_weights(weights);
@@ -77,6 +80,12 @@ bool Dispatcher::issue(std::int64_t intended_ns, std::uint32_t client, std::int6
   now_ns_ = now_ns;
   ++issued_;
   issued_in_panic_ += panic_;
+  // The limiter stands in front of the cluster, before the balancer: a request over the
+  // limit never reaches a node.
+  if (limiter_ && !limiter_->forward(now_ns)) {
+    ++concurrency_limited_;
+    return false;
+  }
   const std::uint64_t key = keys_.next(key_rng_);
   std::size_t node;
   if (placement_) {
@@ -94,6 +103,7 @@ bool Dispatcher::issue(std::int64_t intended_ns, std::uint32_t client, std::int6
   }
   if (node == kNoNode) {
     ++no_node_;
+    if (limiter_) limiter_->cancel_latency_sample();
     return false;
   }
   send(node, Request{key, intended_ns, client});

@@ -17,6 +17,7 @@
 #include "balancers/balancer.h"
 #include "base/random.h"
 #include "metrics/node_counters.h"
+#include "model/gradient_controller.h"
 #include "model/placement.h"
 #include "model/replica_balancers.h"
 #include "model/request.h"
@@ -43,7 +44,8 @@ class Dispatcher {
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // Issues one request; false when the balancer had no node for it (counted as no_node).
+  // Issues one request; false when the adaptive concurrency limiter blocked it (counted as
+  // concurrency_limited) or the balancer had no node for it (counted as no_node).
   bool issue(std::int64_t intended_ns, std::uint32_t client, std::int64_t now_ns);
   // A node finished, failed or received requests outside issue() (the driver's report).
   void load_changed(std::size_t node);
@@ -66,6 +68,10 @@ class Dispatcher {
   std::uint64_t issued() const { return issued_; }
   std::uint64_t writes() const { return writes_; }
   std::uint64_t no_node() const { return no_node_; }
+  std::uint64_t concurrency_limited() const { return concurrency_limited_; }
+  // The adaptive concurrency limiter in front of the cluster (Scenario::adaptive_concurrency),
+  // or null. The nodes report to it when a request it let through ends.
+  GradientController* limiter() const { return limiter_.get(); }
   std::uint64_t issued_in_panic() const { return issued_in_panic_; }
   const Balancer& balancer() const { return balancers_->cluster(); }
   const Placement* placement() const { return placement_ ? &*placement_ : nullptr; }
@@ -90,6 +96,8 @@ class Dispatcher {
   std::int64_t now_ns_ = 0;
   std::unique_ptr<Load> load_;
   std::uint64_t issued_ = 0, writes_ = 0, no_node_ = 0;
+  std::unique_ptr<GradientController> limiter_;
+  std::uint64_t concurrency_limited_ = 0;
   bool reports_load_changes_ = false;
   bool panic_ = false;
   std::uint64_t issued_in_panic_ = 0;

@@ -87,6 +87,15 @@ void NodeModel::release_retry(const Request& r) {
   if (breakers_ && r.retries > 0) breakers_->release(CircuitBreakers::Resource::retries);
 }
 
+void NodeModel::ended(const Request& r, std::int64_t answered_ns) {
+  release_retry(r);
+  if (!limiter_) return;
+  if (answered_ns >= 0)
+    limiter_->record_latency(r.intended_ns, answered_ns);
+  else
+    limiter_->cancel_latency_sample();
+}
+
 void NodeModel::ask_for_wake() {
   // The oldest request's timeout is the first due: one wake-up at a time is enough, and a
   // wake-up asked for an older request (since served) comes earlier than any still waiting.
@@ -176,7 +185,7 @@ void NodeModel::complete(const Request& r, std::int64_t now_ns) {
     write_reported(r, CopyOutcome::acknowledged, now_ns);
     return;
   }
-  release_retry(r);
+  ended(r, now_ns);
   record_latency(r.intended_ns, now_ns);
   flow(r, FlowEvent::Kind::completed, now_ns);
   bump(counters_.completed, 1, std::memory_order_release);
@@ -208,6 +217,12 @@ void NodeModel::write_reported(const Request& r, CopyOutcome outcome, std::int64
       decided_here = true;
     }
   }
+  if (decided_here && limiter_) {
+    if (outcome == CopyOutcome::acknowledged)
+      limiter_->record_latency(w->intended_ns, now_ns);
+    else
+      limiter_->cancel_latency_sample();
+  }
   if (decided_here && w->client != kNoClient && client_done_) client_done_(w->client);
   if (w->reported.fetch_add(1, std::memory_order_acq_rel) + 1 == replicas) delete w;
 }
@@ -217,7 +232,7 @@ void NodeModel::cancel(const Request& r) {
     write_reported(r, CopyOutcome::cancelled, 0);
     return;
   }
-  release_retry(r);
+  ended(r, -1);
   flow(r, FlowEvent::Kind::failed, 0);
   bump(counters_.failed_cancelled, 1, std::memory_order_release);
 }
@@ -227,13 +242,14 @@ void NodeModel::fail(const Request& r) {
     write_reported(r, CopyOutcome::down, 0);
     return;
   }
-  release_retry(r);  // its retry is over; another one takes a retry of its own
   flow(r, FlowEvent::Kind::failed, 0);  // here; a retry arrives at its next node as itself
+  release_retry(r);                     // its retry is over; another one takes a retry of its own
   const RetryOutcome retried = retry_ ? retry_(r) : RetryOutcome::not_retried;
   if (retried == RetryOutcome::retried) {
     bump(counters_.retried_out, 1, std::memory_order_release);  // after the other node counted it in
     return;
   }
+  if (limiter_) limiter_->cancel_latency_sample();  // its retry was given back above
   bump(retried == RetryOutcome::overflow ? counters_.failed_overflow : counters_.failed_down, 1,
        std::memory_order_release);
   if (r.client != kNoClient && client_done_) client_done_(r.client);
@@ -244,7 +260,7 @@ void NodeModel::shed(const Request& r, Shed why) {
     write_reported(r, CopyOutcome::shed, 0);
     return;
   }
-  release_retry(r);
+  ended(r, -1);
   flow(r, FlowEvent::Kind::failed, 0);
   bump(why == Shed::queue_full      ? counters_.failed_queue_full
        : why == Shed::queue_timeout ? counters_.failed_queue_timeout

@@ -27,8 +27,9 @@
 #include "base/random.h"
 #include "caches/cache.h"
 #include "metrics/node_counters.h"
-#include "model/flow_tap.h"
 #include "model/circuit_breakers.h"
+#include "model/flow_tap.h"
+#include "model/gradient_controller.h"
 #include "model/queue_discipline.h"
 #include "model/queue_policy.h"
 #include "model/request.h"
@@ -90,6 +91,9 @@ class NodeModel {
   // The cluster's circuit breakers (model/circuit_breakers.h), shared by every node; null
   // (the default): none. Set before the first request.
   void set_circuit_breakers(CircuitBreakers* breakers) { breakers_ = breakers; }
+  // The adaptive concurrency limiter in front of the cluster (model/gradient_controller.h):
+  // told when a request it let through ends here, with its latency when it was answered.
+  void set_concurrency_limiter(GradientController* limiter) { limiter_ = limiter; }
   // A sick node: each request, with this probability, takes `extra_us` longer.
   void set_spikes(double probability, double extra_us) { spike_probability_ = probability, spike_us_ = extra_us; }
 
@@ -127,10 +131,6 @@ class NodeModel {
   void write_reported(const Request& request, CopyOutcome outcome, std::int64_t now_ns);
   void record_latency(std::int64_t intended_ns, std::int64_t now_ns);
   void publish_gauges();
-  void flow(const Request& r, FlowEvent::Kind kind, std::int64_t t_ns) {
-    if (!flow_tap_ || r.write) return;
-    if (const std::uint64_t id = flow_tap_->sampled(r)) flow_tap_->record(flow_index_, id, kind, t_ns);
-  }
   // Circuit breakers: admits a request into the node (max_requests), and into its queue
   // (max_pending); sync gives back what the node no longer holds; a retried request that
   // leaves gives back its retry.
@@ -138,6 +138,12 @@ class NodeModel {
   bool admit_to_queue();
   void sync_breakers();
   void release_retry(const Request& request);
+  // A read ended for good here (not handed to a retry); answered_ns < 0: without an answer.
+  void ended(const Request& request, std::int64_t answered_ns);
+  void flow(const Request& r, FlowEvent::Kind kind, std::int64_t t_ns) {
+    if (!flow_tap_ || r.write) return;
+    if (const std::uint64_t id = flow_tap_->sampled(r)) flow_tap_->record(flow_index_, id, kind, t_ns);
+  }
 
   FlowTap* flow_tap_ = nullptr;  // the flow view's sample; null: none
   std::uint32_t flow_index_ = 0;
@@ -162,6 +168,7 @@ class NodeModel {
   bool cancelled_ = false;
   double spike_probability_ = 0, spike_us_ = 0;
   CircuitBreakers* breakers_ = nullptr;
+  GradientController* limiter_ = nullptr;
   std::uint64_t held_requests_ = 0, held_pending_ = 0;  // units of the breakers this node holds
   NodeCounters counters_;
 };

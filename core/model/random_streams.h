@@ -11,6 +11,7 @@ enum RandomStream : std::uint64_t {
   arrivals_stream = 2,
   balancer_stream = 3,  // + 1000 + s for the balancer of replica set s
   writes_stream = 4,
+  adaptive_concurrency_stream = 5,  // the gradient controller's minRTT jitter
   // The retry router's own balancers, + 1000 + s as above: far from every other stream.
   retry_balancer_stream = std::uint64_t{1} << 40,
   node_stream = 100,  // + i for node i's service times and spikes

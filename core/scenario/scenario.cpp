@@ -183,6 +183,32 @@ void validate(const Scenario& s) {
             fmt::format("must be \"wait\", \"cancel\" or a number of seconds > 0 and <= 86400 (got {})",
                         s.drain_timeout_s));
   require_queue_limit(s.queue.limit, "queue.limit");
+  if (const AdaptiveConcurrencyConfig& c = s.adaptive_concurrency; c.enabled) {
+    auto whole = [](std::uint64_t v, std::uint64_t low, std::uint64_t high, const char* field) {
+      require(v >= low && v <= high, field, fmt::format("must be a whole number from {} to {} (got {})", low, high, v));
+    };
+    constexpr std::uint64_t kMaxConcurrency = 1'000'000;
+    whole(c.min_concurrency, 1, kMaxConcurrency, "adaptive_concurrency.min_concurrency");
+    whole(c.max_concurrency_limit, 1, kMaxConcurrency, "adaptive_concurrency.max_concurrency_limit");
+    require(c.max_concurrency_limit >= c.min_concurrency, "adaptive_concurrency.max_concurrency_limit",
+            fmt::format("must be at least min_concurrency {} (got {})", c.min_concurrency, c.max_concurrency_limit));
+    whole(c.request_count, 1, kMaxConcurrency, "adaptive_concurrency.request_count");
+    require(std::isfinite(c.sample_aggregate_percentile) && c.sample_aggregate_percentile > 0 &&
+                c.sample_aggregate_percentile <= 100,
+            "adaptive_concurrency.sample_aggregate_percentile",
+            fmt::format("must be a percentage > 0 and <= 100 (got {})", c.sample_aggregate_percentile));
+    require_range(c.jitter, 0, 100, "adaptive_concurrency.jitter");
+    require_range(c.buffer, 0, 100, "adaptive_concurrency.buffer");
+    require(std::isfinite(c.concurrency_update_interval_ms) && c.concurrency_update_interval_ms >= 1 &&
+                c.concurrency_update_interval_ms <= kMaxQueueTimeoutMs,
+            "adaptive_concurrency.concurrency_update_interval_ms",
+            fmt::format("must be a number of ms from 1 to {} (got {})", kMaxQueueTimeoutMs,
+                        c.concurrency_update_interval_ms));
+    require(std::isfinite(c.min_rtt_calc_interval_ms) && c.min_rtt_calc_interval_ms >= 1 &&
+                c.min_rtt_calc_interval_ms <= 86'400'000,
+            "adaptive_concurrency.min_rtt_calc_interval_ms",
+            fmt::format("must be a number of ms from 1 to 86400000 (got {})", c.min_rtt_calc_interval_ms));
+  }
   for (auto [field, limit] : {std::pair{"circuit_breakers.max_pending", s.circuit_breakers.max_pending},
                               std::pair{"circuit_breakers.max_requests", s.circuit_breakers.max_requests},
                               std::pair{"circuit_breakers.max_retries", s.circuit_breakers.max_retries}})

@@ -14,6 +14,7 @@
 #include "balancers/balancer_params.h"
 #include "caches/cache_params.h"
 #include "model/circuit_breakers.h"
+#include "model/gradient_controller.h"
 #include "model/health.h"
 #include "model/placement.h"
 #include "model/queue_policy.h"
@@ -121,6 +122,8 @@ struct Scenario {
   QueuePolicy queue;
   // The cluster's circuit breakers (model/circuit_breakers.h): every limit off by default.
   CircuitBreakerLimits circuit_breakers;
+  // An adaptive concurrency limiter in front of the cluster (model/gradient_controller.h): off by default.
+  AdaptiveConcurrencyConfig adaptive_concurrency;
   // A request answered within this many ms of its intended send time counts as goodput (the
   // latency a client would still wait for); kNoDeadline: no deadline, no goodput figures.
   static constexpr double kNoDeadline = std::numeric_limits<double>::infinity();

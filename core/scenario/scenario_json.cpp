@@ -284,6 +284,27 @@ Scenario parse_scenario(std::string_view text, const std::filesystem::path& base
       }
     b.reject_unknown();
   }
+  if (const json* limiter = r.find("adaptive_concurrency")) {
+    // The block turns the limiter on ("enabled": false keeps it off); Envoy's parameter names,
+    // flattened (validate() checks the ranges).
+    ObjectReader a(*limiter, "adaptive_concurrency");
+    AdaptiveConcurrencyConfig& c = s.adaptive_concurrency;
+    c.enabled = true;
+    if (const json* v = a.find("enabled")) {
+      if (!v->is_boolean())
+        throw ScenarioError(a.field("enabled"), fmt::format("expected true or false (got {})", shown(*v)));
+      c.enabled = v->get<bool>();
+    }
+    a.read("sample_aggregate_percentile", c.sample_aggregate_percentile);
+    a.read_count("max_concurrency_limit", c.max_concurrency_limit);
+    a.read("concurrency_update_interval_ms", c.concurrency_update_interval_ms);
+    a.read("min_rtt_calc_interval_ms", c.min_rtt_calc_interval_ms);
+    a.read_count("request_count", c.request_count);
+    a.read("jitter", c.jitter);
+    a.read_count("min_concurrency", c.min_concurrency);
+    a.read("buffer", c.buffer);
+    a.reject_unknown();
+  }
   if (const json* drain = r.find("drain")) {
     if (drain->is_string() && drain->get<std::string>() == "wait")
       s.drain = Scenario::Drain::wait;
@@ -564,6 +585,15 @@ std::string scenario_to_json(const Scenario& s) {
     if (l.max_requests != CircuitBreakerLimits::kOff) b["max_requests"] = l.max_requests;
     if (l.max_retries != CircuitBreakerLimits::kOff) b["max_retries"] = l.max_retries;
   }
+  if (const AdaptiveConcurrencyConfig& c = s.adaptive_concurrency; c.enabled)
+    j["adaptive_concurrency"] = {{"sample_aggregate_percentile", c.sample_aggregate_percentile},
+                                 {"max_concurrency_limit", c.max_concurrency_limit},
+                                 {"concurrency_update_interval_ms", c.concurrency_update_interval_ms},
+                                 {"min_rtt_calc_interval_ms", c.min_rtt_calc_interval_ms},
+                                 {"request_count", c.request_count},
+                                 {"jitter", c.jitter},
+                                 {"min_concurrency", c.min_concurrency},
+                                 {"buffer", c.buffer}};
   if (s.has_deadline()) j["deadline_ms"] = s.deadline_ms;
   if (s.drain == Scenario::Drain::cancel) j["drain"] = "cancel";
   if (s.drain == Scenario::Drain::timeout) j["drain"] = s.drain_timeout_s;

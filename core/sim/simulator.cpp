@@ -195,6 +195,7 @@ Simulator::Model::Model(Scenario s)
     for (auto& node : nodes) node->node.set_circuit_breakers(breakers.get());
     retry->set_circuit_breakers(breakers.get());
   }
+  for (auto& node : nodes) node->node.set_concurrency_limiter(dispatcher->limiter());
   prediction = std::make_unique<SharePrediction>(scenario, dispatcher->placement());
   live = std::make_unique<LiveSettings>(LiveSettings::Values{
       weights, prediction->shares(weights),
@@ -472,6 +473,8 @@ ClusterCounts Simulator::Model::cluster_counts() const {
   ClusterCounts c;
   c.issued = dispatcher->issued();
   c.no_node = dispatcher->no_node();
+  c.concurrency_limited = dispatcher->concurrency_limited();
+  if (const GradientController* l = dispatcher->limiter()) c.concurrency_limit = l->concurrency_limit();
   c.writes = dispatcher->writes();
   c.retries = retry->retries();
   c.peak_in_flight = peak;

@@ -58,19 +58,23 @@ const std::vector<Entry>& table() {
     auto add = [&](std::string name, K kind, std::string summary, Setter set, Getter get = {}) {
       e.push_back({{std::move(name), kind, std::move(summary)}, std::move(set), std::move(get)});
     };
-    add("rate", K::real, "arrival rate, requests per second (open loop)", [](Scenario& s, const ParameterValue& v) {
-      // A rate schedule keeps its shape, scaled so its peak is the new rate.
-      if (!s.workload.rate_schedule.points.empty() && s.workload.rate > 0) {
-        const double factor = v.number / s.workload.rate;
-        for (RatePoint& p : s.workload.rate_schedule.points) p.rate *= factor;
-      }
-      s.workload.rate = v.number;
-    },
+    add(
+        "rate", K::real, "arrival rate, requests per second (open loop)",
+        [](Scenario& s, const ParameterValue& v) {
+          // A rate schedule keeps its shape, scaled so its peak is the new rate.
+          if (!s.workload.rate_schedule.points.empty() && s.workload.rate > 0) {
+            const double factor = v.number / s.workload.rate;
+            for (RatePoint& p : s.workload.rate_schedule.points) p.rate *= factor;
+          }
+          s.workload.rate = v.number;
+        },
         [](const Scenario& s) -> std::optional<double> { return s.workload.rate; });
-    add("nodes", K::integer, "number of nodes (the first keep their settings, new ones get weight 1, speed 1)",
+    add(
+        "nodes", K::integer, "number of nodes (the first keep their settings, new ones get weight 1, speed 1)",
         [](Scenario& s, const ParameterValue& v) { resize_nodes(s, whole(v)); },
         [](const Scenario& s) -> std::optional<double> { return static_cast<double>(s.nodes.size()); });
-    add("zipf", K::real, "Zipf exponent s of key popularity (sets popularity to zipf)",
+    add(
+        "zipf", K::real, "Zipf exponent s of key popularity (sets popularity to zipf)",
         [](Scenario& s, const ParameterValue& v) {
           s.workload.keys.kind = KeyPopularity::Kind::zipf;
           s.workload.keys.zipf_s = v.number;
@@ -79,10 +83,12 @@ const std::vector<Entry>& table() {
           if (s.workload.keys.kind != KeyPopularity::Kind::zipf) return std::nullopt;
           return s.workload.keys.zipf_s;
         });
-    add("keys", K::integer, "distinct keys",
+    add(
+        "keys", K::integer, "distinct keys",
         [](Scenario& s, const ParameterValue& v) { s.workload.keys.keys = whole(v); },
         [](const Scenario& s) -> std::optional<double> { return static_cast<double>(s.workload.keys.keys); });
-    add("cache-capacity", K::integer, "cache capacity of every node, objects (overrides per-node sizes)",
+    add(
+        "cache-capacity", K::integer, "cache capacity of every node, objects (overrides per-node sizes)",
         [](Scenario& s, const ParameterValue& v) {
           s.cache_capacity = whole(v);
           for (NodeSpec& n : s.nodes) n.cache_capacity.reset();
@@ -92,9 +98,11 @@ const std::vector<Entry>& table() {
             if (n.cache_capacity && *n.cache_capacity != s.cache_capacity) return std::nullopt;
           return static_cast<double>(s.cache_capacity);
         });
-    add("slots", K::integer, "requests each node serves at once", [](Scenario& s, const ParameterValue& v) {
-      for (NodeSpec& n : s.nodes) n.slots = static_cast<unsigned>(std::min<std::size_t>(whole(v), ~0u));
-    },
+    add(
+        "slots", K::integer, "requests each node serves at once",
+        [](Scenario& s, const ParameterValue& v) {
+          for (NodeSpec& n : s.nodes) n.slots = static_cast<unsigned>(std::min<std::size_t>(whole(v), ~0u));
+        },
         [](const Scenario& s) -> std::optional<double> {
           if (s.nodes.empty()) return std::nullopt;
           for (const NodeSpec& n : s.nodes)
@@ -138,10 +146,12 @@ const std::vector<Entry>& table() {
           for (const auto& [name, d] : kServiceDistributions) known += (known.empty() ? "" : ", ") + std::string(name);
           throw ScenarioError("--vary service", fmt::format("unknown distribution '{}' (known: {})", v.text, known));
         });
-    add("hit-us", K::real, "mean service time of a cache hit, µs",
+    add(
+        "hit-us", K::real, "mean service time of a cache hit, µs",
         [](Scenario& s, const ParameterValue& v) { s.service.hit_us = v.number; },
         [](const Scenario& s) -> std::optional<double> { return s.service.hit_us; });
-    add("miss-us", K::real, "mean service time of a miss, µs",
+    add(
+        "miss-us", K::real, "mean service time of a miss, µs",
         [](Scenario& s, const ParameterValue& v) { s.service.miss_us = v.number; },
         [](const Scenario& s) -> std::optional<double> { return s.service.miss_us; });
     add("p99-us", K::real, "lognormal service: 99th percentile of a miss, µs",
@@ -160,7 +170,8 @@ const std::vector<Entry>& table() {
         });
     add("balance-factor", K::real, "bounded-load: most load a node takes, × the mean",
         [](Scenario& s, const ParameterValue& v) { s.balancer_params.balance_factor = v.number; });
-    add("requests", K::integer, "requests per run",
+    add(
+        "requests", K::integer, "requests per run",
         [](Scenario& s, const ParameterValue& v) { s.workload.requests = whole(v); },
         [](const Scenario& s) -> std::optional<double> { return static_cast<double>(s.workload.requests); });
     add("requests-per-node", K::integer, "requests per run, × the number of nodes (n balls into n bins: 1)",
@@ -172,7 +183,8 @@ const std::vector<Entry>& table() {
     add("clients", K::integer, "closed loop: clients", [](Scenario& s, const ParameterValue& v) {
       s.workload.clients = static_cast<unsigned>(std::min<std::size_t>(whole(v), ~0u));
     });
-    add("think-ms", K::real, "closed loop: think time, ms",
+    add(
+        "think-ms", K::real, "closed loop: think time, ms",
         [](Scenario& s, const ParameterValue& v) { s.workload.think_ms = v.number; },
         [](const Scenario& s) -> std::optional<double> { return s.workload.think_ms; });
     return e;
