@@ -174,7 +174,8 @@ const std::vector<Entry>& table() {
         "requests", K::integer, "requests per run",
         [](Scenario& s, const ParameterValue& v) { s.workload.requests = whole(v); },
         [](const Scenario& s) -> std::optional<double> { return static_cast<double>(s.workload.requests); });
-    add("requests-per-node", K::integer, "requests per run, × the number of nodes (n balls into n bins: 1)",
+    add(
+        "requests-per-node", K::integer, "requests per run, × the number of nodes (n balls into n bins: 1)",
         [](Scenario& s, const ParameterValue& v) { s.workload.requests = whole(v) * s.nodes.size(); },
         [](const Scenario& s) -> std::optional<double> {
           if (s.nodes.empty()) return std::nullopt;
