@@ -12,19 +12,10 @@
 
 #include "ab_panel.h"
 #include "main_window.h"
+#include "ui_wait.h"
 
 namespace loadlab::ui {
 namespace {
-
-bool wait_until(const std::function<bool()>& done, int timeout_ms) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeout_ms) return false;
-    QTest::qWait(20);
-  }
-  return true;
-}
 
 double share(const Snapshot& s, std::size_t node) {
   double total = 0;

@@ -10,19 +10,10 @@
 
 #include "flow_view.h"
 #include "main_window.h"
+#include "ui_wait.h"
 
 namespace loadlab::ui {
 namespace {
-
-bool wait_until(const std::function<bool()>& done, int timeout_ms) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeout_ms) return false;
-    QTest::qWait(20);
-  }
-  return true;
-}
 
 class Flow : public ::testing::Test {
  protected:

@@ -31,20 +31,10 @@
 #include "proxy_config_panel.h"
 #include "share_bars.h"
 #include "time_chart.h"
+#include "ui_wait.h"
 
 namespace loadlab::ui {
 namespace {
-
-// Processes events until `done` holds or the timeout passes.
-bool wait_until(const std::function<bool()>& done, int timeout_ms = 5000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeout_ms) return false;
-    QTest::qWait(20);
-  }
-  return true;
-}
 
 std::uint64_t completed(const MainWindow& w) { return w.history().empty() ? 0 : w.history().latest().completed; }
 

@@ -20,20 +20,11 @@
 #include "main_window.h"
 #include "sweep/sweep_csv.h"
 #include "sweep_chart.h"
+#include "ui_wait.h"
 #include "what_if_panel.h"
 
 namespace loadlab::ui {
 namespace {
-
-bool wait_until(const std::function<bool()>& done, int timeout_ms) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeout_ms) return false;
-    QTest::qWait(20);
-  }
-  return true;
-}
 
 class WhatIf : public ::testing::Test {
  protected:
