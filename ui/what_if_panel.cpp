@@ -283,6 +283,7 @@ bool WhatIfPanel::configure(const QString& vary, const QString& by, const QStrin
     if (error) *error = why;
     return false;
   };
+  choose_preset(QString());  // the window's model, with these controls
   const qsizetype eq = vary.indexOf(QLatin1Char('='));
   const int parameter = parameter_->findText(vary.left(eq));
   if (eq <= 0 || parameter < 0)
